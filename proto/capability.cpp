@@ -44,6 +44,7 @@ const std::vector<Capability>& canonical_table() {
         number("illuminance", 0, 100000, 1, "lx", Access::read),
         number("power", 0, 100000, 0.1, "W", Access::read),
         number("battery", 0, 100, 1, "%", Access::read),
+        number("transition", 0, 3600, 0.1, "s", Access::write),
         Capability{"action", ValueType::text, {}, {}, {}, {}, {}, Access::event},
     };
     return table;

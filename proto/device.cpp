@@ -50,6 +50,15 @@ const Capability* DeviceDescription::find(std::string_view attribute) const noex
 
 nlohmann::json to_json(const LocalizedName& n) { return {{"zh", n.zh}, {"en", n.en}}; }
 
+Result<LocalizedName> name_from_json(const nlohmann::json& n) {
+    if (n.is_string()) return LocalizedName{{}, n.get<std::string>()};
+    const auto text_or_absent = [&](const char* key) { return !n.contains(key) || n[key].is_string(); };
+    if (!n.is_object() || !text_or_absent("zh") || !text_or_absent("en")) {
+        return make_error(Errc::invalid_field, "name is text or {\"zh\": …, \"en\": …}", "name");
+    }
+    return LocalizedName{n.value("zh", ""), n.value("en", "")};
+}
+
 nlohmann::json to_json(const DeviceDescription& d) {
     auto caps = nlohmann::json::array();
     for (const auto& c : d.capabilities) caps.push_back(to_json(c));
@@ -80,16 +89,9 @@ Result<DeviceDescription> description_from_json(const nlohmann::json& j) {
     }
     d.area = AreaId{*area};
     if (j.contains("name")) {
-        const auto& n = j["name"];
-        if (n.is_string()) {
-            d.name.en = n.get<std::string>();
-        } else if (n.is_object() && n.value("zh", nlohmann::json("")).is_string() &&
-                   n.value("en", nlohmann::json("")).is_string()) {
-            d.name.zh = n.value("zh", "");
-            d.name.en = n.value("en", "");
-        } else {
-            return make_error(Errc::invalid_field, "name is text or {\"zh\": …, \"en\": …}", "name");
-        }
+        auto name = name_from_json(j["name"]);
+        if (!name) return name.error();
+        d.name = std::move(*name);
     }
     const auto kind = text("kind");
     const auto parsed_kind = kind ? device_kind_from(kind->empty() ? "other" : *kind) : std::nullopt;

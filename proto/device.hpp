@@ -57,6 +57,8 @@ struct DeviceDescription {
 };
 
 nlohmann::json to_json(const LocalizedName& n);
+/// Text (taken as the English name) or {"zh": …, "en": …}.
+Result<LocalizedName> name_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const DeviceDescription& d);
 Result<DeviceDescription> description_from_json(const nlohmann::json& j);
 

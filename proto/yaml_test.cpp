@@ -1,0 +1,31 @@
+#include "proto/yaml.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using namespace hearth::proto;
+
+TEST_CASE("YAML scalars become JSON bool, number, null or text") {
+    const auto j = yaml_to_json("a: true\nb: 26\nc: 25.5\nd: ~\ne: 卧室\nf: \"26\"\n");
+    REQUIRE(j.has_value());
+    CHECK((*j)["a"] == true);
+    CHECK((*j)["b"] == 26);
+    CHECK((*j)["c"] == 25.5);
+    CHECK((*j)["d"].is_null());
+    CHECK((*j)["e"] == "卧室");
+    CHECK((*j)["f"] == "26");
+}
+
+TEST_CASE("JSON written as YAML reads back as the same JSON") {
+    const auto original = nlohmann::json::parse(
+        R"({"areas": [{"id": "bedroom", "name": {"zh": "卧室", "en": "bedroom"}}], "n": 3, "t": "26", "ok": false, "x": null})");
+    const auto back = yaml_to_json(json_to_yaml(original));
+    REQUIRE(back.has_value());
+    CHECK(*back == original);
+}
+
+TEST_CASE("Malformed YAML is refused with its line") {
+    const auto j = yaml_to_json("a: [1, 2\nb: 3\n");
+    REQUIRE(j.has_error());
+    CHECK(j.error().message.find("line") != std::string::npos);
+}
