@@ -1,6 +1,7 @@
 #include "devices/registry.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace hearth::devices {
 
@@ -140,6 +141,16 @@ proto::Result<proto::Command> Registry::validate(const proto::DeviceId& id, cons
         return make_error(Errc::device_unavailable, id.value + " is offline", "device");
     }
     return validate_command(device->description, command);
+}
+
+nlohmann::json to_json(const Device& device) {
+    auto j = proto::to_json(device.description);
+    j["availability"] = to_string(device.availability);
+    j["online"] = device.availability == Availability::online && device.problem.empty();
+    j["state"] = proto::to_json(device.state);
+    j["version"] = device.version;
+    if (!device.problem.empty()) j["problem"] = device.problem;
+    return j;
 }
 
 proto::Result<proto::Command> validate_command(const proto::DeviceDescription& device, const proto::Command& command) {

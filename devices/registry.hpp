@@ -3,6 +3,7 @@
 // and a per-device version that moves only on real state changes. Hub thread only: no locks.
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,6 +86,9 @@ private:
     std::map<proto::AreaId, proto::Area> areas_;
     std::map<proto::DeviceId, Device> devices_;
 };
+
+/// The API's view of a device: description, availability, state, version and problem.
+nlohmann::json to_json(const Device& device);
 
 /// Capability checks alone, for a device that is not (yet) in a registry.
 proto::Result<proto::Command> validate_command(const proto::DeviceDescription& device,
