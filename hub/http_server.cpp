@@ -3,8 +3,10 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <iostream>
 
 namespace hearth::hub {
@@ -13,21 +15,134 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using proto::Errc;
 
 void fail(beast::error_code ec, const char* what) {
     if (ec == asio::error::operation_aborted || ec == beast::error::timeout || ec == http::error::end_of_stream ||
-        ec == asio::error::connection_reset || ec == asio::error::eof) {
+        ec == asio::error::connection_reset || ec == asio::error::eof || ec == websocket::error::closed ||
+        ec == asio::error::broken_pipe) {
         return;
     }
     std::cerr << "hearthd: http " << what << ": " << ec.message() << "\n";
 }
 
+bool contains(const std::vector<std::string>& list, std::string_view value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+/// A browser page may open a WebSocket only from the hub's own origin or an allowed one: this
+/// stops other sites from riding on a user's session (cross-site WebSocket hijacking).
+bool origin_allowed(const HttpRequest& request, const HttpServerConfig& config) {
+    const auto origin = request.header("origin");
+    if (origin.empty()) return true;  // not a browser
+    if (contains(config.cors_origins, origin)) return true;
+    const auto scheme_end = origin.find("://");
+    return scheme_end != std::string::npos && origin.substr(scheme_end + 3) == request.header("host");
+}
+
+class WebSocketSession : public LiveClient, public std::enable_shared_from_this<WebSocketSession> {
+public:
+    WebSocketSession(beast::tcp_stream stream, const HttpServerConfig& config, LiveHandler& handler, std::string remote)
+        : ws_(std::move(stream)), config_(config), handler_(handler), remote_(std::move(remote)) {}
+
+    void run(http::request<http::string_body> request) {
+        beast::get_lowest_layer(ws_).expires_never();
+        // Server heartbeat: Beast pings an idle client and drops it when no pong comes back.
+        auto timeout = websocket::stream_base::timeout::suggested(beast::role_type::server);
+        timeout.idle_timeout = std::chrono::seconds(30);
+        timeout.keep_alive_pings = true;
+        ws_.set_option(timeout);
+        ws_.read_message_max(config_.max_websocket_message_bytes);
+        ws_.set_option(websocket::stream_base::decorator(
+            [](websocket::response_type& res) { res.set(http::field::server, "hearthd"); }));
+        ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+    }
+
+    void send(std::string text) override {
+        if (closing_) return;
+        if (queue_.size() >= config_.websocket_queue_limit) {
+            return close("client too slow: " + std::to_string(queue_.size()) + " messages waiting");
+        }
+        queue_.push_back(std::move(text));
+        if (queue_.size() == 1) do_write();
+    }
+
+    void close(std::string reason) override {
+        if (closing_) return;
+        closing_ = true;
+        queue_.clear();
+        if (reason.size() > 120) reason.resize(120);
+        ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, reason),
+                        [self = shared_from_this()](beast::error_code) { self->finish(); });
+    }
+
+    const std::string& remote() const override { return remote_; }
+
+private:
+    void on_accept(beast::error_code ec) {
+        if (ec) return fail(ec, "websocket accept");
+        open_ = true;
+        handler_.opened(shared_from_this());
+        do_read();
+    }
+
+    void do_read() {
+        ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec == websocket::error::message_too_big) {
+            return close("message over " + std::to_string(config_.max_websocket_message_bytes) + " bytes");
+        }
+        if (ec) {
+            fail(ec, "websocket read");
+            return finish();
+        }
+        auto text = beast::buffers_to_string(buffer_.data());
+        buffer_.consume(buffer_.size());
+        if (!closing_) handler_.message(shared_from_this(), std::move(text));
+        if (!closing_) do_read();
+    }
+
+    void do_write() {
+        ws_.text(true);
+        ws_.async_write(asio::buffer(queue_.front()),
+                        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+    }
+
+    void on_write(beast::error_code ec) {
+        if (ec) {
+            fail(ec, "websocket write");
+            return finish();
+        }
+        if (queue_.empty()) return;  // closed meanwhile
+        queue_.pop_front();
+        if (!queue_.empty()) do_write();
+    }
+
+    void finish() {
+        if (!open_) return;
+        open_ = false;
+        closing_ = true;
+        handler_.closed(this);
+    }
+
+    websocket::stream<beast::tcp_stream> ws_;
+    beast::flat_buffer buffer_;
+    const HttpServerConfig& config_;
+    LiveHandler& handler_;
+    std::string remote_;
+    std::deque<std::string> queue_;
+    bool open_ = false;
+    bool closing_ = false;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(tcp::socket socket, const HttpServerConfig& config, const Router& router)
-        : stream_(std::move(socket)), config_(config), router_(router) {}
+    Session(tcp::socket socket, const HttpServerConfig& config, const Router& router, LiveHandler* live)
+        : stream_(std::move(socket)), config_(config), router_(router), live_(live) {}
 
     void run() {
         asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
@@ -46,13 +161,28 @@ private:
     void on_read(beast::error_code ec) {
         if (ec == http::error::body_limit) {
             return send_error(413, Errc::payload_too_large,
-                              "request body is over " + std::to_string(config_.max_body_bytes) + " bytes", false);
+                              "request body is over " + std::to_string(config_.max_body_bytes) + " bytes");
         }
         if (ec == http::error::header_limit) {
-            return send_error(431, Errc::payload_too_large, "request headers are too large", false);
+            return send_error(431, Errc::payload_too_large, "request headers are too large");
         }
         if (ec) return fail(ec, "read");
-        auto& msg = parser_->get();
+        auto request = to_request(parser_->get());
+        keep_alive_ = parser_->get().keep_alive();
+        version_ = parser_->get().version();
+        origin_ = request.header("origin");
+
+        if (websocket::is_upgrade(parser_->get())) return upgrade(request);
+        if (request.method == "OPTIONS" && !origin_.empty()) return preflight();
+        // The reply may come later (after a commit); the session waits for it before reading on.
+        router_.dispatch(request, [self = shared_from_this(), answered = false](HttpResponse response) mutable {
+            if (answered) return;
+            answered = true;
+            self->send(std::move(response));
+        });
+    }
+
+    HttpRequest to_request(const http::request<http::string_body>& msg) {
         HttpRequest request;
         request.method = std::string(msg.method_string());
         const std::string_view target = msg.target();
@@ -64,22 +194,36 @@ private:
             std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
             request.headers[name] = std::string(field.value());
         }
-        request.body = std::move(msg.body());
+        request.body = msg.body();
         beast::error_code ignored;
         const auto endpoint = stream_.socket().remote_endpoint(ignored);
         request.remote = ignored ? std::string{} : endpoint.address().to_string();
-        keep_alive_ = msg.keep_alive();
-        version_ = msg.version();
-        // The reply may come later (after a commit); the session waits for it before reading on.
-        router_.dispatch(request, [self = shared_from_this(), answered = false](HttpResponse response) mutable {
-            if (answered) return;
-            answered = true;
-            self->send(std::move(response));
-        });
+        return request;
     }
 
-    void send_error(int status, Errc code, std::string message, bool keep_alive) {
-        keep_alive_ = keep_alive;
+    void upgrade(const HttpRequest& request) {
+        if (!live_ || request.path != config_.websocket_path) {
+            return send(error_response(404, Errc::not_found, "no WebSocket endpoint at " + request.path));
+        }
+        if (!origin_allowed(request, config_)) {
+            keep_alive_ = false;
+            return send(error_response(403, Errc::forbidden, "WebSocket from origin " + origin_ + " is not allowed"));
+        }
+        std::make_shared<WebSocketSession>(std::move(stream_), config_, *live_, request.remote)->run(parser_->release());
+    }
+
+    void preflight() {
+        HttpResponse response{204, {}, "text/plain", {}};
+        if (contains(config_.cors_origins, origin_)) {
+            response.headers = {{"Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE"},
+                                {"Access-Control-Allow-Headers", "Authorization, Content-Type"},
+                                {"Access-Control-Max-Age", "600"}};
+        }
+        send(std::move(response));
+    }
+
+    void send_error(int status, Errc code, std::string message) {
+        keep_alive_ = false;
         send(error_response(status, code, std::move(message)));
     }
 
@@ -87,8 +231,12 @@ private:
         auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status),
                                                                        version_ ? version_ : 11);
         res->set(http::field::server, "hearthd");
-        res->set(http::field::content_type, response.content_type);
+        if (!response.body.empty() || response.status != 204) res->set(http::field::content_type, response.content_type);
         for (const auto& [name, value] : response.headers) res->set(name, value);
+        if (!origin_.empty() && contains(config_.cors_origins, origin_)) {
+            res->set(http::field::access_control_allow_origin, origin_);
+            res->set(http::field::vary, "Origin");
+        }
         res->body() = std::move(response.body);
         res->keep_alive(keep_alive_);
         res->prepare_payload();
@@ -111,7 +259,9 @@ private:
     beast::flat_buffer buffer_;
     const HttpServerConfig& config_;
     const Router& router_;
+    LiveHandler* live_;
     std::optional<http::request_parser<http::string_body>> parser_;
+    std::string origin_;
     bool keep_alive_ = true;
     unsigned version_ = 11;
 };
@@ -120,8 +270,8 @@ private:
 
 class HttpServer::Listener : public std::enable_shared_from_this<Listener> {
 public:
-    Listener(asio::io_context& io, const HttpServerConfig& config, const Router& router)
-        : io_(io), acceptor_(io), config_(config), router_(router) {}
+    Listener(asio::io_context& io, const HttpServerConfig& config, const Router& router, LiveHandler* live)
+        : io_(io), acceptor_(io), config_(config), router_(router), live_(live) {}
 
     proto::Result<void> open() {
         beast::error_code ec;
@@ -154,7 +304,7 @@ public:
 
 private:
     void do_accept() {
-        acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+        acceptor_.async_accept(io_, [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
             self->on_accept(ec, std::move(s));
         });
     }
@@ -164,7 +314,7 @@ private:
         if (ec) {
             fail(ec, "accept");
         } else {
-            std::make_shared<Session>(std::move(socket), config_, router_)->run();
+            std::make_shared<Session>(std::move(socket), config_, router_, live_)->run();
         }
         do_accept();
     }
@@ -173,6 +323,7 @@ private:
     tcp::acceptor acceptor_;
     const HttpServerConfig& config_;
     const Router& router_;
+    LiveHandler* live_;
 };
 
 proto::Result<HttpServerConfig> parse_listen_address(const std::string& text, HttpServerConfig base) {
@@ -191,13 +342,13 @@ proto::Result<HttpServerConfig> parse_listen_address(const std::string& text, Ht
     return base;
 }
 
-HttpServer::HttpServer(asio::io_context& io, HttpServerConfig config, const Router& router)
-    : io_(io), config_(std::move(config)), router_(router) {}
+HttpServer::HttpServer(asio::io_context& io, HttpServerConfig config, const Router& router, LiveHandler* live)
+    : io_(io), config_(std::move(config)), router_(router), live_(live) {}
 
 HttpServer::~HttpServer() { stop(); }
 
 proto::Result<void> HttpServer::start() {
-    listener_ = std::make_shared<Listener>(io_, config_, router_);
+    listener_ = std::make_shared<Listener>(io_, config_, router_, live_);
     auto opened = listener_->open();
     if (!opened) listener_.reset();
     return opened;

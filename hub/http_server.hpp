@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "hub/live.hpp"
 #include "hub/router.hpp"
 #include "proto/errc.hpp"
 
@@ -21,6 +23,10 @@ struct HttpServerConfig {
     std::size_t max_body_bytes = 1024 * 1024;
     std::size_t max_header_bytes = 16 * 1024;
     std::chrono::seconds idle_timeout{60};
+    std::string websocket_path = "/api/v1/ws";
+    std::size_t max_websocket_message_bytes = 64 * 1024;
+    std::size_t websocket_queue_limit = 1024;  // frames waiting for a slow client before it is dropped
+    std::vector<std::string> cors_origins;     // allowed cross-site origins; empty = CORS off
 };
 
 /// "127.0.0.1:8480", ":8480" or "8480" → address and port.
@@ -28,7 +34,8 @@ proto::Result<HttpServerConfig> parse_listen_address(const std::string& text, Ht
 
 class HttpServer {
 public:
-    HttpServer(boost::asio::io_context& io, HttpServerConfig config, const Router& router);
+    /// `live` receives WebSocket connections; without it upgrades are refused.
+    HttpServer(boost::asio::io_context& io, HttpServerConfig config, const Router& router, LiveHandler* live = nullptr);
     ~HttpServer();
 
     /// Binds and listens; a taken port or a bad address is an error, not an exception.
@@ -42,6 +49,7 @@ private:
     boost::asio::io_context& io_;
     HttpServerConfig config_;
     const Router& router_;
+    LiveHandler* live_;
     std::shared_ptr<Listener> listener_;
 };
 

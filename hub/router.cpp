@@ -50,8 +50,12 @@ std::string HttpRequest::header(const std::string& lower_name) const {
     return it == headers.end() ? std::string{} : it->second;
 }
 
-void Router::add(std::string method, std::string pattern, Handler handler) {
-    routes_.push_back({std::move(method), std::move(pattern), std::move(handler)});
+void Router::add(std::string method, std::string pattern, Scope scope, Handler handler) {
+    routes_.push_back({std::move(method), std::move(pattern), scope, std::move(handler)});
+}
+
+void Router::add_public(std::string method, std::string pattern, Handler handler) {
+    routes_.push_back({std::move(method), std::move(pattern), std::nullopt, std::move(handler)});
 }
 
 void Router::dispatch(const HttpRequest& request, Reply reply) const {
@@ -61,10 +65,17 @@ void Router::dispatch(const HttpRequest& request, Reply reply) const {
         if (!match(route.pattern, request.path, params)) continue;
         path_known = true;
         if (route.method != request.method) continue;
-        try {
-            route.handler(request, params, reply);
-        } catch (const std::exception& e) {
-            reply(error_response(500, proto::Errc::internal, std::string("internal error: ") + e.what()));
+        auto run = [&route, request, params = std::move(params), reply]() {
+            try {
+                route.handler(request, params, reply);
+            } catch (const std::exception& e) {
+                reply(error_response(500, proto::Errc::internal, std::string("internal error: ") + e.what()));
+            }
+        };
+        if (gate_) {
+            gate_(request, route, reply, std::move(run));
+        } else {
+            run();
         }
         return;
     }

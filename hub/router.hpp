@@ -4,12 +4,14 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "hub/access.hpp"
 #include "proto/errc.hpp"
 
 namespace hearth::hub {
@@ -39,13 +41,19 @@ using Handler = std::function<void(const HttpRequest&, const PathParams&, Reply)
 
 struct Route {
     std::string method;
-    std::string pattern;  // "/api/v1/devices/{id}"
+    std::string pattern;          // "/api/v1/devices/{id}"
+    std::optional<Scope> scope;   // the token scope it needs; none = public
     Handler handler;
 };
 
+/// Runs before a route's handler: calls `proceed` to let the request through, or replies itself.
+using Gate = std::function<void(const HttpRequest&, const Route&, Reply, std::function<void()> proceed)>;
+
 class Router {
 public:
-    void add(std::string method, std::string pattern, Handler handler);
+    void add(std::string method, std::string pattern, Scope scope, Handler handler);
+    void add_public(std::string method, std::string pattern, Handler handler);
+    void set_gate(Gate gate) { gate_ = std::move(gate); }
     /// Dispatches to the matching route; 404 for an unknown path, 405 for a known path with
     /// another method. A handler that throws gets a 500 with the error shape.
     void dispatch(const HttpRequest& request, Reply reply) const;
@@ -53,6 +61,7 @@ public:
 
 private:
     std::vector<Route> routes_;
+    Gate gate_;
 };
 
 /// Maps an error code to its HTTP status (invalid_field → 422, unknown_device → 404, …).

@@ -17,7 +17,7 @@ HttpResponse dispatch(const Router& router, std::string method, std::string path
 TEST_CASE("A route with a parameter receives the decoded path segment") {
     Router router;
     std::string seen;
-    router.add("GET", "/api/v1/devices/{id}", [&](const HttpRequest&, const PathParams& p, Reply reply) {
+    router.add("GET", "/api/v1/devices/{id}", Scope::read, [&](const HttpRequest&, const PathParams& p, Reply reply) {
         seen = p.at("id");
         reply(json_response({{"ok", true}}));
     });
@@ -27,7 +27,7 @@ TEST_CASE("A route with a parameter receives the decoded path segment") {
 
 TEST_CASE("An unknown path is a 404 and a known path with another method a 405, both in the error shape") {
     Router router;
-    router.add("GET", "/api/v1/areas", [](const HttpRequest&, const PathParams&, Reply reply) { reply({}); });
+    router.add("GET", "/api/v1/areas", Scope::read, [](const HttpRequest&, const PathParams&, Reply reply) { reply({}); });
     const auto missing = dispatch(router, "GET", "/api/v1/nothing");
     CHECK(missing.status == 404);
     CHECK(nlohmann::json::parse(missing.body)["error"]["code"] == "not_found");
@@ -36,7 +36,7 @@ TEST_CASE("An unknown path is a 404 and a known path with another method a 405, 
 
 TEST_CASE("A handler that throws answers 500 with the error shape") {
     Router router;
-    router.add("GET", "/boom", [](const HttpRequest&, const PathParams&, Reply) { throw std::runtime_error("x"); });
+    router.add_public("GET", "/boom", [](const HttpRequest&, const PathParams&, Reply) { throw std::runtime_error("x"); });
     const auto r = dispatch(router, "GET", "/boom");
     CHECK(r.status == 500);
     CHECK(nlohmann::json::parse(r.body)["error"]["code"] == "internal");
@@ -56,4 +56,19 @@ TEST_CASE("Query strings are split and decoded") {
     CHECK(q.at("area") == "living_room");
     CHECK(q.at("kind") == "light");
     CHECK(q.at("name") == "客 x");
+}
+
+TEST_CASE("The gate sees the route's scope and may answer instead of the handler") {
+    Router router;
+    bool handled = false;
+    router.add("POST", "/x", Scope::admin, [&](const HttpRequest&, const PathParams&, Reply reply) {
+        handled = true;
+        reply({});
+    });
+    router.set_gate([](const HttpRequest&, const Route& route, Reply reply, std::function<void()> proceed) {
+        if (route.scope == Scope::admin) return reply(error_response(403, hearth::proto::Errc::forbidden, "no"));
+        proceed();
+    });
+    CHECK(dispatch(router, "POST", "/x").status == 403);
+    CHECK_FALSE(handled);
 }
