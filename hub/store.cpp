@@ -539,13 +539,17 @@ private:
         flushed_.notify_all();
     }
 
-    void report(Completion done, proto::Result<void> result) {
+    // Nothing may escape into the writer thread: a throwing completion or post loses only itself.
+    void report(Completion done, proto::Result<void> result) noexcept {
         if (!done) return;
-        if (!post_) {
-            done(std::move(result));
-            return;
+        try {
+            if (!post_) {
+                done(std::move(result));
+                return;
+            }
+            post_([done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
+        } catch (...) {
         }
-        post_([done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
     }
 
     // Writer thread only.
