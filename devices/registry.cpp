@@ -123,6 +123,17 @@ proto::Result<StateUpdate> Registry::apply_state(const proto::DeviceId& id, cons
     return update;
 }
 
+void Registry::restore(const proto::DeviceId& id, proto::Attributes state, std::uint64_t version,
+                       Availability availability) {
+    const auto it = devices_.find(id);
+    if (it == devices_.end()) return;
+    auto& device = it->second;
+    std::erase_if(state, [&](const auto& entry) { return !device.description.find(entry.first); });
+    device.state = std::move(state);
+    device.version = version;
+    device.availability = availability;
+}
+
 proto::Result<bool> Registry::set_availability(const proto::DeviceId& id, Availability availability) {
     const auto it = devices_.find(id);
     if (it == devices_.end()) return unknown_device(id);

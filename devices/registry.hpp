@@ -75,6 +75,9 @@ public:
     /// type, are refused one by one; the rest are applied. Range is not checked: a reading is a fact.
     proto::Result<StateUpdate> apply_state(const proto::DeviceId& id, const proto::Attributes& reported,
                                            std::string_view context_id = {});
+    /// Puts back a state read from storage, as it was (no change events).
+    void restore(const proto::DeviceId& id, proto::Attributes state, std::uint64_t version, Availability availability);
+
     /// Returns true when the availability changed.
     proto::Result<bool> set_availability(const proto::DeviceId& id, Availability availability);
 

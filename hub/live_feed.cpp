@@ -91,7 +91,7 @@ void LiveFeed::handle(Client& client, const std::shared_ptr<LiveClient>& socket,
                        string_set(request.value("devices", nlohmann::json())),
                        string_set(request.value("areas", nlohmann::json()))};
         for (const auto& kind : s.kinds) {
-            if (kind != "state" && kind != "event" && kind != "trace" && kind != "notification") {
+            if (kind != "state" && kind != "availability" && kind != "event" && kind != "trace" && kind != "notification") {
                 return fail(proto::make_error(Errc::invalid_field, "unknown event kind '" + kind + "'", "events"));
             }
         }

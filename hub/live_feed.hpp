@@ -4,7 +4,7 @@
 // socket (commands, pings, and any type the hub adds, such as conversation). Hub thread only.
 //
 // Client → hub:  {"type":"auth","token":"hth_…"}
-//                {"id":1,"type":"subscribe","events":["state","event","trace","notification"],
+//                {"id":1,"type":"subscribe","events":["state","availability","event","trace","notification"],
 //                 "devices":["bedroom.ac"],"areas":["bedroom"]}      (lists optional: all)
 //                {"id":2,"type":"unsubscribe","subscription":1}
 //                {"id":3,"type":"command","device":"…","set":{…},"transition":2}
