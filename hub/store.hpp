@@ -125,7 +125,8 @@ class StoreReader;
 
 /// Write functions, stats() and flush() may be called from any thread; reads too (they share
 /// one read connection under a lock), though the hub calls everything from its own thread.
-/// Completions run through `post`, or on the writer thread when `post` is empty.
+/// Completions run through `post`. When `post` is empty they run on the writer thread (or, for
+/// input refused before queueing, on the caller's thread).
 class Store {
 public:
     /// Opens or creates the database and brings its schema up to date. A file that is not a

@@ -628,3 +628,24 @@ TEST_CASE("Reads run beside the writer while it commits") {
     CHECK(points->size() == 20'000);
     CHECK(store->stats().commits > 1);
 }
+
+TEST_CASE("Text that is not valid UTF-8 is stored with replacement characters instead of failing") {
+    TempDir dir;
+    HubThread hub;
+    auto store = open_store(options_for(dir.file()), hub.post());
+    std::optional<proto::Result<void>> result;
+    store->put_document("scenes", "broken", nlohmann::json{{"name", std::string("caf\xC3", 4)}}, kT0,
+                        [&](proto::Result<void> r) { result = std::move(r); });
+    store->append_history(DeviceId{"s"}, "mode", std::string("\xFF\xFE"), kT0);
+    REQUIRE(hub.run_until([&] { return result.has_value(); }));
+    CHECK(result->has_value());
+    store->flush();
+    const auto doc = store->document("scenes", "broken");
+    REQUIRE(doc.has_value());
+    REQUIRE(doc->has_value());
+    CHECK((*doc)->body["name"] == "caf\xEF\xBF\xBD");
+    const auto points = store->history(DeviceId{"s"}, "mode", kT0, kT0 + 1s, 10);
+    REQUIRE(points.has_value());
+    CHECK(points->size() == 1);
+    CHECK(store->stats().failed_writes == 0);
+}
