@@ -17,6 +17,7 @@
 #include "hub/system_routes.hpp"
 #include "proto/home.hpp"
 #include "proto/json.hpp"
+#include <nlohmann/json.hpp>
 
 namespace hearth::hub {
 
@@ -91,6 +92,19 @@ proto::Result<void> Hub::start() {
     on_state_change([this](const devices::StateChange& change) {
         live_->publish_state(change, std::chrono::duration_cast<std::chrono::milliseconds>(
                                          wall_now().time_since_epoch()).count());
+    });
+    live_->add_request("command", Scope::control, [this](const nlohmann::json& request, LiveFeed::Respond respond) {
+        auto body = request.value("set", nlohmann::json());
+        if (request.contains("transition")) body[proto::kTransitionKey] = request["transition"];
+        auto command = proto::command_from_json(body);
+        if (!command) return respond({{"error", error_json(command.error())}});
+        const auto device = request.value("device", nlohmann::json());
+        if (!device.is_string()) {
+            return respond({{"error", error_json(proto::make_error(Errc::invalid_field, "device is a device id", "device"))}});
+        }
+        auto sent = send_command(proto::DeviceId{device.get<std::string>()}, std::move(*command));
+        if (!sent) return respond({{"error", error_json(sent.error())}});
+        respond({{"device", device}, {"set", proto::to_json(sent->set)}, {"context_id", sent->context_id}});
     });
     register_routes();
     http_ = std::make_unique<HttpServer>(io_, config_.http, router_, live_.get());

@@ -11,12 +11,6 @@ namespace {
 
 constexpr auto kAuthDeadline = std::chrono::seconds(10);
 
-nlohmann::json error_json(const proto::Error& e) {
-    nlohmann::json j{{"code", proto::to_string(e.code)}, {"message", e.message}};
-    if (!e.field.empty()) j["field"] = e.field;
-    return j;
-}
-
 std::set<std::string> string_set(const nlohmann::json& j) {
     std::set<std::string> out;
     if (!j.is_array()) return out;

@@ -113,10 +113,14 @@ HttpResponse error_response(const proto::Error& error) {
     return error_response(http_status(error.code), error.code, error.message, error.field);
 }
 
+nlohmann::json error_json(const proto::Error& error) {
+    nlohmann::json e{{"code", proto::to_string(error.code)}, {"message", error.message}};
+    if (!error.field.empty()) e["field"] = error.field;
+    return e;
+}
+
 HttpResponse error_response(int status, proto::Errc code, std::string message, std::string field) {
-    nlohmann::json e{{"code", proto::to_string(code)}, {"message", std::move(message)}};
-    if (!field.empty()) e["field"] = std::move(field);
-    return json_response({{"error", std::move(e)}}, status);
+    return json_response({{"error", error_json({code, std::move(message), std::move(field)})}}, status);
 }
 
 HttpResponse json_response(const nlohmann::json& body, int status) {

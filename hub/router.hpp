@@ -67,6 +67,9 @@ private:
 /// Maps an error code to its HTTP status (invalid_field → 422, unknown_device → 404, …).
 int http_status(proto::Errc code) noexcept;
 
+/// The inner error object: {"code": "...", "message": "...", "field": "..."}.
+nlohmann::json error_json(const proto::Error& error);
+
 /// The API's one error shape: {"error": {"code": "...", "message": "...", "field": "..."}}.
 HttpResponse error_response(const proto::Error& error);
 HttpResponse error_response(int status, proto::Errc code, std::string message, std::string field = {});

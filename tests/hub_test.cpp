@@ -43,7 +43,11 @@ struct Home {
         device.publish("hearth/device/bedroom.ceiling_light/availability", "online", true);
     }
 
-    json get_device(const std::string& id) { return http_get(hub.port(), "/api/v1/devices/" + id).json(); }
+    HttpResult get(const std::string& target) { return http_get(hub.port(), target, hub.token()); }
+    HttpResult post(const std::string& target, const std::string& body) {
+        return http_post(hub.port(), target, body, hub.token());
+    }
+    json get_device(const std::string& id) { return get("/api/v1/devices/" + id).json(); }
 
     bool device_matches(const std::string& id, const std::function<bool(const json&)>& predicate) {
         return eventually([&] {
@@ -72,9 +76,9 @@ TEST_CASE("A device that announces itself over MQTT is listed over REST, online 
     CHECK(d["area"] == "bedroom");
     CHECK(d["kind"] == "light");
     CHECK(d["capabilities"].size() == 4);
-    const auto list = http_get(home.hub.port(), "/api/v1/devices?area=bedroom&kind=light").json();
+    const auto list = home.get("/api/v1/devices?area=bedroom&kind=light").json();
     CHECK(list["devices"].size() == 1);
-    const auto areas = http_get(home.hub.port(), "/api/v1/areas").json();
+    const auto areas = home.get("/api/v1/areas").json();
     CHECK(areas["areas"].size() == 6);
 }
 
@@ -82,7 +86,7 @@ TEST_CASE("A REST command reaches the device over MQTT and the device's new stat
     Home home;
     home.announce_light();
     REQUIRE(home.device_matches("bedroom.ceiling_light", [](const json& d) { return d["online"] == true; }));
-    const auto sent = http_post(home.hub.port(), "/api/v1/devices/bedroom.ceiling_light/commands",
+    const auto sent = home.post("/api/v1/devices/bedroom.ceiling_light/commands",
                                 R"({"on": true, "brightness": 70, "transition": 1})");
     REQUIRE(sent.status == 202);
     const auto context = sent.json()["context_id"].get<std::string>();
@@ -108,9 +112,8 @@ TEST_CASE("Invalid commands get a specific error and nothing is sent to the devi
     home.device.publish("hearth/device/bedroom.climate_sensor/availability", "online", true);
     REQUIRE(home.device_matches("bedroom.climate_sensor", [](const json& d) { return d["online"] == true; }));
     REQUIRE(home.device_matches("bedroom.ceiling_light", [](const json& d) { return d["online"] == true; }));
-    const int port = home.hub.port();
     const auto post = [&](const std::string& id, const std::string& body) {
-        return http_post(port, "/api/v1/devices/" + id + "/commands", body);
+        return home.post("/api/v1/devices/" + id + "/commands", body);
     };
     struct Case {
         std::string device, body;
@@ -137,7 +140,7 @@ TEST_CASE("Invalid commands get a specific error and nothing is sent to the devi
         CHECK(!e["message"].get<std::string>().empty());
         if (!c.field.empty()) CHECK(e["field"] == c.field);
     }
-    CHECK(http_get(port, "/api/v1/devices/nope").status == 404);
+    CHECK(home.get("/api/v1/devices/nope").status == 404);
     // A valid command afterwards is the first and only thing the device receives.
     REQUIRE(post("bedroom.ceiling_light", R"({"on": true})").status == 202);
     REQUIRE(home.device.wait_for("hearth/device/bedroom.ceiling_light/set"));
@@ -168,7 +171,7 @@ TEST_CASE("Malformed, oversized or mistyped MQTT state is refused and changes no
     CHECK(d["capabilities"].size() == 4);
     const auto rejected = home.hub.on_hub_thread([](hearth::hub::Hub& h) { return h.stats().mqtt_rejected; });
     CHECK(rejected == 7);
-    CHECK(http_get(home.hub.port(), "/api/v1/health").json()["status"] == "ok");
+    CHECK(home.get("/api/v1/health").json()["status"] == "ok");
 }
 
 TEST_CASE("A device that dies is marked offline through its last will") {
@@ -194,7 +197,7 @@ TEST_CASE("A device that dies is marked offline through its last will") {
     CHECK(home.device_matches("bedroom.ceiling_light", [](const json& d) {
         return d["online"] == false && d["availability"] == "offline";
     }));
-    const auto r = http_post(home.hub.port(), "/api/v1/devices/bedroom.ceiling_light/commands", R"({"on": true})");
+    const auto r = home.post("/api/v1/devices/bedroom.ceiling_light/commands", R"({"on": true})");
     CHECK(r.status == 503);
     CHECK(r.json()["error"]["code"] == "device_unavailable");
 }
@@ -204,7 +207,7 @@ TEST_CASE("After a broker restart the hub reconnects and re-syncs by itself") {
     home.announce_light();
     REQUIRE(home.device_matches("bedroom.ceiling_light", [](const json& d) { return d["online"] == true; }));
     home.broker.restart();
-    REQUIRE(eventually([&] { return http_get(home.hub.port(), "/api/v1/health").json()["mqtt"] == "connected"; },
+    REQUIRE(eventually([&] { return home.get("/api/v1/health").json()["mqtt"] == "connected"; },
                        std::chrono::seconds(20)));
     // The device reconnects too and reports a change made while the hub was cut off.
     MqttClient device{home.broker.url(), "test-device-2"};
@@ -215,7 +218,7 @@ TEST_CASE("After a broker restart the hub reconnects and re-syncs by itself") {
     MqttClient watcher{home.broker.url(), "watcher"};
     watcher.subscribe("hearth/hub/status");
     CHECK(watcher.wait_for("hearth/hub/status", "online"));
-    REQUIRE(http_post(home.hub.port(), "/api/v1/devices/bedroom.ceiling_light/commands", R"({"on": false})").status ==
+    REQUIRE(home.post("/api/v1/devices/bedroom.ceiling_light/commands", R"({"on": false})").status ==
             202);
     CHECK(device.wait_for("hearth/device/bedroom.ceiling_light/set", "\"on\":false"));
 }

@@ -17,9 +17,17 @@ struct HttpResult {
 HttpResult http_request(int port, const std::string& method, const std::string& target, const std::string& body = {},
                         const std::map<std::string, std::string>& headers = {});
 
-inline HttpResult http_get(int port, const std::string& target) { return http_request(port, "GET", target); }
-inline HttpResult http_post(int port, const std::string& target, const std::string& body) {
-    return http_request(port, "POST", target, body, {{"Content-Type", "application/json"}});
+inline std::map<std::string, std::string> bearer(const std::string& token) {
+    if (token.empty()) return {};
+    return {{"Authorization", "Bearer " + token}};
+}
+inline HttpResult http_get(int port, const std::string& target, const std::string& token = {}) {
+    return http_request(port, "GET", target, {}, bearer(token));
+}
+inline HttpResult http_post(int port, const std::string& target, const std::string& body, const std::string& token = {}) {
+    auto headers = bearer(token);
+    headers["Content-Type"] = "application/json";
+    return http_request(port, "POST", target, body, headers);
 }
 
 }  // namespace hearth::testing

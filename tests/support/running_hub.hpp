@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <stdexcept>
 #include <thread>
@@ -21,11 +22,19 @@ public:
         config_.http.port = 0;
         config_.data_dir = std::move(data_dir);
         config_.home_file = std::move(home_file);
+        config_.print_owner_token = false;
         start();
     }
     ~RunningHub() { stop(); }
 
     int port() const noexcept { return port_; }
+    /// The owner (admin) token the hub created in its data dir on first start.
+    std::string token() const {
+        std::ifstream in(config_.data_dir / "owner.token");
+        std::string secret;
+        std::getline(in, secret);
+        return secret;
+    }
     hub::HubConfig& config() noexcept { return config_; }
 
     void start() {
