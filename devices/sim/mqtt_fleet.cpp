@@ -19,7 +19,7 @@ namespace {
 // (mosquitto_loop_start), and writes a byte into it on every publish. Driven from our epoll loop it
 // is never read, yet it would cost two descriptors per device (30,000 for 10,000 devices, past
 // common hard limits) and a syscall per message. The library treats a failed socketpair() as
-// harmless, so while our clients connect we make it fail; every other caller gets the real one.
+// harmless, so while our clients are created and connect we make it fail; every other caller gets the real one.
 thread_local bool refuse_socketpair = false;
 
 struct RefuseSocketpair {
@@ -83,7 +83,10 @@ MqttFleet::MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock cloc
         c.owner = this;
         c.device = i;
         const auto& id = fleet_.device(i).description().id;
-        c.client = mosquitto_new(("hearth-fleet." + id.value).c_str(), true, &c);
+        {
+            const RefuseSocketpair no_wakeup_pair;
+            c.client = mosquitto_new(("hearth-fleet." + id.value).c_str(), true, &c);
+        }
         if (!c.client) throw std::runtime_error("mosquitto_new failed for " + id.value);
         const auto will = topics_.device(id, proto::DeviceTopic::availability);
         mosquitto_will_set(c.client, will.c_str(), static_cast<int>(proto::kOffline.size()), proto::kOffline.data(), 1,
