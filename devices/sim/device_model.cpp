@@ -411,7 +411,9 @@ Step DeviceModel::advance(Instant now) {
     if (track_at_ && now >= *track_at_) step.state_changed |= tick_track(now);
     if (release_at_ && now >= *release_at_) {
         release_at_.reset();
-        step.state_changed |= set("contact", true) | set("locked", true);
+        const bool closed = set("contact", true);
+        const bool locked = set("locked", true);
+        step.state_changed |= closed || locked;
     }
     if (report_at_ && now >= *report_at_) {
         step.state_changed |= tick(now, step);
@@ -437,7 +439,7 @@ bool DeviceModel::tick(Instant now, Step& step) {
             set_number("humidity", random_.normal(followed_temperature_ ? 50 : 55, 1.5), 1);
             return true;
         }
-        case DeviceKind::presence_sensor: return tick_presence(now) | changed;
+        case DeviceKind::presence_sensor: return tick_presence(now) || changed;
         case DeviceKind::contact_sensor: {
             if (flag("contact") && random_.chance(0.05)) {
                 release_at_ = now + Duration(static_cast<std::int64_t>(random_.uniform(5, 40) * 1000));
@@ -446,7 +448,7 @@ bool DeviceModel::tick(Instant now, Step& step) {
             return changed;
         }
         case DeviceKind::air_purifier:
-            return set_number("pm25", std::max(0.0, random_.normal(pm25_, 1)), 1) | changed;
+            return set_number("pm25", std::max(0.0, random_.normal(pm25_, 1)), 1) || changed;
         case DeviceKind::button:
             if (random_.chance(0.3)) {
                 static const char* kActions[] = {"single", "single", "double", "long"};
