@@ -208,12 +208,13 @@ void DeviceModel::start_motion(const proto::Command& command, Instant now, proto
         if (attribute == "on") cancel_motion_of("brightness");
     }
     Motion m{now, Duration(0), {}, {}, command.context_id};
-    const double transition = command.transition.value_or(0);
+    const bool was_on = reads("on") ? flag("on") : true;
+    const auto on = command.set.find("on");
+    const bool will_be_on = on != command.set.end() ? *proto::as_bool(on->second) : was_on;
+    // A light that is off and stays off has nothing to show while it fades.
+    const double transition = was_on || will_be_on ? command.transition.value_or(0) : 0;
     if (transition > 0) {
         m.length = Duration(static_cast<std::int64_t>(transition * 1000));
-        const bool was_on = flag("on");
-        const auto on = command.set.find("on");
-        const bool will_be_on = on != command.set.end() ? *proto::as_bool(on->second) : was_on;
         const auto brightness = command.set.find("brightness");
         const double current = number("brightness", 100);
         const double target = brightness != command.set.end() ? *proto::as_number(brightness->second) : current;

@@ -273,3 +273,11 @@ TEST_CASE("Initial settings override the default state, ignoring attributes the 
     CHECK(number(light, "brightness") == 12);
     CHECK_FALSE(light.state().contains("volume"));
 }
+
+TEST_CASE("A light that is off and stays off takes a new level at once, without a fade") {
+    auto light = make("light", {"on", "brightness", "transition"});
+    command(light, R"({"brightness": 20, "transition": 3})", kNoon);
+    CHECK_FALSE(flag(light, "on"));
+    CHECK(number(light, "brightness") == 20);
+    CHECK(light.next_wake() == Instant::max());
+}

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <optional>
+#include <set>
 
 namespace hearth::devices::sim {
 namespace {
@@ -103,6 +104,22 @@ proto::Result<FleetCommandLine> parse_command_line(std::span<const std::string_v
 
 std::pair<std::size_t, std::size_t> slice_range(std::size_t total, std::size_t index, std::size_t count) {
     return {total * (index - 1) / count, total * index / count};
+}
+
+std::vector<proto::HomeDevice> slice_devices(std::vector<proto::HomeDevice> devices, std::size_t index,
+                                             std::size_t count) {
+    const auto [first, last] = slice_range(devices.size(), index, count);
+    std::vector<proto::HomeDevice> slice(std::make_move_iterator(devices.begin() + static_cast<std::ptrdiff_t>(first)),
+                                         std::make_move_iterator(devices.begin() + static_cast<std::ptrdiff_t>(last)));
+    std::set<std::string, std::less<>> ids;
+    for (const auto& d : slice) ids.insert(d.description.id.value);
+    for (auto& d : slice) {
+        if (d.sim.is_object() && d.sim.contains("follows") && d.sim["follows"].is_string() &&
+            !ids.contains(d.sim["follows"].get<std::string>())) {
+            d.sim.erase("follows");
+        }
+    }
+    return slice;
 }
 
 }  // namespace hearth::devices::sim

@@ -9,8 +9,10 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "proto/errc.hpp"
+#include "proto/home.hpp"
 
 namespace hearth::devices::sim {
 
@@ -34,5 +36,10 @@ std::string usage();
 
 /// The devices [first, second) that slice `index` (1-based) of `count` runs, out of `total`.
 std::pair<std::size_t, std::size_t> slice_range(std::size_t total, std::size_t index, std::size_t count);
+
+/// The devices that slice `index` of `count` runs. A device whose `sim.follows` names a device of
+/// another slice no longer follows it (a climate sensor then reports the room's own temperature).
+std::vector<proto::HomeDevice> slice_devices(std::vector<proto::HomeDevice> devices, std::size_t index,
+                                             std::size_t count);
 
 }  // namespace hearth::devices::sim

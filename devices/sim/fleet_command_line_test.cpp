@@ -64,3 +64,22 @@ TEST_CASE("Slices split the devices into contiguous parts that cover them all") 
     CHECK(next == 10);
     CHECK(slice_range(10000, 2, 4) == std::pair<std::size_t, std::size_t>{2500, 5000});
 }
+
+TEST_CASE("A slice keeps its own devices and drops follows links that leave it") {
+    auto home = hearth::proto::home_from_yaml(R"(
+devices:
+  - {id: a.ac, kind: air_conditioner, capabilities: [on, temperature]}
+  - {id: a.sensor, kind: climate_sensor, capabilities: [temperature], sim: {follows: a.ac, interval: 5}}
+  - {id: b.ac, kind: air_conditioner, capabilities: [on, temperature]}
+  - {id: b.sensor, kind: climate_sensor, capabilities: [temperature], sim: {follows: b.ac}}
+)");
+    REQUIRE(home.has_value());
+    const auto first = slice_devices(home->devices, 1, 2);
+    REQUIRE(first.size() == 2);
+    CHECK(first[1].sim["follows"] == "a.ac");
+    const auto middle = slice_devices(home->devices, 2, 3);
+    REQUIRE(middle.size() == 1);
+    CHECK(middle[0].description.id.value == "a.sensor");
+    CHECK_FALSE(middle[0].sim.contains("follows"));
+    CHECK(middle[0].sim["interval"] == 5);
+}

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <set>
 #include <sstream>
 #include <vector>
 
@@ -47,19 +46,7 @@ proto::Result<std::vector<proto::HomeDevice>> load_devices(const FleetCommandLin
         devices = std::move(home->devices);
     }
     for (auto& d : synthetic_home(cl.devices, cl.seed).devices) devices.push_back(std::move(d));
-    const auto [first, last] = slice_range(devices.size(), cl.slice_index, cl.slice_count);
-    std::vector<proto::HomeDevice> slice(std::make_move_iterator(devices.begin() + first),
-                                         std::make_move_iterator(devices.begin() + last));
-    // A sensor whose AC runs in another slice reports the room's own temperature instead.
-    std::set<std::string> ids;
-    for (const auto& d : slice) ids.insert(d.description.id.value);
-    for (auto& d : slice) {
-        if (d.sim.is_object() && d.sim.contains("follows") && d.sim["follows"].is_string() &&
-            !ids.contains(d.sim["follows"].get<std::string>())) {
-            d.sim.erase("follows");
-        }
-    }
-    return slice;
+    return slice_devices(std::move(devices), cl.slice_index, cl.slice_count);
 }
 
 }  // namespace

@@ -167,14 +167,13 @@ void MqttFleet::connect(Connection& c) {
 }
 
 void MqttFleet::on_connect(Connection& c, int rc) {
-    if (c.phase == Connection::Phase::connecting) --connecting_;
     if (rc != 0) {
+        // The broker closes the connection next; lost() then schedules a retry.
         log(fleet_.device(c.device).description().id.value + ": broker refused the connection: " +
             mosquitto_connack_string(rc));
-        c.phase = Connection::Phase::connecting;  // the broker closes it; lost() retries
-        ++connecting_;
         return;
     }
+    --connecting_;
     c.phase = Connection::Phase::connected;
     ++counters_.connected;
     announce(c);

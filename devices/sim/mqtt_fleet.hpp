@@ -52,6 +52,8 @@ public:
     /// Creates one client per device (connections start in poll()). Throws std::runtime_error when
     /// epoll cannot be created. `fleet` must outlive this object. One thread only.
     MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock clock, LogSink log = {});
+    /// Closes whatever is still open without DISCONNECT (the broker publishes those wills); call
+    /// shutdown() first for a clean goodbye.
     ~MqttFleet();
     MqttFleet(const MqttFleet&) = delete;
     MqttFleet& operator=(const MqttFleet&) = delete;
