@@ -60,7 +60,7 @@ DeviceModel::DeviceModel(proto::DeviceDescription description, SimSettings setti
     if (reads("temperature")) set_number("temperature", temperature_, 0.1);
     battery_ = number("battery", 100);
     pm25_ = number("pm25", 40);
-    baseline_ = state_;
+    if (description_.kind == DeviceKind::sensor) baseline_ = state_;
     update_power();
     const bool periodic = is_climate_control(description_) || reads("battery") ||
                           default_interval(description_.kind) < 600s || settings_.interval;
