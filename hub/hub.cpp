@@ -181,12 +181,10 @@ proto::Result<void> Hub::load_tokens(const std::vector<Document>& documents) {
     }
     if (!tokens_.empty()) return {};
     auto owner = tokens_.issue("owner", Scope::admin, wall_now());
-    std::optional<proto::Result<void>> committed;
-    store_->put_document(kTokens, owner.token.id, to_json(owner.token), wall_now(),
-                         [&committed](proto::Result<void> r) { committed = std::move(r); });
+    store_->put_document(kTokens, owner.token.id, to_json(owner.token), wall_now());
     store_->flush();
-    io_.poll();  // runs the posted completion
-    if (!committed || !*committed) return proto::make_error(Errc::storage_failed, "cannot save the owner token");
+    const auto saved = store_->document(kTokens, owner.token.id);
+    if (!saved || !*saved) return proto::make_error(Errc::storage_failed, "cannot save the owner token");
     if (auto written = write_secret(owner_token_path(), owner.secret); !written) return written;
     if (config_.print_owner_token) {
         std::cout << "hearthd: owner token (shown once; also in " << owner_token_path().string()

@@ -5,6 +5,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <sys/socket.h>
+
 namespace hearth::testing {
 
 HttpResult http_request(int port, const std::string& method, const std::string& target, const std::string& body,
@@ -16,6 +18,10 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
     stream.expires_after(std::chrono::seconds(10));
     stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
                                                   static_cast<unsigned short>(port)));
+    // Blocking calls ignore Beast's timer: bound them at the socket so a silent server fails the test.
+    const timeval timeout{10, 0};
+    ::setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    ::setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1");
     for (const auto& [k, v] : headers) req.set(k, v);
