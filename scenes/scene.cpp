@@ -64,13 +64,6 @@ proto::Result<Target> target_from(const nlohmann::json& j) {
     return t;
 }
 
-double fit(double v, const proto::Capability& c) {
-    if (c.step && *c.step > 0) v = std::round(v / *c.step) * *c.step;
-    if (c.min) v = std::max(v, *c.min);
-    if (c.max) v = std::min(v, *c.max);
-    return v;
-}
-
 bool turns_off(const Target& target) {
     const auto it = target.state.find("on");
     if (it == target.state.end()) return false;
@@ -79,6 +72,13 @@ bool turns_off(const Target& target) {
 }
 
 }  // namespace
+
+double fit_to(const proto::Capability& c, double v) {
+    if (c.step && *c.step > 0) v = std::round(v / *c.step) * *c.step;
+    if (c.min) v = std::max(v, *c.min);
+    if (c.max) v = std::min(v, *c.max);
+    return v;
+}
 
 proto::Result<Scene> scene_from_json(const nlohmann::json& j) {
     if (!j.is_object()) return make_error(Errc::invalid_field, "a scene is an object");
@@ -191,7 +191,7 @@ Plan plan_scene(const Scene& scene, const devices::Registry& registry, const Eva
                 }
                 wanted = std::move(*v);
                 const auto* c = device->description.find(attribute);
-                if (c && proto::as_number(wanted)) wanted = fit(*proto::as_number(wanted), *c);
+                if (c && proto::as_number(wanted)) wanted = fit_to(*c, *proto::as_number(wanted));
             } else {
                 wanted = std::get<proto::Value>(target_value);
             }

@@ -53,6 +53,9 @@ nlohmann::json to_json(const TargetValue& value);
 /// cannot be written, an expression naming an unknown device), or empty when it can.
 std::string scene_problem(const Scene& scene, const devices::Registry& registry);
 
+/// Rounds a number to the capability's step and clamps it to its range.
+double fit_to(const proto::Capability& capability, double value);
+
 /// One command for one device, validated against its capabilities.
 struct DeviceCommand {
     proto::DeviceId device;
