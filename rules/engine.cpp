@@ -54,6 +54,7 @@ struct Engine::Signal {
     proto::DeviceId device;
     std::string_view name;
     const proto::Attributes* data = nullptr;
+    std::string_view parent;  // the cause of an intent (the utterance's context)
     devices::Availability before = devices::Availability::unknown;
     devices::Availability after = devices::Availability::unknown;
 };
@@ -68,17 +69,27 @@ json value_json(const proto::Value& v) { return proto::to_json(v); }
 
 std::string_view run_state_name(int s) { return s == 1 ? "delaying" : s == 2 ? "waiting" : "running"; }
 
+/// The first report of an attribute (old value null) is not a change for an instant trigger — it
+/// is what every device publishes when the hub (re)starts — unless the trigger says `from: null`;
+/// it does open a `for` window (`first_report_counts`).
+bool first_report_blocks(const devices::StateChange& change, const std::optional<proto::Value>& from,
+                         bool first_report_counts) {
+    return proto::is_null(change.old_value) && !first_report_counts && !(from && proto::is_null(*from));
+}
+
 bool matches(const Trigger& t, const devices::StateChange* change, int kind,
              const proto::DeviceId& device, std::string_view name, const proto::Attributes* data,
-             devices::Availability after) {
+             devices::Availability after, bool first_report_counts = false) {
     return std::visit(
         [&](const auto& w) -> bool {
             using T = std::decay_t<decltype(w)>;
             if constexpr (std::is_same_v<T, StateTrigger>) {
                 if (kind != 0 || !change || change->device != w.device || change->attribute != w.attribute) return false;
+                if (first_report_blocks(*change, w.from, first_report_counts)) return false;
                 return (!w.from || change->old_value == *w.from) && (!w.to || change->new_value == *w.to);
             } else if constexpr (std::is_same_v<T, NumericTrigger>) {
                 if (kind != 0 || !change || change->device != w.device || change->attribute != w.attribute) return false;
+                if (first_report_blocks(*change, std::nullopt, first_report_counts)) return false;
                 return !w.in_range(change->old_value) && w.in_range(change->new_value);
             } else if constexpr (std::is_same_v<T, EventTrigger>) {
                 if (kind != 1 || device != w.device || name != w.event) return false;
@@ -466,7 +477,7 @@ std::size_t Engine::fire_intent(std::string_view intent, const proto::Attributes
     s.kind = Signal::Kind::intent;
     s.name = intent;
     s.data = &slots;
-    s.device = proto::DeviceId{std::string(parent_context)};
+    s.parent = parent_context;
     on_signal(s, it == intent_index_.end() ? nullptr : &it->second, now);
     return count;
 }
@@ -523,7 +534,7 @@ void Engine::on_signal(const Signal& s, const std::vector<TriggerRef>* refs_in, 
         } else if (s.kind == Signal::Kind::intent) {
             info["intent"] = std::string(s.name);
             info["slots"] = proto::to_json(*s.data);
-            parent = s.device.value;
+            parent = std::string(s.parent);
         } else {
             info["webhook"] = std::string(s.name);
         }
@@ -545,7 +556,7 @@ void Engine::on_signal(const Signal& s, const std::vector<TriggerRef>* refs_in, 
                 effects_.record(t);
                 remember(std::move(t));
             }
-            if (!holds_.contains(ref) && matches(trigger, s.change, kind, s.device, s.name, s.data, s.after)) {
+            if (!holds_.contains(ref) && matches(trigger, s.change, kind, s.device, s.name, s.data, s.after, true)) {
                 info["for_s"] = trigger.hold->count();
                 auto hold = std::make_unique<Hold>(Hold{now + *trigger.hold, std::move(info), parent});
                 timers_.insert({hold->deadline, TimerKind::hold, ref.rule, ref.trigger});
@@ -912,13 +923,9 @@ void Engine::run_scene(Run& run, const SceneAction& action, const std::string& p
         run.trace.steps.push_back(std::move(step));
         return;
     }
-    const auto& scene = it->second.scene;
-    if (!run.undo_taken) {
-        std::vector<proto::DeviceId> devices;
-        for (const auto& t : scene.targets) devices.push_back(t.device);
-        effects_.push_undo(scenes::take_snapshot(registry_, devices, now, "scene " + scene.id.value, run.trace.id));
-    }
-    auto plan = scenes::plan_scene(scene, registry_, eval_context(now));
+    auto activation = scenes::plan_activation(it->second.scene, registry_, eval_context(now), run.trace.id);
+    if (!run.undo_taken) effects_.push_undo(std::move(activation.snapshot));
+    auto& plan = activation.plan;
     for (auto& c : plan.commands) {
         c.command.context_id = run.trace.id + "." + std::to_string(++run.command_count);
         effects_.send(c);

@@ -525,3 +525,23 @@ TEST_CASE("Upserting a rule replaces it and cancels its runs; removing it stops 
     CHECK(h.engine.remove(proto::RuleId{"t"}, h.now));
     CHECK_FALSE(h.engine.next_wake());
 }
+
+TEST_CASE("A first report after a restart does not fire instant triggers but opens for windows") {
+    Home h;
+    h.device("hall.door", "entrance", "contact_sensor", {"contact"});
+    h.device("hall.presence", "entrance", "presence_sensor", {"occupancy"});
+    h.rules(R"Y(
+- {id: opened, triggers: [{state: hall.door, attribute: contact, to: false}], actions: [{notify: opened}]}
+- {id: first, triggers: [{state: hall.door, attribute: contact, from: null}], actions: [{notify: first report}]}
+- {id: empty, triggers: [{state: hall.presence, attribute: occupancy, to: false, for: 10m}], actions: [{notify: empty}]}
+)Y");
+    h.set("hall.door", {{"contact", false}});
+    h.set("hall.presence", {{"occupancy", false}});
+    REQUIRE(h.effects.notifications.size() == 1);
+    CHECK(h.effects.notifications[0].message == "first report");
+    h.pass(10min);
+    CHECK(h.effects.notifications.size() == 2);
+    h.set("hall.door", {{"contact", true}});
+    h.set("hall.door", {{"contact", false}});
+    CHECK(h.effects.notifications.size() == 3);
+}

@@ -60,6 +60,14 @@ Plan plan_undo(const Snapshot& snapshot, const devices::Registry& registry, std:
     return plan_scene(scene, registry, EvalContext{}, context_id);
 }
 
+Activation plan_activation(const Scene& scene, const devices::Registry& registry, const EvalContext& context,
+                           std::string_view context_id) {
+    std::vector<proto::DeviceId> devices;
+    for (const auto& t : scene.targets) devices.push_back(t.device);
+    return {take_snapshot(registry, devices, context.now, "scene " + scene.id.value, std::string(context_id)),
+            plan_scene(scene, registry, context, context_id)};
+}
+
 nlohmann::json to_json(const Snapshot& snapshot) {
     auto devices = nlohmann::json::object();
     for (const auto& d : snapshot.devices) devices[d.device.value] = proto::to_json(d.state);

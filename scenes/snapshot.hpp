@@ -43,6 +43,16 @@ Scene scene_from_snapshot(const Snapshot& snapshot, proto::SceneId id, proto::Lo
 /// `on: false` (see plan_scene), so the light is off and comes back at its old level.
 Plan plan_undo(const Snapshot& snapshot, const devices::Registry& registry, std::string_view context_id = {});
 
+/// What activating a scene takes: the snapshot to push on the undo stack first (every target
+/// device, labelled "scene <id>"), and the plan of commands to send.
+struct Activation {
+    Snapshot snapshot;
+    Plan plan;
+};
+/// `context.now` stamps the snapshot; commands and snapshot carry `context_id`.
+Activation plan_activation(const Scene& scene, const devices::Registry& registry, const EvalContext& context,
+                           std::string_view context_id = {});
+
 nlohmann::json to_json(const Snapshot& snapshot);
 proto::Result<Snapshot> snapshot_from_json(const nlohmann::json& j);
 

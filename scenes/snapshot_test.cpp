@@ -87,3 +87,20 @@ TEST_CASE("The undo stack round-trips through JSON and drops the oldest beyond i
     REQUIRE(bad.has_error());
     CHECK(bad.error().field == "[0].taken_at");
 }
+
+TEST_CASE("Planning a scene activation snapshots every target device before planning the differences") {
+    const auto r = home();
+    const auto scene = scene_from_json(nlohmann::json::parse(
+        R"J({"id": "bright", "targets": [{"device": "lamp", "state": {"on": true, "brightness": 40}}]})J"));
+    REQUIRE(scene.has_value());
+    EvalContext ctx;
+    ctx.now = kNow;
+    const auto a = plan_activation(*scene, r, ctx, "ctx-9");
+    CHECK(a.snapshot.label == "scene bright");
+    CHECK(a.snapshot.context_id == "ctx-9");
+    CHECK(a.snapshot.taken_at == kNow);
+    REQUIRE(a.snapshot.devices.size() == 1);
+    REQUIRE(a.plan.commands.size() == 1);
+    CHECK(a.plan.commands[0].command.set == proto::Attributes{{"on", true}});
+    CHECK(a.plan.commands[0].command.context_id == "ctx-9");
+}
