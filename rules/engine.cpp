@@ -67,8 +67,6 @@ std::string indexed(const std::string& name, std::size_t i) { return name + "[" 
 
 json value_json(const proto::Value& v) { return proto::to_json(v); }
 
-std::string_view run_state_name(int s) { return s == 1 ? "delaying" : s == 2 ? "waiting" : "running"; }
-
 /// The first report of an attribute (old value null) is not a change for an instant trigger — it
 /// is what every device publishes when the hub (re)starts — unless the trigger says `from: null`;
 /// it does open a `for` window (`first_report_counts`).
@@ -1097,7 +1095,7 @@ json Engine::export_pending() const {
         auto stack = json::array();
         for (const auto& f : run->stack) stack.push_back({f.pc, f.branch});
         json r{{"rule", slots_[run->rule]->rule.id.value},
-               {"state", run_state_name(static_cast<int>(run->state))},
+               {"state", run->state == Run::State::waiting ? "waiting" : "delaying"},
                {"stack", std::move(stack)},
                {"intent", run->intent},
                {"undo_taken", run->undo_taken},

@@ -545,3 +545,50 @@ TEST_CASE("A first report after a restart does not fire instant triggers but ope
     h.set("hall.door", {{"contact", false}});
     CHECK(h.effects.notifications.size() == 3);
 }
+
+TEST_CASE("Someone-home can be limited to a configured set of sensors") {
+    Home h;  // bedroom occupied, bathroom empty
+    h.rules(R"Y(
+- id: bathroom_only
+  triggers: [{webhook: go}]
+  conditions: [{someone_home: false, sensors: [bathroom.presence]}]
+  actions: [{notify: bathroom empty}]
+)Y");
+    h.engine.fire_webhook("go", h.now);
+    CHECK(h.effects.notifications.size() == 1);
+    h.set("bathroom.presence", {{"occupancy", true}});
+    h.engine.fire_webhook("go", h.now);
+    CHECK(h.effects.notifications.size() == 1);
+    CHECK(h.effects.last_trace("bathroom_only")->conditions[0].detail == "bathroom.presence reports occupancy");
+}
+
+TEST_CASE("A rule whose device disappears stops, and its pending for window goes with it") {
+    Home h;
+    h.rules(R"Y(
+- id: bathroom_off
+  triggers: [{state: bathroom.presence, attribute: occupancy, to: false, for: 40m}]
+  actions: [{command: bathroom.light, set: {on: false}}]
+)Y");
+    h.set("bathroom.presence", {{"occupancy", true}});
+    h.set("bathroom.presence", {{"occupancy", false}});
+    REQUIRE(h.engine.next_wake());
+    h.registry.remove(proto::DeviceId{"bathroom.light"});
+    h.engine.resolve(h.now);
+    CHECK(h.engine.status(proto::RuleId{"bathroom_off"})->problem == "device bathroom.light does not exist");
+    REQUIRE(h.effects.statuses.size() == 1);
+    CHECK_FALSE(h.engine.next_wake());
+    CHECK(h.engine.export_pending()["holds"].empty());
+}
+
+TEST_CASE("A scene that is unavailable when a rule activates it is an error in the trace") {
+    Home h;
+    h.scene("{id: broken, targets: [{device: bedroom.lamp, state: {on: true}}]}");
+    h.scenes.at(proto::SceneId{"broken"}).problem = "device bedroom.lamp is unusable";
+    h.rules("- {id: r, triggers: [{webhook: go}], actions: [{scene: broken}, {notify: after}]}");
+    h.engine.fire_webhook("go", h.now);
+    const auto* trace = h.effects.last_trace("r");
+    REQUIRE(trace);
+    CHECK(trace->steps[0].error == "scene broken is unavailable: device bedroom.lamp is unusable");
+    CHECK(h.effects.sent.empty());
+    CHECK(h.effects.notifications.size() == 1);
+}

@@ -1,10 +1,35 @@
 #include "scenes/calendar.hpp"
 
 #include <charconv>
+#include <nlohmann/json.hpp>
 
 namespace hearth::scenes {
 
 using namespace std::chrono;
+
+proto::Result<Place> place_from_json(const nlohmann::json& j) {
+    using proto::Errc;
+    if (!j.is_object()) return proto::make_error(Errc::invalid_field, "a location is an object");
+    const auto number = [&](const char* key, double lo, double hi) -> proto::Result<double> {
+        if (!j.contains(key) || !j[key].is_number() || j[key].get<double>() < lo || j[key].get<double>() > hi) {
+            return proto::make_error(Errc::invalid_field,
+                                     std::string(key) + " must be a number from " + std::to_string(static_cast<int>(lo)) +
+                                         " to " + std::to_string(static_cast<int>(hi)),
+                                     key);
+        }
+        return j[key].get<double>();
+    };
+    const auto latitude = number("latitude", -90, 90);
+    if (!latitude) return latitude.error();
+    const auto longitude = number("longitude", -180, 180);
+    if (!longitude) return longitude.error();
+    const auto offset = number("utc_offset_minutes", -720, 840);
+    if (!offset) return offset.error();
+    if (!j["utc_offset_minutes"].is_number_integer()) {
+        return proto::make_error(Errc::invalid_field, "utc_offset_minutes must be whole minutes", "utc_offset_minutes");
+    }
+    return Place{*latitude, *longitude, static_cast<int>(*offset)};
+}
 
 LocalTime to_local(TimePoint t, const Place& place) {
     const auto local = floor<seconds>(t) + minutes(place.utc_offset_minutes);

@@ -2,8 +2,11 @@
 // Wall time as the home sees it: a fixed UTC offset from configuration, the local date, time of
 // day, weekday and season. Pure functions of a time point passed in; nothing here reads a clock.
 #include <chrono>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string_view>
+
+#include "proto/errc.hpp"
 
 namespace hearth::scenes {
 
@@ -17,6 +20,9 @@ struct Place {
     double longitude = 0;
     int utc_offset_minutes = 0;
 };
+
+/// {"latitude": 39.9, "longitude": 116.4, "utc_offset_minutes": 480}; errors name the field.
+proto::Result<Place> place_from_json(const nlohmann::json& j);
 
 struct LocalTime {
     std::chrono::year_month_day date;

@@ -1,6 +1,7 @@
 #include "scenes/calendar.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace hearth::scenes;
 using namespace std::chrono;
@@ -42,4 +43,15 @@ TEST_CASE("Times of day parse strictly and windows wrap past midnight") {
     CHECK(in_window(hours(1), hours(22), hours(6)));
     CHECK_FALSE(in_window(hours(12), hours(22), hours(6)));
     CHECK(in_window(hours(12), hours(9), hours(17)));
+}
+
+TEST_CASE("A location reads latitude, longitude and a whole-minute UTC offset") {
+    const auto p = place_from_json(nlohmann::json{{"latitude", 39.9}, {"longitude", 116.4}, {"utc_offset_minutes", 480}});
+    REQUIRE(p.has_value());
+    CHECK(p->utc_offset_minutes == 480);
+    const auto bad = place_from_json(nlohmann::json{{"latitude", 99}, {"longitude", 0}, {"utc_offset_minutes", 0}});
+    REQUIRE(bad.has_error());
+    CHECK(bad.error().field == "latitude");
+    CHECK(place_from_json(nlohmann::json{{"latitude", 0}, {"longitude", 0}, {"utc_offset_minutes", 1.5}}).error().field ==
+          "utc_offset_minutes");
 }
