@@ -75,58 +75,6 @@ bool first_report_blocks(const devices::StateChange& change, const std::optional
     return proto::is_null(change.old_value) && !first_report_counts && !(from && proto::is_null(*from));
 }
 
-bool matches(const Trigger& t, const devices::StateChange* change, int kind,
-             const proto::DeviceId& device, std::string_view name, const proto::Attributes* data,
-             devices::Availability after, bool first_report_counts = false) {
-    return std::visit(
-        [&](const auto& w) -> bool {
-            using T = std::decay_t<decltype(w)>;
-            if constexpr (std::is_same_v<T, StateTrigger>) {
-                if (kind != 0 || !change || change->device != w.device || change->attribute != w.attribute) return false;
-                if (first_report_blocks(*change, w.from, first_report_counts)) return false;
-                return (!w.from || change->old_value == *w.from) && (!w.to || change->new_value == *w.to);
-            } else if constexpr (std::is_same_v<T, NumericTrigger>) {
-                if (kind != 0 || !change || change->device != w.device || change->attribute != w.attribute) return false;
-                if (first_report_blocks(*change, std::nullopt, first_report_counts)) return false;
-                return !w.in_range(change->old_value) && w.in_range(change->new_value);
-            } else if constexpr (std::is_same_v<T, EventTrigger>) {
-                if (kind != 1 || device != w.device || name != w.event) return false;
-                for (const auto& [k, v] : w.data) {
-                    const auto it = data ? data->find(k) : proto::Attributes::const_iterator{};
-                    if (!data || it == data->end() || it->second != v) return false;
-                }
-                return true;
-            } else if constexpr (std::is_same_v<T, AvailabilityTrigger>) {
-                return kind == 2 && device == w.device && (!w.to || after == *w.to);
-            } else if constexpr (std::is_same_v<T, IntentTrigger>) {
-                return kind == 3 && name == w.intent;
-            } else if constexpr (std::is_same_v<T, WebhookTrigger>) {
-                return kind == 4 && name == w.webhook;
-            } else {
-                return false;
-            }
-        },
-        t.what);
-}
-
-/// Whether a pending `for` window still holds after this signal.
-bool still_holds(const Trigger& t, const devices::StateChange* change, devices::Availability after) {
-    return std::visit(
-        [&](const auto& w) -> bool {
-            using T = std::decay_t<decltype(w)>;
-            if constexpr (std::is_same_v<T, StateTrigger>) {
-                return change && w.to && change->new_value == *w.to;
-            } else if constexpr (std::is_same_v<T, NumericTrigger>) {
-                return change && w.in_range(change->new_value);
-            } else if constexpr (std::is_same_v<T, AvailabilityTrigger>) {
-                return w.to && after == *w.to;
-            } else {
-                return true;
-            }
-        },
-        t.what);
-}
-
 }  // namespace
 
 Engine::Engine(const devices::Registry& registry, const scenes::SceneBook& scenes, Effects& effects,
@@ -490,8 +438,61 @@ std::size_t Engine::fire_webhook(std::string_view id, TimePoint now) {
     return count;
 }
 
+bool Engine::matches(const Trigger& t, const Signal& s, bool first_report_counts) {
+    using Kind = Signal::Kind;
+    return std::visit(
+        [&](const auto& w) -> bool {
+            using T = std::decay_t<decltype(w)>;
+            if constexpr (std::is_same_v<T, StateTrigger> || std::is_same_v<T, NumericTrigger>) {
+                const auto* c = s.change;
+                if (s.kind != Kind::state || !c || c->device != w.device || c->attribute != w.attribute) return false;
+                if constexpr (std::is_same_v<T, StateTrigger>) {
+                    if (first_report_blocks(*c, w.from, first_report_counts)) return false;
+                    return (!w.from || c->old_value == *w.from) && (!w.to || c->new_value == *w.to);
+                } else {
+                    if (first_report_blocks(*c, std::nullopt, first_report_counts)) return false;
+                    return !w.in_range(c->old_value) && w.in_range(c->new_value);
+                }
+            } else if constexpr (std::is_same_v<T, EventTrigger>) {
+                if (s.kind != Kind::event || s.device != w.device || s.name != w.event) return false;
+                for (const auto& [key, value] : w.data) {
+                    if (!s.data) return false;
+                    const auto it = s.data->find(key);
+                    if (it == s.data->end() || it->second != value) return false;
+                }
+                return true;
+            } else if constexpr (std::is_same_v<T, AvailabilityTrigger>) {
+                return s.kind == Kind::availability && s.device == w.device && (!w.to || s.after == *w.to);
+            } else if constexpr (std::is_same_v<T, IntentTrigger>) {
+                return s.kind == Kind::intent && s.name == w.intent;
+            } else if constexpr (std::is_same_v<T, WebhookTrigger>) {
+                return s.kind == Kind::webhook && s.name == w.webhook;
+            } else {
+                return false;
+            }
+        },
+        t.what);
+}
+
+/// Whether a pending `for` window still holds after this signal.
+bool Engine::still_holds(const Trigger& t, const Signal& s) {
+    return std::visit(
+        [&](const auto& w) -> bool {
+            using T = std::decay_t<decltype(w)>;
+            if constexpr (std::is_same_v<T, StateTrigger>) {
+                return s.change && w.to && s.change->new_value == *w.to;
+            } else if constexpr (std::is_same_v<T, NumericTrigger>) {
+                return s.change && w.in_range(s.change->new_value);
+            } else if constexpr (std::is_same_v<T, AvailabilityTrigger>) {
+                return w.to && s.after == *w.to;
+            } else {
+                return true;
+            }
+        },
+        t.what);
+}
+
 void Engine::on_signal(const Signal& s, const std::vector<TriggerRef>* refs_in, TimePoint now) {
-    const int kind = static_cast<int>(s.kind);
     const std::vector<std::uint64_t> waiting(waiting_.begin(), waiting_.end());
     for (const auto id : waiting) {
         const auto it = runs_.find(id);
@@ -499,7 +500,7 @@ void Engine::on_signal(const Signal& s, const std::vector<TriggerRef>* refs_in, 
         auto& run = *it->second;
         const auto* list = list_at(run, run.stack.size() - 1);
         const auto& wait = std::get<WaitAction>((*list)[run.stack.back().pc - 1].what);
-        if (!matches(wait.trigger, s.change, kind, s.device, s.name, s.data, s.after)) continue;
+        if (!matches(wait.trigger, s)) continue;
         waiting_.erase(id);
         if (run.wake) timers_.erase({*run.wake, TimerKind::run, run.id, 0});
         run.wake.reset();
@@ -538,7 +539,7 @@ void Engine::on_signal(const Signal& s, const std::vector<TriggerRef>* refs_in, 
         }
         if (trigger.hold) {
             const auto held = holds_.find(ref);
-            if (held != holds_.end() && !still_holds(trigger, s.change, s.after)) {
+            if (held != holds_.end() && !still_holds(trigger, s)) {
                 Trace t;
                 t.id = new_context();
                 t.rule = slots_[ref.rule]->rule.id;
@@ -554,7 +555,7 @@ void Engine::on_signal(const Signal& s, const std::vector<TriggerRef>* refs_in, 
                 effects_.record(t);
                 remember(std::move(t));
             }
-            if (!holds_.contains(ref) && matches(trigger, s.change, kind, s.device, s.name, s.data, s.after, true)) {
+            if (!holds_.contains(ref) && matches(trigger, s, true)) {
                 info["for_s"] = trigger.hold->count();
                 auto hold = std::make_unique<Hold>(Hold{now + *trigger.hold, std::move(info), parent});
                 timers_.insert({hold->deadline, TimerKind::hold, ref.rule, ref.trigger});
@@ -562,7 +563,7 @@ void Engine::on_signal(const Signal& s, const std::vector<TriggerRef>* refs_in, 
             }
             continue;
         }
-        if (!matches(trigger, s.change, kind, s.device, s.name, s.data, s.after)) continue;
+        if (!matches(trigger, s)) continue;
         fire(ref.rule, ref.trigger, std::move(info), std::move(parent), now);
     }
 }

@@ -178,6 +178,8 @@ private:
     void arm_time_trigger(std::size_t rule, std::size_t trigger, TimePoint after);
     std::optional<TimePoint> next_time(const Trigger& trigger, TimePoint after) const;
 
+    static bool matches(const Trigger& trigger, const Signal& signal, bool first_report_counts = false);
+    static bool still_holds(const Trigger& trigger, const Signal& signal);
     void on_signal(const Signal& signal, const std::vector<TriggerRef>* refs, TimePoint now);
     void fire(std::size_t rule, std::size_t trigger, nlohmann::json info, std::string parent, TimePoint now);
     void begin(std::size_t rule, Trace trace, bool intent, TimePoint now);
