@@ -183,3 +183,33 @@ TEST_CASE("Pending entries for rules that are gone or changed are dropped and re
     CHECK(changed[0].code == proto::Errc::conflict);
     CHECK(c.engine.resume(nlohmann::json::array(), c.now).size() == 1);
 }
+
+TEST_CASE("A run waiting for a trigger resumes waiting and still honours its timeout") {
+    const char* rule = R"Y(
+- id: greet
+  triggers: [{webhook: go}]
+  actions:
+    - {wait: {state: entrance.door, attribute: contact, to: false}, timeout: 10m, continue_on_timeout: false}
+    - {notify: welcome}
+)Y";
+    Home a;
+    a.rules(rule);
+    a.engine.fire_webhook("go", a.now);
+    const auto pending = a.engine.export_pending();
+    REQUIRE(pending["runs"][0]["state"] == "waiting");
+
+    Home b;
+    b.now = a.now + 2min;
+    b.rules(rule);
+    CHECK(b.engine.resume(pending, b.now).empty());
+    b.set("entrance.door", {{"contact", false}});
+    CHECK(b.effects.notifications.size() == 1);
+
+    Home c;
+    c.now = a.now + 2min;
+    c.rules(rule);
+    CHECK(c.engine.resume(pending, c.now).empty());
+    c.pass(9min);
+    CHECK(c.effects.notifications.empty());
+    CHECK(c.effects.last_trace("greet")->outcome == Outcome::cancelled);
+}
