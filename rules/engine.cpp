@@ -77,6 +77,21 @@ bool first_report_blocks(const devices::StateChange& change, const std::optional
 
 }  // namespace
 
+json to_json(const Notification& n) {
+    return {{"message", n.message}, {"title", n.title}, {"rule", n.rule.value}, {"context_id", n.context_id},
+            {"at", to_millis(n.at)}};
+}
+
+json to_json(const RuleStatus& s) {
+    return {{"id", s.id.value},
+            {"enabled", s.enabled},
+            {"available", s.problem.empty()},
+            {"problem", s.problem},
+            {"disabled_reason", s.disabled_reason},
+            {"active_runs", s.active_runs},
+            {"queued_runs", s.queued_runs}};
+}
+
 Engine::Engine(const devices::Registry& registry, const scenes::SceneBook& scenes, Effects& effects,
                EngineConfig config)
     : registry_(registry), scenes_(scenes), effects_(effects), config_(std::move(config)) {}

@@ -51,6 +51,11 @@ struct RuleStatus {
     std::size_t queued_runs = 0;
 };
 
+/// {"message", "title", "rule", "context_id", "at" (ms since the epoch)}
+nlohmann::json to_json(const Notification& notification);
+/// {"id", "enabled", "available", "problem", "disabled_reason", "active_runs", "queued_runs"}
+nlohmann::json to_json(const RuleStatus& status);
+
 /// What the engine asks of the world. The hub sends commands over MQTT, delivers notifications
 /// to WebSocket clients and the notification log, persists undo snapshots and stores traces.
 class Effects {

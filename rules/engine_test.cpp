@@ -87,6 +87,10 @@ TEST_CASE("An event trigger matches the event name and data") {
     REQUIRE(h.effects.notifications.size() == 1);
     CHECK(h.effects.notifications[0].message == "pressed twice");
     CHECK(h.effects.notifications[0].rule.value == "double_press");
+    const auto j = to_json(h.effects.notifications[0]);
+    CHECK(j["context_id"] == h.effects.last_trace("double_press")->id);
+    CHECK(j["at"] == to_millis(h.now));
+    CHECK(to_json(*h.engine.status(proto::RuleId{"double_press"}))["available"] == true);
 }
 
 TEST_CASE("An availability trigger fires when a device goes offline for a while") {
