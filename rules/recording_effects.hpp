@@ -1,0 +1,40 @@
+#pragma once
+// An Effects implementation that records everything, for tests and the benchmark.
+#include <string_view>
+#include <vector>
+
+#include "rules/engine.hpp"
+
+namespace hearth::rules {
+
+class RecordingEffects final : public Effects {
+public:
+    std::vector<scenes::DeviceCommand> sent;
+    std::vector<Notification> notifications;
+    std::vector<scenes::Snapshot> undo;
+    std::vector<Trace> traces;
+    std::vector<RuleStatus> statuses;
+
+    void send(const scenes::DeviceCommand& command) override { sent.push_back(command); }
+    void notify(const Notification& notification) override { notifications.push_back(notification); }
+    void push_undo(scenes::Snapshot snapshot) override { undo.push_back(std::move(snapshot)); }
+    void record(const Trace& trace) override { traces.push_back(trace); }
+    void status_changed(const RuleStatus& status) override { statuses.push_back(status); }
+
+    /// The last trace recorded for a rule, or null.
+    const Trace* last_trace(std::string_view rule) const {
+        for (auto it = traces.rbegin(); it != traces.rend(); ++it)
+            if (it->rule.value == rule) return &*it;
+        return nullptr;
+    }
+
+    void clear() {
+        sent.clear();
+        notifications.clear();
+        undo.clear();
+        traces.clear();
+        statuses.clear();
+    }
+};
+
+}  // namespace hearth::rules
