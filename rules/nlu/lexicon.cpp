@@ -106,9 +106,9 @@ const std::vector<CueWord>& cue_words() {
         {"lowest", Cue::min}, {"dimmest", Cue::min},
         {"亮度", Cue::brightness}, {"brightness", Cue::brightness},
         {"温度", Cue::temperature}, {"气温", Cue::temperature}, {"室温", Cue::temperature},
-        {"几度", Cue::temperature}, {"多少度", Cue::temperature},
-        {"temperature", Cue::temperature}, {"temp", Cue::temperature}, {"how warm", Cue::temperature},
-        {"how hot", Cue::temperature}, {"how cold", Cue::temperature},
+        {"几度", Cue::temperature_query}, {"多少度", Cue::temperature_query},
+        {"temperature", Cue::temperature}, {"temp", Cue::temperature}, {"how warm", Cue::temperature_query},
+        {"how hot", Cue::temperature_query}, {"how cold", Cue::temperature_query},
         {"音量", Cue::volume}, {"声音", Cue::volume}, {"volume", Cue::volume},
         {"位置", Cue::position}, {"开度", Cue::position}, {"position", Cue::position},
         {"颜色", Cue::color}, {"color", Cue::color}, {"colour", Cue::color},
@@ -227,7 +227,7 @@ const std::vector<KindWord>& kind_words() {
         {"卷帘", {K::curtain}}, {"遮阳帘", {K::curtain}}, {"curtain", {K::curtain}}, {"blind", {K::curtain}},
         {"shade", {K::curtain}}, {"window", {K::curtain}}, {"cover", {K::curtain}},
         {"garage door", {K::curtain}}, {"shutter", {K::curtain}},
-        {"门", {K::lock, K::curtain}}, {"door", {K::lock, K::curtain}},
+        {"门", {K::lock}}, {"door", {K::lock}}, {"车库门", {K::curtain}},
         {"锁", {K::lock}}, {"门锁", {K::lock}}, {"lock", {K::lock}}, {"door lock", {K::lock}},
         {"空气净化器", {K::air_purifier}}, {"净化器", {K::air_purifier}}, {"air purifier", {K::air_purifier}},
         {"purifier", {K::air_purifier}},
@@ -245,11 +245,11 @@ const std::vector<KindWord>& kind_words() {
 
 int kind_rank(EntryKind k) {
     switch (k) {
-        case EntryKind::kind: return 0;
-        case EntryKind::device: return 1;
-        case EntryKind::scene: return 2;
-        case EntryKind::area: return 3;
-        case EntryKind::cue: return 4;
+        case EntryKind::device: return 0;
+        case EntryKind::scene: return 1;
+        case EntryKind::area: return 2;
+        case EntryKind::cue: return 3;
+        case EntryKind::kind: return 4;
     }
     return 5;
 }

@@ -22,7 +22,7 @@ enum class EntryKind { device, area, scene, kind, cue };
 enum class Cue {
     on, off, lock, unlock, set, up, down, brighter, dimmer, warmer, cooler, louder, quieter,
     query, pause, unpause, next, previous, clean, dock, undo, nevermind, negation, bit, max, min,
-    brightness, temperature, volume, position, color, all, everywhere, here, mood,
+    brightness, temperature, temperature_query, volume, position, color, all, everywhere, here, mood,
     state_on, state_off, state_open, state_closed, state_locked, state_unlocked, scene_word, filler,
 };
 

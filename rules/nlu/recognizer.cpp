@@ -57,7 +57,14 @@ Frame make_frame(const Text& text, std::vector<Mention> mentions) {
             case EntryKind::area: f.areas.push_back(&m); break;
             case EntryKind::scene: f.scenes.push_back(&m); break;
             case EntryKind::kind: f.kinds.push_back(&m); break;
-            case EntryKind::cue: f.cues.push_back({m.entries.front()->cue, m.entries.front()->detail, i}); break;
+            case EntryKind::cue:
+                if (m.entries.front()->cue == Cue::temperature_query) {
+                    f.cues.push_back({Cue::query, 0, i});
+                    f.cues.push_back({Cue::temperature, 0, i});
+                } else {
+                    f.cues.push_back({m.entries.front()->cue, m.entries.front()->detail, i});
+                }
+                break;
         }
     }
     if (!text.units.empty()) f.coverage = static_cast<double>(covered) / static_cast<double>(text.units.size());
@@ -88,7 +95,7 @@ bool english_question(const Frame& f) {
     for (const auto& m : f.mentions) {
         if (m.is_number || m.kind != EntryKind::cue) return false;
         const auto cue = m.entries.front()->cue;
-        if (cue == Cue::query) return true;
+        if (cue == Cue::query || cue == Cue::temperature_query) return true;
         if (cue != Cue::filler) return false;
     }
     return false;
@@ -163,6 +170,7 @@ bool want_climate(const devices::Device& d) { return is_climate(d); }
 bool want_media(const devices::Device& d) { return is_media(d); }
 bool want_volume(const devices::Device& d) { return writable(d, "volume"); }
 bool want_cover(const devices::Device& d) { return is_cover(d); }
+bool want_lock(const devices::Device& d) { return d.description.kind == DeviceKind::lock; }
 bool want_vacuum(const devices::Device& d) { return d.description.kind == DeviceKind::vacuum; }
 bool want_temperature(const devices::Device& d) {
     return has_capability(d, "temperature") || has_capability(d, "target_temperature");
@@ -411,9 +419,12 @@ Understanding Run::act(Plan plan, Wanted wanted, double base) {
     if (plan.change) plan.slots["change"] = *plan.change;
     if (plan.color) plan.slots["color"] = std::string(color_name(plan.color));
     // Locks: "打开门锁" unlocks, which Home Assistant calls turning the lock off.
-    const bool lock_target = !res.devices.empty() && std::all_of(res.devices.begin(), res.devices.end(), [](const auto* d) {
-        return d->description.kind == DeviceKind::lock;
-    });
+    const bool lock_target =
+        (!res.devices.empty() && std::all_of(res.devices.begin(), res.devices.end(), [](const auto* d) {
+            return d->description.kind == DeviceKind::lock;
+        })) ||
+        (res.devices.empty() && !res.kinds.empty() &&
+         std::all_of(res.kinds.begin(), res.kinds.end(), [](DeviceKind k) { return k == DeviceKind::lock; }));
     if (lock_target && (plan.intent == "HassTurnOn" || plan.intent == "HassTurnOff") && !f_.has(Cue::lock) &&
         !f_.has(Cue::unlock))
         plan.intent = plan.intent == "HassTurnOn" ? "HassTurnOff" : "HassTurnOn";
@@ -633,9 +644,15 @@ Understanding Run::decide() {
         return answer_state(0.9);
     }
 
+    const auto number = pick_number(f_);
+    // "现在温度", "客厅温度": a temperature with nothing to do is a question.
+    if (f_.has(Cue::temperature) && !number && std::none_of(f_.cues.begin(), f_.cues.end(), [](const CueAt& c) {
+            return kActionCues.contains(c.cue);
+        }))
+        return answer_temperature(0.85);
+
     if (const auto* m = f_.first(Cue::mood); m && f_.scenes.empty()) return mood(static_cast<Mood>(m->detail), 0.9);
 
-    const auto number = pick_number(f_);
     const bool on = f_.has(Cue::on), off = f_.has(Cue::off);
     if (!f_.scenes.empty() && f_.devices.empty() && !number && !off) return scene(*f_.scenes.front(), on || f_.has(Cue::scene_word) ? 0.95 : 0.85);
 
@@ -650,7 +667,9 @@ Understanding Run::decide() {
     const bool relative = f_.has(Cue::up) || f_.has(Cue::down) || f_.has(Cue::brighter) || f_.has(Cue::dimmer) ||
                           f_.has(Cue::warmer) || f_.has(Cue::cooler) || f_.has(Cue::louder) || f_.has(Cue::quieter);
     const bool extreme = f_.has(Cue::max) || f_.has(Cue::min);
-    const auto* color = f_.first(Cue::color);
+    const CueAt* color = nullptr;
+    for (const auto& c : f_.cues)
+        if (c.cue == Cue::color && c.detail) color = &c;
 
     // Without an attribute word, the target decides: a light's level is brightness, a curtain's
     // is position, an AC's is its target temperature, a speaker's is volume.
@@ -677,10 +696,7 @@ Understanding Run::decide() {
         if (a == "position") return "HassSetPosition";
         return "HassLightSet";
     };
-    if (color) {
-        Plan p{"HassLightSet", {}, {}, {}, {}, color->detail};
-        if (color->detail) return act(p, want_light, 0.9);
-    }
+    if (color) return act(Plan{"HassLightSet", {}, {}, {}, {}, color->detail}, want_light, 0.9);
     if (number && !relative && (f_.has(Cue::set) || attribute != "" || on || off)) {
         Plan p{intent_for(attribute), {}, number->value, {}, attribute, 0};
         return act(p, wanted, 0.95);
@@ -710,7 +726,8 @@ Understanding Run::decide() {
             name = last_on > last_off ? "HassTurnOn" : "HassTurnOff";
         }
         if (f_.has(Cue::lock)) name = "HassTurnOn";
-        return act(Plan{name, {}, {}, {}, {}, 0}, want_light, 0.95);
+        const bool lock_words = f_.has(Cue::lock) || f_.has(Cue::unlock);
+        return act(Plan{name, {}, {}, {}, {}, 0}, lock_words ? want_lock : want_light, 0.95);
     }
     if (!f_.scenes.empty()) return scene(*f_.scenes.front(), 0.8);
     if (const auto* m = f_.first(Cue::mood)) return mood(static_cast<Mood>(m->detail), 0.85);
