@@ -23,13 +23,13 @@ const std::vector<CueWord>& cue_words() {
         {"打开", Cue::on}, {"开启", Cue::on}, {"开", Cue::on}, {"启动", Cue::on}, {"激活", Cue::on},
         {"点亮", Cue::on}, {"运行", Cue::on}, {"切换到", Cue::on}, {"切换成", Cue::on}, {"执行", Cue::on},
         {"开开", Cue::on}, {"亮起来", Cue::on}, {"开始", Cue::on}, {"拉开", Cue::on},
-        {"turn on", Cue::on}, {"switch on", Cue::on}, {"activate", Cue::on}, {"open", Cue::on},
+        {"turn on", Cue::on}, {"activate", Cue::on}, {"open", Cue::on},
         {"start", Cue::on}, {"enable", Cue::on}, {"run", Cue::on}, {"light up", Cue::on},
-        {"light it up", Cue::on}, {"power on", Cue::on}, {"on", Cue::on}, {"transition to", Cue::on},
+        {"light it up", Cue::on}, {"illuminate", Cue::on}, {"power on", Cue::on}, {"on", Cue::on}, {"transition to", Cue::on},
         {"change to", Cue::on},
         {"关闭", Cue::off}, {"关掉", Cue::off}, {"关上", Cue::off}, {"关", Cue::off}, {"熄灭", Cue::off},
         {"关了", Cue::off}, {"拉上", Cue::off}, {"合上", Cue::off},
-        {"turn off", Cue::off}, {"switch off", Cue::off}, {"deactivate", Cue::off}, {"close", Cue::off},
+        {"turn off", Cue::off}, {"deactivate", Cue::off}, {"close", Cue::off},
         {"shut", Cue::off}, {"disable", Cue::off}, {"off", Cue::off}, {"shut off", Cue::off},
         {"power off", Cue::off}, {"out", Cue::off},
         {"上锁", Cue::lock}, {"锁上", Cue::lock}, {"锁门", Cue::lock}, {"锁好", Cue::lock},
@@ -122,7 +122,9 @@ const std::vector<CueWord>& cue_words() {
         {"all", Cue::all}, {"every", Cue::all}, {"each", Cue::all}, {"each and every", Cue::all},
         {"全屋", Cue::everywhere}, {"全家", Cue::everywhere}, {"所有房间", Cue::everywhere},
         {"家里", Cue::everywhere}, {"到处", Cue::everywhere}, {"everywhere", Cue::everywhere},
-        {"the house", Cue::everywhere}, {"whole house", Cue::everywhere},
+        {"the house", Cue::everywhere}, {"whole house", Cue::everywhere}, {"the home", Cue::everywhere},
+        {"our home", Cue::everywhere}, {"entire home", Cue::everywhere}, {"entire house", Cue::everywhere},
+        {"whole home", Cue::everywhere}, {"all over", Cue::everywhere}, {"all area", Cue::everywhere},
         {"这里", Cue::here}, {"这儿", Cue::here}, {"这个房间", Cue::here}, {"here", Cue::here},
         {"in here", Cue::here}, {"this room", Cue::here},
         // States in questions.
@@ -131,7 +133,8 @@ const std::vector<CueWord>& cue_words() {
         {"锁着", Cue::state_locked}, {"锁了", Cue::state_locked}, {"锁着的", Cue::state_locked},
         {"没锁", Cue::state_unlocked}, {"没有锁", Cue::state_unlocked},
         {"opened", Cue::state_open}, {"closed", Cue::state_closed}, {"locked", Cue::state_locked},
-        {"unlocked", Cue::state_unlocked},
+        {"unlocked", Cue::state_unlocked}, {"triggered", Cue::state_on}, {"detected", Cue::state_on},
+        {"occupied", Cue::state_on},
         {"场景", Cue::scene_word}, {"模式", Cue::scene_word}, {"脚本", Cue::scene_word},
         {"scene", Cue::scene_word}, {"script", Cue::scene_word},
         // Moods.
@@ -191,7 +194,7 @@ const std::vector<CueWord>& cue_words() {
         {"can you", Cue::filler}, {"could you", Cue::filler}, {"would you", Cue::filler},
         {"for me", Cue::filler}, {"my", Cue::filler}, {"our", Cue::filler}, {"of", Cue::filler},
         {"in", Cue::filler}, {"at", Cue::filler}, {"and", Cue::filler}, {"it", Cue::filler},
-        {"turn", Cue::filler}, {"switch", Cue::filler}, {"there", Cue::filler}, {"if", Cue::filler},
+        {"turn", Cue::filler}, {"there", Cue::filler}, {"if", Cue::filler},
         {"hey", Cue::filler}, {"i", Cue::filler}, {"im", Cue::filler}, {"its", Cue::filler},
         {"play", Cue::filler}, {"again", Cue::filler}, {"be", Cue::filler}, {"value", Cue::filler},
         {"current", Cue::filler}, {"state", Cue::filler}, {"level", Cue::filler}, {"percent", Cue::filler},
@@ -236,6 +239,7 @@ const std::vector<KindWord>& kind_words() {
         {"温湿度计", {K::climate_sensor}}, {"温度计", {K::climate_sensor}}, {"thermometer", {K::climate_sensor}},
         {"人体传感器", {K::presence_sensor}}, {"motion sensor", {K::presence_sensor}},
         {"occupancy sensor", {K::presence_sensor}}, {"presence sensor", {K::presence_sensor}},
+        {"motion", {K::presence_sensor}}, {"occupancy", {K::presence_sensor}}, {"opening", {K::contact_sensor}},
         {"门磁", {K::contact_sensor}}, {"door sensor", {K::contact_sensor}}, {"contact sensor", {K::contact_sensor}},
         {"传感器", {K::sensor, K::climate_sensor, K::presence_sensor, K::contact_sensor}},
         {"sensor", {K::sensor, K::climate_sensor, K::presence_sensor, K::contact_sensor}},
@@ -446,6 +450,8 @@ std::vector<Mention> Lexicon::spot(const Text& text) const {
             const auto& e = entries_[index];
             const auto n = e.phrase.size();
             if (i + n > units.size() || covers(used, i, i + n)) continue;
+            // Misspelt kind words are too easily ordinary words ("over" → "cover", "right" → "light").
+            if (e.kind == EntryKind::kind && units[i].kind != UnitKind::han) continue;
             double penalty = 0;
             bool ok = true;
             int differing = 0;
@@ -459,7 +465,7 @@ std::vector<Mention> Lexicon::spot(const Text& text) const {
                     if (d > 1 || (n == 1 && d > 0)) ok = false;
                     penalty += d == 0 ? 0.08 : 0.2;
                 } else if (u.kind == UnitKind::word && p.kind == UnitKind::word && u.text.size() >= 4 &&
-                           p.text.size() >= 4) {
+                           p.text.size() >= 4 && u.text.front() == p.text.front()) {
                     const int d = edit_distance(u.text, p.text);
                     const int allowed = p.text.size() >= 8 ? 2 : 1;
                     if (d > allowed) ok = false;

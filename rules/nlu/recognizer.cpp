@@ -56,7 +56,25 @@ Frame make_frame(const Text& text, std::vector<Mention> mentions) {
             case EntryKind::device: f.devices.push_back(&m); break;
             case EntryKind::area: f.areas.push_back(&m); break;
             case EntryKind::scene: f.scenes.push_back(&m); break;
-            case EntryKind::kind: f.kinds.push_back(&m); break;
+            case EntryKind::kind:
+                // "lock front door": a leading "lock" is the verb.
+                if (text.language == Language::en && f.cues.empty() && f.devices.empty() && f.areas.empty() &&
+                    m.entries.front()->phrase.size() == 1 && m.entries.front()->phrase.front().text == "lock") {
+                    f.cues.push_back({Cue::lock, 0, i});
+                    break;
+                }
+                // "switch off the lights": a leading "switch" before on/off is the verb.
+                if (text.language == Language::en &&
+                    std::all_of(f.cues.begin(), f.cues.end(), [](const CueAt& c) { return c.cue == Cue::filler; }) &&
+                    f.devices.empty() && f.areas.empty() && f.kinds.empty() && m.entries.front()->phrase.size() == 1 &&
+                    m.entries.front()->phrase.front().text == "switch" && i + 1 < f.mentions.size() &&
+                    !f.mentions[i + 1].is_number && f.mentions[i + 1].kind == EntryKind::cue &&
+                    (f.mentions[i + 1].entries.front()->cue == Cue::on || f.mentions[i + 1].entries.front()->cue == Cue::off)) {
+                    f.cues.push_back({Cue::filler, 0, i});
+                    break;
+                }
+                f.kinds.push_back(&m);
+                break;
             case EntryKind::cue:
                 if (m.entries.front()->cue == Cue::temperature_query) {
                     f.cues.push_back({Cue::query, 0, i});
@@ -69,6 +87,25 @@ Frame make_frame(const Text& text, std::vector<Mention> mentions) {
     }
     if (!text.units.empty()) f.coverage = static_cast<double>(covered) / static_cast<double>(text.units.size());
     return f;
+}
+
+// A device whose name is also a kind word ("Light" for a light sensor) is meant by that name only
+// when it is of that kind; otherwise the word is the kind ("turn off the kitchen lights").
+void settle_names(Frame& f, const devices::Registry& r) {
+    std::vector<const Mention*> devices;
+    for (const auto* m : f.devices) {
+        std::vector<DeviceKind> kinds;
+        for (const auto* e : m->entries)
+            if (e->kind == EntryKind::kind) kinds.insert(kinds.end(), e->kinds.begin(), e->kinds.end());
+        bool consistent = kinds.empty();
+        for (const auto* e : m->entries)
+            if (e->kind == EntryKind::device)
+                if (const auto* d = r.find(proto::DeviceId(e->target)))
+                    consistent = consistent || std::find(kinds.begin(), kinds.end(), d->description.kind) != kinds.end();
+        if (consistent) devices.push_back(m);
+        else f.kinds.push_back(m);
+    }
+    f.devices = std::move(devices);
 }
 
 const std::set<Cue> kActionCues = {Cue::on, Cue::off, Cue::lock, Cue::unlock, Cue::set, Cue::up, Cue::down,
@@ -208,6 +245,11 @@ public:
             for (const auto* e : m->entries)
                 if (e->kind == EntryKind::device)
                     if (const auto* d = r_.find(proto::DeviceId(e->target)); d && !contains(named, d)) named.push_back(d);
+            if (named.size() > 1 && scope == Scope::any_number) {
+                for (const auto* d : named)
+                    if (!contains(out.devices, d)) out.devices.push_back(d);
+                continue;
+            }
             if (named.size() > 1) {
                 out.ambiguous = true;
                 out.candidates = named;
@@ -358,7 +400,7 @@ namespace {
 
 class Run {
 public:
-    Run(const Frame& f, const Request& q, const devices::Registry& r, const Vocabulary& v)
+    Run(Frame& f, const Request& q, const devices::Registry& r, const Vocabulary& v)
         : f_(f), q_(q), r_(r), v_(v), say_(f.language()) {
         out_.language = f.language();
         out_.context_id = q.context_id;
@@ -403,7 +445,7 @@ private:
     Understanding mood(Mood m, double base);
     Understanding scene(const Mention& m, double base);
 
-    const Frame& f_;
+    Frame& f_;
     const Request& q_;
     const devices::Registry& r_;
     const Vocabulary& v_;
@@ -485,6 +527,11 @@ Understanding Run::answer_state(double base) {
     const bool covers = !res.devices.empty() && std::all_of(res.devices.begin(), res.devices.end(), [](const auto* d) {
         return is_cover(*d);
     });
+    // "is there any motion?": a sensor question without a state asks whether it is triggered.
+    const bool binary = !res.devices.empty() && std::all_of(res.devices.begin(), res.devices.end(), [](const auto* d) {
+        return d->description.kind == DeviceKind::presence_sensor || d->description.kind == DeviceKind::contact_sensor;
+    });
+    if (binary && state.empty() && !res.named) state = "on";
     if (covers && state == "on") state = "open";
     if (covers && state == "off") state = "closed";
     if (!state.empty()) slots["state"] = state;
@@ -635,6 +682,13 @@ Understanding Run::decide() {
         return act(Plan{dock ? "HassVacuumReturnToBase" : "HassVacuumStart", {}, {}, {}, {}, 0}, want_vacuum, 0.95);
     }
 
+    if (question && f_.devices.size() > 1) {
+        const auto longest = std::max_element(f_.devices.begin(), f_.devices.end(), [](const Mention* a, const Mention* b) {
+            return a->end - a->begin < b->end - b->begin;
+        });
+        const Mention* keep = *longest;
+        f_.devices.assign(1, keep);
+    }
     if (question) {
         const bool named_non_climate = std::any_of(f_.devices.begin(), f_.devices.end(), [&](const Mention* m) {
             const auto* d = r_.find(proto::DeviceId(m->entries.front()->target));
@@ -697,7 +751,8 @@ Understanding Run::decide() {
         return "HassLightSet";
     };
     if (color) return act(Plan{"HassLightSet", {}, {}, {}, {}, color->detail}, want_light, 0.9);
-    if (number && !relative && (f_.has(Cue::set) || attribute != "" || on || off)) {
+    // "turn up the volume to 90": a target value wins over the direction.
+    if (number && (!relative || f_.has(Cue::set)) && (f_.has(Cue::set) || attribute != "" || on || off)) {
         Plan p{intent_for(attribute), {}, number->value, {}, attribute, 0};
         return act(p, wanted, 0.95);
     }
@@ -745,7 +800,8 @@ Understanding Recognizer::recognize(const Request& request, const devices::Regis
         custom->speech = Speech(text.language).custom();
         return std::move(*custom);
     }
-    const Frame frame = make_frame(text, lexicon_->spot(text));
+    Frame frame = make_frame(text, lexicon_->spot(text));
+    settle_names(frame, registry);
     return Run(frame, request, registry, vocabulary_).decide();
 }
 
