@@ -70,6 +70,16 @@ const std::vector<CueWord>& cue_words() {
         {"what", Cue::query}, {"whats", Cue::query}, {"is", Cue::query}, {"are", Cue::query},
         {"how", Cue::query}, {"which", Cue::query}, {"any", Cue::query}, {"tell me", Cue::query},
         {"where", Cue::query}, {"who", Cue::query}, {"when", Cue::query}, {"does", Cue::query},
+        // Cantonese and Taiwanese wording (written in Traditional; the normaliser simplifies it).
+        {"係唔係", Cue::query}, {"有冇", Cue::query}, {"有無", Cue::query}, {"邊個", Cue::query},
+        {"邊一", Cue::query}, {"邊啲", Cue::query}, {"幾多", Cue::query}, {"哪一", Cue::query},
+        {"咩", Cue::query}, {"狀態", Cue::query}, {"多熱", Cue::temperature_query},
+        {"多冷", Cue::temperature_query}, {"開咗", Cue::state_on}, {"偵測到", Cue::state_on},
+        {"在家", Cue::state_on}, {"鎖咗", Cue::state_locked}, {"鎖住", Cue::state_locked},
+        {"無鎖", Cue::state_unlocked}, {"冇鎖", Cue::state_unlocked}, {"無事", Cue::nevermind},
+        {"冇事", Cue::nevermind}, {"算數", Cue::nevermind}, {"唔使", Cue::nevermind},
+        {"咗", Cue::filler}, {"嘅", Cue::filler}, {"啲", Cue::filler}, {"喇", Cue::filler},
+        {"着", Cue::on}, {"再播放", Cue::previous}, {"重播", Cue::previous},
         // Media and vacuum.
         {"暂停", Cue::pause}, {"停一下", Cue::pause}, {"停止播放", Cue::pause}, {"pause", Cue::pause},
         {"继续", Cue::unpause}, {"恢复", Cue::unpause}, {"接着放", Cue::unpause}, {"继续播放", Cue::unpause},
@@ -128,9 +138,9 @@ const std::vector<CueWord>& cue_words() {
         {"这里", Cue::here}, {"这儿", Cue::here}, {"这个房间", Cue::here}, {"here", Cue::here},
         {"in here", Cue::here}, {"this room", Cue::here},
         // States in questions.
-        {"开着", Cue::state_on}, {"开着的", Cue::state_on}, {"亮着", Cue::state_on},
+        {"开着", Cue::state_on}, {"开着的", Cue::state_on}, {"開著", Cue::state_on}, {"亮着", Cue::state_on},
         {"关着", Cue::state_off}, {"关着的", Cue::state_off}, {"关了", Cue::state_off},
-        {"锁着", Cue::state_locked}, {"锁了", Cue::state_locked}, {"锁着的", Cue::state_locked},
+        {"锁着", Cue::state_locked}, {"鎖著", Cue::state_locked}, {"锁了", Cue::state_locked}, {"锁着的", Cue::state_locked},
         {"没锁", Cue::state_unlocked}, {"没有锁", Cue::state_unlocked},
         {"opened", Cue::state_open}, {"closed", Cue::state_closed}, {"locked", Cue::state_locked},
         {"unlocked", Cue::state_unlocked}, {"triggered", Cue::state_on}, {"detected", Cue::state_on},
@@ -212,7 +222,7 @@ const std::vector<KindWord>& kind_words() {
     static const std::vector<KindWord> words = {
         {"灯", {K::light}}, {"灯光", {K::light}}, {"电灯", {K::light}}, {"照明", {K::light}},
         {"light", {K::light}}, {"lamp", {K::light}}, {"lighting", {K::light}},
-        {"开关", {K::switch_}}, {"插座", {K::switch_}}, {"switch", {K::switch_}}, {"plug", {K::switch_}},
+        {"开关", {K::switch_}}, {"開關制", {K::switch_}}, {"插座", {K::switch_}}, {"switch", {K::switch_}}, {"plug", {K::switch_}},
         {"outlet", {K::switch_}}, {"socket", {K::switch_}},
         {"空调", {K::air_conditioner, K::thermostat}}, {"冷气", {K::air_conditioner}},
         {"ac", {K::air_conditioner, K::thermostat}}, {"air conditioner", {K::air_conditioner, K::thermostat}},

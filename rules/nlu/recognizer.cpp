@@ -140,7 +140,11 @@ bool english_question(const Frame& f) {
 
 bool is_question(const Frame& f) {
     if (f.language() == Language::en) return english_question(f);
-    return f.has(Cue::query) ||
+    // "前門鎖咗？": a question mark and nothing to do.
+    const bool nothing_to_do = std::none_of(f.cues.begin(), f.cues.end(), [](const CueAt& c) {
+        return kActionCues.contains(c.cue) || c.cue == Cue::nevermind || c.cue == Cue::undo;
+    });
+    return f.has(Cue::query) || (f.text->question_mark && nothing_to_do) ||
            (!f.cues.empty() && f.cues.back().cue == Cue::negation && f.cues.back().mention + 1 == f.mentions.size());
 }
 
@@ -689,11 +693,12 @@ Understanding Run::decide() {
         const Mention* keep = *longest;
         f_.devices.assign(1, keep);
     }
+    // A named sensor's temperature is its state; a room's or an AC's is a temperature question.
+    const bool named_non_climate = std::any_of(f_.devices.begin(), f_.devices.end(), [&](const Mention* m) {
+        const auto* d = r_.find(proto::DeviceId(m->entries.front()->target));
+        return d && !is_climate(*d);
+    });
     if (question) {
-        const bool named_non_climate = std::any_of(f_.devices.begin(), f_.devices.end(), [&](const Mention* m) {
-            const auto* d = r_.find(proto::DeviceId(m->entries.front()->target));
-            return d && !is_climate(*d);
-        });
         if (f_.has(Cue::temperature) && !named_non_climate) return answer_temperature(0.9);
         return answer_state(0.9);
     }
@@ -703,7 +708,7 @@ Understanding Run::decide() {
     if (f_.has(Cue::temperature) && !number && std::none_of(f_.cues.begin(), f_.cues.end(), [](const CueAt& c) {
             return kActionCues.contains(c.cue);
         }))
-        return answer_temperature(0.85);
+        return named_non_climate ? answer_state(0.85) : answer_temperature(0.85);
 
     if (const auto* m = f_.first(Cue::mood); m && f_.scenes.empty()) return mood(static_cast<Mood>(m->detail), 0.9);
 

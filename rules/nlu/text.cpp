@@ -217,6 +217,7 @@ Text TextNormalizer::normalize(std::string_view utf8) const {
             continue;
         }
         flush();
+        if (c == '?') out.question_mark = true;
         if (c == '%' || c == 0xB0) {
             std::string symbol;
             append_utf8(symbol, static_cast<char32_t>(c));

@@ -29,6 +29,7 @@ struct Unit {
 struct Text {
     std::vector<Unit> units;
     Language language = Language::en;  // zh as soon as one Han character is present
+    bool question_mark = false;        // the text had "?" or "？"
 };
 
 class TextNormalizer {
