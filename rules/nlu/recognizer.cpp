@@ -145,7 +145,8 @@ bool is_question(const Frame& f) {
         return kActionCues.contains(c.cue) || c.cue == Cue::nevermind || c.cue == Cue::undo;
     });
     return f.has(Cue::query) || (f.text->question_mark && nothing_to_do) ||
-           (!f.cues.empty() && f.cues.back().cue == Cue::negation && f.cues.back().mention + 1 == f.mentions.size());
+           (!f.cues.empty() && f.cues.back().cue == Cue::negation && f.cues.back().mention + 1 == f.mentions.size() &&
+            f.mentions.back().end == f.text->units.size());
 }
 
 std::optional<NumberMatch> pick_number(const Frame& f) {
@@ -700,7 +701,13 @@ Understanding Run::decide() {
     });
     if (question) {
         if (f_.has(Cue::temperature) && !named_non_climate) return answer_temperature(0.9);
-        return answer_state(0.9);
+        // A question about nothing in the home ("tell me a joke") is chit-chat.
+        const bool about_home = !f_.devices.empty() || !f_.kinds.empty() || !f_.areas.empty() ||
+                                std::any_of(f_.cues.begin(), f_.cues.end(), [](const CueAt& c) {
+                                    return c.cue >= Cue::state_on && c.cue <= Cue::state_unlocked;
+                                });
+        if (about_home) return answer_state(0.9);
+        return finish(Outcome::not_understood, say_.not_understood());
     }
 
     const auto number = pick_number(f_);
