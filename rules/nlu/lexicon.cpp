@@ -450,7 +450,58 @@ std::vector<Mention> Lexicon::spot(const Text& text) const {
             chosen.push_back(m);
         }
     };
-    select(candidates);
+    // Exact matches: the segmentation that explains the most units wins, and among those the one
+    // with longer and more specific pieces ("把门锁上" is 门 + 锁上, not the device 门锁 + 上).
+    {
+        std::stable_sort(candidates.begin(), candidates.end(), better);
+        const auto n = units.size();
+        std::vector<std::vector<std::size_t>> starting(n);
+        for (std::size_t c = 0; c < candidates.size(); ++c) starting[candidates[c].begin].push_back(c);
+        const auto weight = [](const Mention& m) {
+            const int length = static_cast<int>(m.end - m.begin);
+            const int bonus = m.is_number ? 2 : m.kind == EntryKind::kind ? 1 : m.kind == EntryKind::cue ? 2
+                            : m.kind == EntryKind::device ? 4 : 3;
+            return length * 100 - 10 + bonus * length;
+        };
+        std::vector<int> best(n + 1, 0);
+        std::vector<long> choice(n, -1);
+        for (std::size_t i = n; i-- > 0;) {
+            best[i] = best[i + 1];
+            for (const auto c : starting[i]) {
+                const int v = weight(candidates[c]) + best[candidates[c].end];
+                if (v > best[i]) {
+                    best[i] = v;
+                    choice[i] = static_cast<long>(c);
+                }
+            }
+        }
+        std::vector<Mention> picked;
+        for (std::size_t i = 0; i < n;) {
+            if (choice[i] < 0) {
+                ++i;
+                continue;
+            }
+            const auto& m = candidates[static_cast<std::size_t>(choice[i])];
+            picked.push_back(m);
+            i = m.end;
+        }
+        // Picked first so that the rest only add alternative readings of the same span.
+        candidates.insert(candidates.begin(), picked.begin(), picked.end());
+        for (auto& m : candidates) {
+            if (covers(used, m.begin, m.end)) {
+                for (auto& c : chosen) {
+                    if (c.begin == m.begin && c.end == m.end && c.score == m.score && !m.is_number &&
+                        !c.is_number && m.kind != EntryKind::cue && c.kind != EntryKind::cue &&
+                        std::find(c.entries.begin(), c.entries.end(), m.entries.front()) == c.entries.end())
+                        c.entries.push_back(m.entries.front());
+                }
+                continue;
+            }
+            if (&m - candidates.data() >= static_cast<long>(picked.size())) continue;
+            for (std::size_t k = m.begin; k < m.end; ++k) used[k] = true;
+            chosen.push_back(m);
+        }
+    }
 
     // Sound-alike and misspelt names on what is left.
     std::vector<Mention> fuzzy;
