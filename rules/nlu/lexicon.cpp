@@ -70,6 +70,19 @@ const std::vector<CueWord>& cue_words() {
         {"what", Cue::query}, {"whats", Cue::query}, {"is", Cue::query}, {"are", Cue::query},
         {"how", Cue::query}, {"which", Cue::query}, {"any", Cue::query}, {"tell me", Cue::query},
         {"where", Cue::query}, {"who", Cue::query}, {"when", Cue::query}, {"does", Cue::query},
+        {"制冷", Cue::hvac_mode, 1}, {"冷风", Cue::hvac_mode, 1}, {"cooling", Cue::hvac_mode, 1},
+        {"cool mode", Cue::hvac_mode, 1}, {"制热", Cue::hvac_mode, 2}, {"暖风", Cue::hvac_mode, 2},
+        {"heat mode", Cue::hvac_mode, 2}, {"除湿", Cue::hvac_mode, 3}, {"dehumidify", Cue::hvac_mode, 3},
+        {"dry mode", Cue::hvac_mode, 3}, {"送风", Cue::hvac_mode, 4}, {"fan only", Cue::hvac_mode, 4},
+        {"自动模式", Cue::hvac_mode, 5}, {"auto mode", Cue::hvac_mode, 5},
+        {"湿度", Cue::reading, 1}, {"humidity", Cue::reading, 1}, {"pm2.5", Cue::reading, 2},
+        {"空气质量", Cue::reading, 2}, {"air quality", Cue::reading, 2}, {"光照", Cue::reading, 3},
+        {"照度", Cue::reading, 3}, {"illuminance", Cue::reading, 3}, {"电量", Cue::reading, 4},
+        {"battery", Cue::reading, 4}, {"功率", Cue::reading, 5}, {"power", Cue::reading, 5},
+        {"一半", Cue::half}, {"halfway", Cue::half}, {"half", Cue::half},
+        {"stop the music", Cue::pause}, {"stop music", Cue::pause}, {"stop playing", Cue::pause},
+        {"play music", Cue::unpause}, {"播放音乐", Cue::unpause}, {"放音乐", Cue::unpause},
+        {"放歌", Cue::unpause},
         // Cantonese and Taiwanese wording (written in Traditional; the normaliser simplifies it).
         {"係唔係", Cue::query}, {"有冇", Cue::query}, {"有無", Cue::query}, {"邊個", Cue::query},
         {"邊一", Cue::query}, {"邊啲", Cue::query}, {"幾多", Cue::query}, {"哪一", Cue::query},
@@ -247,7 +260,8 @@ const std::vector<KindWord>& kind_words() {
         {"扫地机", {K::vacuum}}, {"扫地机器人", {K::vacuum}}, {"吸尘器", {K::vacuum}}, {"vacuum", {K::vacuum}},
         {"robot vacuum", {K::vacuum}}, {"vacuum cleaner", {K::vacuum}},
         {"温湿度计", {K::climate_sensor}}, {"温度计", {K::climate_sensor}}, {"thermometer", {K::climate_sensor}},
-        {"人体传感器", {K::presence_sensor}}, {"motion sensor", {K::presence_sensor}},
+        {"人体传感器", {K::presence_sensor}}, {"有人", {K::presence_sensor}}, {"anyone", {K::presence_sensor}},
+        {"anybody", {K::presence_sensor}}, {"motion sensor", {K::presence_sensor}},
         {"occupancy sensor", {K::presence_sensor}}, {"presence sensor", {K::presence_sensor}},
         {"motion", {K::presence_sensor}}, {"occupancy", {K::presence_sensor}}, {"opening", {K::contact_sensor}},
         {"门磁", {K::contact_sensor}}, {"door sensor", {K::contact_sensor}}, {"contact sensor", {K::contact_sensor}},
@@ -291,6 +305,16 @@ bool covers(const std::vector<bool>& used, std::size_t begin, std::size_t end) {
 }
 
 }  // namespace
+
+std::string_view hvac_mode_name(int index) noexcept {
+    static constexpr std::array<std::string_view, 5> modes = {"cool", "heat", "dry", "fan_only", "auto"};
+    return index >= 1 && index <= 5 ? modes[static_cast<std::size_t>(index - 1)] : "";
+}
+
+std::string_view reading_attribute(int index) noexcept {
+    static constexpr std::array<std::string_view, 5> attributes = {"humidity", "pm25", "illuminance", "battery", "power"};
+    return index >= 1 && index <= 5 ? attributes[static_cast<std::size_t>(index - 1)] : "";
+}
 
 std::string_view color_name(int index) noexcept {
     return index >= 1 && index <= static_cast<int>(kColors.size()) ? kColors[static_cast<std::size_t>(index - 1)] : "";

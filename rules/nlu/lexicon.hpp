@@ -23,7 +23,8 @@ enum class Cue {
     on, off, lock, unlock, set, up, down, brighter, dimmer, warmer, cooler, louder, quieter,
     query, pause, unpause, next, previous, clean, dock, undo, nevermind, negation, bit, max, min,
     brightness, temperature, temperature_query, volume, position, color, all, everywhere, here, mood,
-    state_on, state_off, state_open, state_closed, state_locked, state_unlocked, scene_word, filler,
+    state_on, state_off, state_open, state_closed, state_locked, state_unlocked, scene_word, hvac_mode,
+    reading, half, filler,
 };
 
 struct Entry {
@@ -32,7 +33,7 @@ struct Entry {
     std::string target;                       // device, area or scene id
     std::vector<proto::DeviceKind> kinds;     // EntryKind::kind: the device kinds the word covers
     Cue cue = Cue::filler;
-    int detail = 0;                           // Mood for Cue::mood, colour index for Cue::color
+    int detail = 0;  // Mood for Cue::mood; index of color_name, hvac_mode_name or reading_attribute
     std::optional<Language> language;         // the language of a name, when known
 };
 
@@ -48,6 +49,10 @@ struct Mention {
 };
 
 std::string_view color_name(int index) noexcept;
+/// "cool", "heat", "dry", "fan_only", "auto" for 1–5.
+std::string_view hvac_mode_name(int index) noexcept;
+/// The sensor attribute a reading word asks for ("湿度" → "humidity"), for 1–5.
+std::string_view reading_attribute(int index) noexcept;
 
 class Lexicon {
 public:

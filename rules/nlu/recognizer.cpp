@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include "rules/nlu/lexicon.hpp"
@@ -237,7 +238,7 @@ public:
 
     // Narrows the home to the devices the utterance is about. `scope` says whether several devices
     // across areas are fine (questions) or call for a question back (actions).
-    Resolution resolve(Wanted wanted, Scope scope) const {
+    Resolution resolve(const std::function<bool(const devices::Device&)>& wanted, Scope scope) const {
         Resolution out;
         for (const auto* k : f_.kinds)
             for (const auto* e : k->entries)
@@ -331,6 +332,7 @@ struct Plan {
     std::optional<double> change;    // relative change
     std::string attribute;           // brightness, target_temperature, volume, position
     int color = 0;
+    std::string mode;                // hvac_mode to set along, for climate devices
 };
 
 std::optional<proto::Attributes> attributes_for(const Plan& p, const devices::Device& d) {
@@ -344,6 +346,7 @@ std::optional<proto::Attributes> attributes_for(const Plan& p, const devices::De
         else if (writable(d, "position")) set["position"] = on ? 100.0 : 0.0;
         else if (writable(d, "playback")) set["playback"] = std::string(on ? "playing" : "paused");
         else return std::nullopt;
+        if (on && !p.mode.empty() && writable(d, "hvac_mode")) set["hvac_mode"] = p.mode;
         return set;
     }
     if (p.intent == "HassMediaPause" || p.intent == "HassMediaUnpause") {
@@ -378,6 +381,7 @@ std::optional<proto::Attributes> attributes_for(const Plan& p, const devices::De
     set[p.attribute] = value;
     if (writable(d, "on") && off && (p.attribute != "brightness" || value > 0) && p.attribute != "volume")
         set["on"] = true;
+    if (!p.mode.empty() && writable(d, "hvac_mode")) set["hvac_mode"] = p.mode;
     return set;
 }
 
@@ -435,7 +439,8 @@ private:
         if (res.area) slots["area"] = res.area->value;
         else if (!f_.areas.empty()) slots["area"] = f_.areas.front()->entries.front()->target;
         if (!res.kinds.empty()) slots["domain"] = std::string(proto::to_string(res.kinds.front()));
-        else if (!res.devices.empty()) slots["domain"] = std::string(proto::to_string(res.devices.front()->description.kind));
+        else if (!res.devices.empty() && (res.named || inferred_kind_))
+            slots["domain"] = std::string(proto::to_string(res.devices.front()->description.kind));
     }
 
     Understanding clarify_which(const Resolution& res) {
@@ -447,6 +452,7 @@ private:
     Understanding act(Plan plan, Wanted wanted, double base);
     Understanding answer_temperature(double base);
     Understanding answer_state(double base);
+    Understanding answer_reading(std::string_view attribute, double base);
     Understanding mood(Mood m, double base);
     Understanding scene(const Mention& m, double base);
 
@@ -456,15 +462,18 @@ private:
     const Vocabulary& v_;
     Speech say_;
     Understanding out_;
+    bool inferred_kind_ = false;  // the intent itself says which kind of device (lights for brightness)
 };
 
 Understanding Run::act(Plan plan, Wanted wanted, double base) {
+    inferred_kind_ = wanted != want_any;
     const Resolver resolver(f_, r_, q_);
     auto res = resolver.resolve(wanted, Scope::one_or_area);
     add_target_slots(plan.slots, res);
     if (plan.absolute) plan.slots[plan.attribute.empty() ? "value" : (plan.attribute == "target_temperature" ? "temperature" : plan.attribute)] = *plan.absolute;
     if (plan.change) plan.slots["change"] = *plan.change;
     if (plan.color) plan.slots["color"] = std::string(color_name(plan.color));
+    if (!plan.mode.empty()) plan.slots["hvac_mode"] = plan.mode;
     // Locks: "打开门锁" unlocks, which Home Assistant calls turning the lock off.
     const bool lock_target =
         (!res.devices.empty() && std::all_of(res.devices.begin(), res.devices.end(), [](const auto* d) {
@@ -545,6 +554,25 @@ Understanding Run::answer_state(double base) {
     for (const auto* d : res.devices) out_.targets.push_back(d->description.id);
     if (res.devices.empty()) return finish(Outcome::failed, say_.no_device(nullptr));
     return finish(Outcome::answer, say_.states(res.devices, state, r_));
+}
+
+Understanding Run::answer_reading(std::string_view attribute, double base) {
+    const Resolver resolver(f_, r_, q_);
+    auto res = resolver.resolve([&](const devices::Device& d) { return d.description.find(attribute) != nullptr; },
+                                Scope::any_number);
+    proto::Attributes slots;
+    add_target_slots(slots, res);
+    slots.erase("domain");
+    slots["attribute"] = std::string(attribute);
+    set_intent("HassGetState", slots, base);
+    std::vector<std::pair<const devices::Device*, double>> readings;
+    for (const auto* d : res.devices) {
+        if (!d->description.find(attribute)) continue;
+        out_.targets.push_back(d->description.id);
+        if (const auto v = number_state(*d, attribute)) readings.emplace_back(d, *v);
+    }
+    if (readings.empty()) return finish(Outcome::failed, say_.no_reading());
+    return finish(Outcome::answer, say_.readings(attribute, readings, r_));
 }
 
 Understanding Run::scene(const Mention& m, double base) {
@@ -699,6 +727,18 @@ Understanding Run::decide() {
         const auto* d = r_.find(proto::DeviceId(m->entries.front()->target));
         return d && !is_climate(*d);
     });
+    // "卧室的湿度是多少": a reading of a room or a device; a named device without that reading is
+    // asked about as a whole ("what is the battery level of my phone?").
+    if (const auto* reading = f_.first(Cue::reading);
+        reading && std::none_of(f_.cues.begin(), f_.cues.end(), [](const CueAt& c) { return kActionCues.contains(c.cue); })) {
+        const auto attribute = reading_attribute(reading->detail);
+        const bool named_without = !f_.devices.empty() && std::none_of(f_.devices.begin(), f_.devices.end(), [&](const Mention* m) {
+            const auto* d = r_.find(proto::DeviceId(m->entries.front()->target));
+            return d && d->description.find(attribute);
+        });
+        if (!named_without) return answer_reading(attribute, 0.9);
+        return answer_state(0.9);
+    }
     if (question) {
         if (f_.has(Cue::temperature) && !named_non_climate) return answer_temperature(0.9);
         // A question about nothing in the home ("tell me a joke") is chit-chat.
@@ -710,7 +750,10 @@ Understanding Run::decide() {
         return finish(Outcome::not_understood, say_.not_understood());
     }
 
-    const auto number = pick_number(f_);
+    auto number = pick_number(f_);
+    if (!number && f_.has(Cue::half)) number = NumberMatch{50, 0, 0, NumberUnit::percent};
+    const auto* mode_cue = f_.first(Cue::hvac_mode);
+    const std::string mode = mode_cue ? std::string(hvac_mode_name(mode_cue->detail)) : std::string();
     // "现在温度", "客厅温度": a temperature with nothing to do is a question.
     if (f_.has(Cue::temperature) && !number && std::none_of(f_.cues.begin(), f_.cues.end(), [](const CueAt& c) {
             return kActionCues.contains(c.cue);
@@ -765,7 +808,7 @@ Understanding Run::decide() {
     if (color) return act(Plan{"HassLightSet", {}, {}, {}, {}, color->detail}, want_light, 0.9);
     // "turn up the volume to 90": a target value wins over the direction.
     if (number && (!relative || f_.has(Cue::set)) && (f_.has(Cue::set) || attribute != "" || on || off)) {
-        Plan p{intent_for(attribute), {}, number->value, {}, attribute, 0};
+        Plan p{intent_for(attribute), {}, number->value, {}, attribute, 0, mode};
         return act(p, wanted, 0.95);
     }
     if (extreme && !attribute.empty()) {
@@ -794,8 +837,10 @@ Understanding Run::decide() {
         }
         if (f_.has(Cue::lock)) name = "HassTurnOn";
         const bool lock_words = f_.has(Cue::lock) || f_.has(Cue::unlock);
-        return act(Plan{name, {}, {}, {}, {}, 0}, lock_words ? want_lock : want_light, 0.95);
+        return act(Plan{name, {}, {}, {}, {}, 0, mode}, lock_words ? want_lock : mode.empty() ? want_light : want_climate,
+                   0.95);
     }
+    if (!mode.empty()) return act(Plan{"HassTurnOn", {}, {}, {}, {}, 0, mode}, want_climate, 0.9);
     if (!f_.scenes.empty()) return scene(*f_.scenes.front(), 0.8);
     if (const auto* m = f_.first(Cue::mood)) return mood(static_cast<Mood>(m->detail), 0.85);
     // A bare device name means "turn it on", with less certainty.

@@ -1,6 +1,9 @@
 #include "rules/nlu/speech.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <tuple>
 #include <cstdio>
 
 namespace hearth::rules::nlu {
@@ -86,26 +89,75 @@ std::string Speech::action(const std::string& intent) const {
     return zh() ? "处理" : "handled";
 }
 
-std::string Speech::done(const std::string& intent, const std::vector<DeviceCommand>& commands,
-                         const devices::Registry& r) const {
-    std::vector<std::string> names;
-    for (const auto& c : commands)
-        if (const auto* d = r.find(c.device)) names.push_back(device(*d, r));
-    std::string detail;
-    if (commands.size() == 1) {
-        const auto& set = commands.front().command.set;
-        for (const auto& [attribute, label_zh, label_en, unit] :
-             std::vector<std::tuple<std::string, std::string, std::string, std::string>>{
-                 {"brightness", "亮度", "brightness", "%"}, {"target_temperature", "温度", "temperature", "°C"},
-                 {"volume", "音量", "volume", "%"}, {"position", "开合度", "position", "%"}}) {
-            const auto it = set.find(attribute);
-            if (it == set.end() || !proto::as_number(it->second)) continue;
-            const auto value = number_text(*proto::as_number(it->second)) + (zh() && unit == "°C" ? "度" : unit);
-            detail = zh() ? "，" + label_zh + value : ", " + label_en + " " + value;
-        }
+// One phrase per distinct payload: "已把卧室灯的亮度调到70%", "turned off the kitchen light".
+std::string Speech::phrase(const proto::Attributes& set, const std::string& names) const {
+    const auto number = [&](const char* a) -> std::optional<double> {
+        const auto it = set.find(a);
+        if (it == set.end() || !proto::as_number(it->second)) return std::nullopt;
+        return *proto::as_number(it->second);
+    };
+    const auto boolean = [&](const char* a) -> std::optional<bool> {
+        const auto it = set.find(a);
+        if (it == set.end() || !proto::as_bool(it->second)) return std::nullopt;
+        return *proto::as_bool(it->second);
+    };
+    const auto text = [&](const char* a) -> std::string {
+        const auto it = set.find(a);
+        return it == set.end() || !proto::as_text(it->second) ? std::string() : *proto::as_text(it->second);
+    };
+    std::string mode = text("hvac_mode");
+    if (!mode.empty()) {
+        static const std::vector<std::pair<std::string_view, std::string_view>> zh_modes = {
+            {"cool", "制冷"}, {"heat", "制热"}, {"dry", "除湿"}, {"fan_only", "送风"}, {"auto", "自动"}, {"off", "关闭"}};
+        for (const auto& [en, z] : zh_modes)
+            if (zh() && en == mode) mode = std::string(z);
+        mode = zh() ? "（" + mode + "）" : " (" + mode + ")";
     }
-    if (zh()) return "好的，已" + action(intent) + list(names) + detail + "。";
-    return "OK, " + action(intent) + " the " + list(names) + detail + ".";
+    if (const auto t = number("target_temperature"))
+        return (zh() ? "已把" + names + "调到" + number_text(*t) + "度" : "set the " + names + " to " + number_text(*t) + " °C") + mode;
+    if (const auto b = number("brightness"))
+        return zh() ? "已把" + names + "的亮度调到" + number_text(*b) + "%" : "set the " + names + " brightness to " + number_text(*b) + "%";
+    if (const auto v = number("volume"))
+        return zh() ? "已把" + names + "的音量调到" + number_text(*v) + "%" : "set the " + names + " volume to " + number_text(*v) + "%";
+    if (const auto p = number("position")) {
+        if (*p >= 100) return zh() ? "已打开" + names : "opened the " + names;
+        if (*p <= 0) return zh() ? "已关上" + names : "closed the " + names;
+        return zh() ? "已把" + names + "开到" + number_text(*p) + "%" : "set the " + names + " to " + number_text(*p) + "% open";
+    }
+    if (const auto l = boolean("locked"))
+        return zh() ? (*l ? "已锁上" : "已打开") + names : (*l ? "locked the " : "unlocked the ") + names;
+    if (const auto c = boolean("cleaning"))
+        return zh() ? (*c ? "已让" + names + "开始打扫" : "已让" + names + "停止打扫、回去充电")
+                    : (*c ? "started the " + names : "sent the " + names + " back to its dock");
+    if (const auto playback = text("playback"); !playback.empty())
+        return zh() ? (playback == "playing" ? "已继续播放" : "已暂停") + names
+                    : (playback == "playing" ? "resumed the " : "paused the ") + names;
+    if (const auto color = text("color"); !color.empty())
+        return zh() ? "已把" + names + "调成了" + color : "made the " + names + " " + color;
+    if (const auto on = boolean("on"))
+        return (zh() ? (*on ? "已打开" : "已关闭") + names : (*on ? "turned on the " : "turned off the ") + names) + mode;
+    return zh() ? "已调整" + names : "adjusted the " + names;
+}
+
+std::string Speech::done(const std::string&, const std::vector<DeviceCommand>& commands,
+                         const devices::Registry& r) const {
+    std::vector<std::pair<const proto::Attributes*, std::vector<std::string>>> groups;
+    for (const auto& c : commands) {
+        const auto* d = r.find(c.device);
+        if (!d) continue;
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return *g.first == c.command.set; });
+        if (it == groups.end()) {
+            groups.push_back({&c.command.set, {}});
+            it = std::prev(groups.end());
+        }
+        it->second.push_back(device(*d, r));
+    }
+    std::string out = zh() ? "好的，" : "OK, ";
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        if (i > 0) out += zh() ? "，" : "; ";
+        out += phrase(*groups[i].first, list(groups[i].second));
+    }
+    return out + (zh() ? "。" : ".");
 }
 
 std::string Speech::temperatures(const std::vector<std::pair<const devices::Device*, double>>& readings,
@@ -150,7 +202,7 @@ std::string Speech::states(const std::vector<const devices::Device*>& devices, c
                 const auto* c = d.description.find(a);
                 return number_text(*proto::as_number(*v)) + (c ? c->unit : "");
             }
-        return zh() ? "状态未知" : "unknown";
+        return zh() ? "状态未知" : "in an unknown state";
     };
     const auto matches = [&](const std::string& said) {
         if (state.empty()) return true;
@@ -175,6 +227,30 @@ std::string Speech::states(const std::vector<const devices::Device*>& devices, c
     if (hits.empty()) return zh() ? "没有。" : "None.";
     if (zh()) return "有" + std::to_string(hits.size()) + "个：" + list(hits) + "。";
     return std::to_string(hits.size()) + ": " + list(hits) + ".";
+}
+
+std::string Speech::readings(std::string_view attribute,
+                             const std::vector<std::pair<const devices::Device*, double>>& readings,
+                             const devices::Registry& r) const {
+    static const std::vector<std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>> labels = {
+        {"humidity", "湿度", "humidity", "%"}, {"pm25", "PM2.5", "PM2.5", " µg/m³"},
+        {"illuminance", "光照", "illuminance", " lx"}, {"battery", "电量", "battery", "%"}, {"power", "功率", "power", " W"}};
+    std::string label_zh(attribute), label_en(attribute), unit;
+    for (const auto& [a, z, e, u] : labels)
+        if (a == attribute) {
+            label_zh = z;
+            label_en = e;
+            unit = u;
+        }
+    std::vector<std::string> parts;
+    for (const auto& [d, v] : readings) {
+        if (parts.size() == 4) break;
+        parts.push_back(zh() ? device(*d, r) + label_zh + number_text(v) + unit
+                             : "the " + device(*d, r) + " " + label_en + " is " + number_text(v) + unit);
+    }
+    auto s = list(parts);
+    if (!zh() && !s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    return s + (zh() ? "。" : ".");
 }
 
 std::string Speech::scene(const std::string& n) const {
@@ -221,7 +297,7 @@ std::string Speech::no_device(const proto::Area* area) const {
     return zh() ? "没有找到这样的设备。" : "I couldn't find that device.";
 }
 std::string Speech::no_reading() const {
-    return zh() ? "现在还没有温度读数。" : "There is no temperature reading yet.";
+    return zh() ? "现在还没有读数。" : "There is no reading yet.";
 }
 std::string Speech::no_scene(Mood) const {
     return zh() ? "还没有为这种情况设置场景。" : "No scene is set up for that yet.";

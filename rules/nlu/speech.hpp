@@ -23,6 +23,9 @@ public:
                              const devices::Registry& r) const;
     std::string states(const std::vector<const devices::Device*>& devices, const std::string& state,
                        const devices::Registry& r) const;
+    std::string readings(std::string_view attribute,
+                         const std::vector<std::pair<const devices::Device*, double>>& readings,
+                         const devices::Registry& r) const;
     std::string scene(const std::string& scene_name) const;
     std::string mood_scene(Mood m, const std::string& scene_name) const;
     std::string mood_done(Mood m, const std::vector<DeviceCommand>& commands, const devices::Registry& r) const;
@@ -51,6 +54,7 @@ private:
     bool zh() const { return language_ == Language::zh; }
     std::string list(const std::vector<std::string>& items) const;
     std::string action(const std::string& intent) const;
+    std::string phrase(const proto::Attributes& set, const std::string& names) const;
 
     Language language_;
 };
