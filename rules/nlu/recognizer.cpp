@@ -326,6 +326,10 @@ private:
 
 // The attributes one intent sets on one device, or nothing when the device cannot do it.
 struct Plan {
+    explicit Plan(std::string name) : intent(std::move(name)) {}
+    Plan(std::string name, std::string attribute_name, std::optional<double> to, std::optional<double> by)
+        : intent(std::move(name)), absolute(to), change(by), attribute(std::move(attribute_name)) {}
+
     std::string intent;
     proto::Attributes slots;
     std::optional<double> absolute;  // the value for set intents
@@ -700,7 +704,7 @@ Understanding Run::decide() {
     const Cue media[] = {Cue::pause, Cue::unpause, Cue::next, Cue::previous};
     const char* media_names[] = {"HassMediaPause", "HassMediaUnpause", "HassMediaNext", "HassMediaPrevious"};
     for (int i = 0; i < 4; ++i)
-        if (f_.has(media[i]) && !question) return act(Plan{media_names[i], {}, {}, {}, {}, 0}, want_media, 0.95);
+        if (f_.has(media[i]) && !question) return act(Plan(media_names[i]), want_media, 0.95);
 
     const Resolver resolver(f_, r_, q_);
     const bool vacuum_named = std::any_of(f_.devices.begin(), f_.devices.end(), [&](const Mention* m) {
@@ -712,7 +716,7 @@ Understanding Run::decide() {
     });
     if (!question && (f_.has(Cue::clean) || (vacuum_named && (f_.has(Cue::dock) || f_.has(Cue::on))))) {
         const bool dock = f_.has(Cue::dock);
-        return act(Plan{dock ? "HassVacuumReturnToBase" : "HassVacuumStart", {}, {}, {}, {}, 0}, want_vacuum, 0.95);
+        return act(Plan(dock ? "HassVacuumReturnToBase" : "HassVacuumStart"), want_vacuum, 0.95);
     }
 
     if (question && f_.devices.size() > 1) {
@@ -805,23 +809,28 @@ Understanding Run::decide() {
         if (a == "position") return "HassSetPosition";
         return "HassLightSet";
     };
-    if (color) return act(Plan{"HassLightSet", {}, {}, {}, {}, color->detail}, want_light, 0.9);
+    if (color) {
+        Plan p("HassLightSet");
+        p.color = color->detail;
+        return act(std::move(p), want_light, 0.9);
+    }
     // "turn up the volume to 90": a target value wins over the direction.
     if (number && (!relative || f_.has(Cue::set)) && (f_.has(Cue::set) || attribute != "" || on || off)) {
-        Plan p{intent_for(attribute), {}, number->value, {}, attribute, 0, mode};
+        Plan p(intent_for(attribute), attribute, number->value, std::nullopt);
+        p.mode = mode;
         return act(p, wanted, 0.95);
     }
     if (extreme && !attribute.empty()) {
         const bool max = f_.has(Cue::max);
         double v = max ? 100 : (attribute == "brightness" ? 1 : 0);
         if (attribute == "target_temperature") v = max ? 30 : 16;
-        return act(Plan{intent_for(attribute), {}, v, {}, attribute, 0}, wanted, 0.9);
+        return act(Plan(intent_for(attribute), attribute, v, std::nullopt), wanted, 0.9);
     }
     if (relative && !attribute.empty()) {
         double step = attribute == "target_temperature" ? 1 : attribute == "volume" ? 10 : 20;
         if (number) step = number->value;
         const bool down = f_.has(Cue::down) || f_.has(Cue::dimmer) || f_.has(Cue::cooler) || f_.has(Cue::quieter);
-        return act(Plan{intent_for(attribute), {}, {}, down ? -step : step, attribute, 0}, wanted, 0.9);
+        return act(Plan(intent_for(attribute), attribute, std::nullopt, down ? -step : step), wanted, 0.9);
     }
     if (on || off || f_.has(Cue::lock) || f_.has(Cue::unlock)) {
         std::string name = (on && !off) || f_.has(Cue::lock) ? "HassTurnOn" : "HassTurnOff";
@@ -837,14 +846,20 @@ Understanding Run::decide() {
         }
         if (f_.has(Cue::lock)) name = "HassTurnOn";
         const bool lock_words = f_.has(Cue::lock) || f_.has(Cue::unlock);
-        return act(Plan{name, {}, {}, {}, {}, 0, mode}, lock_words ? want_lock : mode.empty() ? want_light : want_climate,
+        Plan p(name);
+        p.mode = mode;
+        return act(std::move(p), lock_words ? want_lock : mode.empty() ? want_light : want_climate,
                    0.95);
     }
-    if (!mode.empty()) return act(Plan{"HassTurnOn", {}, {}, {}, {}, 0, mode}, want_climate, 0.9);
+    if (!mode.empty()) {
+        Plan p("HassTurnOn");
+        p.mode = mode;
+        return act(std::move(p), want_climate, 0.9);
+    }
     if (!f_.scenes.empty()) return scene(*f_.scenes.front(), 0.8);
     if (const auto* m = f_.first(Cue::mood)) return mood(static_cast<Mood>(m->detail), 0.85);
     // A bare device name means "turn it on", with less certainty.
-    if (!f_.devices.empty() && f_.cues.empty() && !number) return act(Plan{"HassTurnOn", {}, {}, {}, {}, 0}, want_light, 0.7);
+    if (!f_.devices.empty() && f_.cues.empty() && !number) return act(Plan("HassTurnOn"), want_light, 0.7);
     return finish(Outcome::not_understood, say_.not_understood());
 }
 
