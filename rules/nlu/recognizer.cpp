@@ -12,7 +12,6 @@ namespace hearth::rules::nlu {
 namespace {
 
 using proto::DeviceKind;
-using proto::Value;
 
 struct CueAt {
     Cue cue;
@@ -40,6 +39,33 @@ struct Frame {
     Language language() const { return text->language; }
 };
 
+bool is_word(const Mention& m, std::string_view word) {
+    return !m.is_number && m.entries.front()->phrase.size() == 1 && m.entries.front()->phrase.front().text == word;
+}
+
+bool is_cue(const Mention& m, Cue cue) {
+    return !m.is_number && m.kind == EntryKind::cue && m.entries.front()->cue == cue;
+}
+
+// English verbs that are also kind words: "lock front door", "switch off the lights". Only at the
+// start of the request, after nothing but filler; then they are recorded as cues, not kinds.
+bool leading_verb(Frame& f, std::size_t i) {
+    if (f.text->language != Language::en || !f.devices.empty() || !f.areas.empty() || !f.kinds.empty()) return false;
+    if (!std::all_of(f.cues.begin(), f.cues.end(), [](const CueAt& c) { return c.cue == Cue::filler; })) return false;
+    const auto& m = f.mentions[i];
+    if (is_word(m, "lock")) {
+        f.cues.push_back({Cue::lock, 0, i});
+        return true;
+    }
+    const bool before_on_off = i + 1 < f.mentions.size() &&
+                               (is_cue(f.mentions[i + 1], Cue::on) || is_cue(f.mentions[i + 1], Cue::off));
+    if (is_word(m, "switch") && before_on_off) {
+        f.cues.push_back({Cue::filler, 0, i});
+        return true;
+    }
+    return false;
+}
+
 Frame make_frame(const Text& text, std::vector<Mention> mentions) {
     Frame f;
     f.text = &text;
@@ -58,22 +84,7 @@ Frame make_frame(const Text& text, std::vector<Mention> mentions) {
             case EntryKind::area: f.areas.push_back(&m); break;
             case EntryKind::scene: f.scenes.push_back(&m); break;
             case EntryKind::kind:
-                // "lock front door": a leading "lock" is the verb.
-                if (text.language == Language::en && f.cues.empty() && f.devices.empty() && f.areas.empty() &&
-                    m.entries.front()->phrase.size() == 1 && m.entries.front()->phrase.front().text == "lock") {
-                    f.cues.push_back({Cue::lock, 0, i});
-                    break;
-                }
-                // "switch off the lights": a leading "switch" before on/off is the verb.
-                if (text.language == Language::en &&
-                    std::all_of(f.cues.begin(), f.cues.end(), [](const CueAt& c) { return c.cue == Cue::filler; }) &&
-                    f.devices.empty() && f.areas.empty() && f.kinds.empty() && m.entries.front()->phrase.size() == 1 &&
-                    m.entries.front()->phrase.front().text == "switch" && i + 1 < f.mentions.size() &&
-                    !f.mentions[i + 1].is_number && f.mentions[i + 1].kind == EntryKind::cue &&
-                    (f.mentions[i + 1].entries.front()->cue == Cue::on || f.mentions[i + 1].entries.front()->cue == Cue::off)) {
-                    f.cues.push_back({Cue::filler, 0, i});
-                    break;
-                }
+                if (leading_verb(f, i)) break;
                 f.kinds.push_back(&m);
                 break;
             case EntryKind::cue:
@@ -293,8 +304,8 @@ public:
         if (out.area && area_named()) return out;  // "厨房的空调" but the kitchen has none
         out.area.reset();
         out.devices = pool;
-        if (scope == Scope::one_or_area && pool.size() > 1 && !f_.has(Cue::all) && !f_.has(Cue::everywhere) &&
-            !spread_ok()) {
+        // Devices spread over several rooms, and nothing said which room or "all": ask.
+        if (scope == Scope::one_or_area && pool.size() > 1 && !f_.has(Cue::all) && !f_.has(Cue::everywhere)) {
             out.ambiguous = true;
             out.candidates = pool;
             out.devices.clear();
@@ -310,11 +321,6 @@ public:
     bool area_named() const { return !f_.areas.empty(); }
 
 private:
-    // Several devices of one kind in different areas are fine when every one of them is the only
-    // device of its kind there and the utterance says "all" in some way, or when they share a
-    // name; otherwise ask.
-    bool spread_ok() const { return false; }
-
     static bool contains(const std::vector<const devices::Device*>& v, const devices::Device* d) {
         return std::find(v.begin(), v.end(), d) != v.end();
     }

@@ -139,7 +139,7 @@ TEST_CASE("我不困 is not an action, and the reply says so") {
 
 TEST_CASE("Negated commands do nothing in both languages") {
     Fixture f;
-    for (const char* text : {"别关灯", "不要打开空调", "don't turn off the lights", "do not open the curtains"}) {
+    for (const char* text : {"别关灯", "不要打开空调", "don't turn off the lights", "do not open the curtains", "I'm not tired"}) {
         const auto u = f.say(text, "living_room");
         INFO(text);
         CHECK(u.outcome == Outcome::declined);
@@ -349,6 +349,11 @@ TEST_CASE("Media, vacuum and lock intents") {
     REQUIRE(u.commands.size() == 1);
     CHECK(flag(u.commands[0].command.set, "cleaning"));
 
+    u = f.say("把门锁上", "living_room");
+    REQUIRE(u.commands.size() == 1);
+    CHECK(flag(u.commands[0].command.set, "locked"));
+    CHECK(u.speech == "好的，已锁上玄关门锁。");
+
     u = f.say("锁门", "entrance");
     REQUIRE(u.commands.size() == 1);
     CHECK(u.commands[0].device.value == "entrance.door_lock");
@@ -409,4 +414,21 @@ TEST_CASE("A rebuilt recogniser knows renamed devices") {
     const auto u = f.say("打开阅读灯");
     REQUIRE(u.commands.size() == 1);
     CHECK(u.commands[0].device.value == "study.desk_lamp");
+}
+
+TEST_CASE("Sensor readings are answered per room") {
+    Fixture f;
+    const auto u = f.say("卧室的湿度是多少");
+    CHECK(u.outcome == Outcome::answer);
+    CHECK(u.intent->slots.at("attribute") == proto::Value(std::string("humidity")));
+    CHECK(u.speech.find("60%") != std::string::npos);
+}
+
+TEST_CASE("An AC mode word is set along with the command") {
+    Fixture f;
+    const auto u = f.say("把客厅空调调到26度制冷");
+    REQUIRE(u.commands.size() == 1);
+    CHECK(number(u.commands[0].command.set, "target_temperature") == Approx(26));
+    CHECK(u.commands[0].command.set.at("hvac_mode") == proto::Value(std::string("cool")));
+    CHECK(flag(u.commands[0].command.set, "on"));
 }
