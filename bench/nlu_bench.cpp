@@ -52,6 +52,18 @@ const std::vector<Utterance> kMix = {
     {"what's the weather like tomorrow", "study"},
 };
 
+// Pads to a column width counting wide (CJK) characters as two columns.
+std::string padded(const std::string& s, std::size_t width) {
+    std::size_t columns = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        columns += length >= 3 ? 2 : 1;
+        i += length;
+    }
+    return s + std::string(columns < width ? width - columns : 1, ' ');
+}
+
 double percentile(std::vector<double> v, double p) {
     std::sort(v.begin(), v.end());
     const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
@@ -127,7 +139,7 @@ int main(int argc, char** argv) {
               << "p99" << "   outcome\n";
     for (std::size_t i = 0; i < kMix.size(); ++i) {
         const auto u = recognizer.recognize({kMix[i].text, proto::AreaId(kMix[i].area), "bench"}, registry);
-        std::cout << std::left << std::setw(44) << kMix[i].text << std::right << std::setw(8) << percentile(per[i], 0.5)
+        std::cout << padded(kMix[i].text, 44) << std::right << std::setw(8) << percentile(per[i], 0.5)
                   << "us" << std::setw(8) << percentile(per[i], 0.99) << "us   " << nlu::to_string(u.outcome)
                   << (u.intent ? " " + u.intent->name : "") << "\n";
     }
