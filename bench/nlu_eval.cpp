@@ -361,6 +361,7 @@ int main(int argc, char** argv) {
         std::map<std::string, Tally> by_intent;
         Tally& all = by_language[lang];
         std::vector<std::string> failures, skipped;
+        std::map<std::string, int> unsupported_by_reason;
         for (std::string line; std::getline(tests_file, line);) {
             if (line.empty()) continue;
             const json test = json::parse(line);
@@ -372,6 +373,7 @@ int main(int argc, char** argv) {
                 ++all.unsupported;
                 ++t.unsupported;
                 skipped.push_back(test["text"].get<std::string>() + "  [" + *why + "]");
+                ++unsupported_by_reason[*why];
                 continue;
             }
             auto& [home, recognizer] = home_for(test.value("fixtures", std::string("_fixtures.yaml")));
@@ -412,6 +414,9 @@ int main(int argc, char** argv) {
                   << (supported ? 100.0 * all.passed / supported : 0.0) << "%" << std::setw(13) << all.unsupported << "\n";
         std::cout << "(" << all.failed_command << " passed sentences produced no valid command for the fixture home; "
                   << all.known_ha_failures << " failures are sentences HA itself fails)\n";
+        std::cout << "unsupported:";
+        for (const auto& [why, count] : unsupported_by_reason) std::cout << " " << why << " " << count << ";";
+        std::cout << "\n";
         if (!quiet) {
             std::cout << "-- failures (" << failures.size() << ")\n";
             for (const auto& f : failures) std::cout << "  " << f << "\n";

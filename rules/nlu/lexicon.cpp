@@ -157,7 +157,7 @@ const std::vector<CueWord>& cue_words() {
         {"没锁", Cue::state_unlocked}, {"没有锁", Cue::state_unlocked},
         {"opened", Cue::state_open}, {"closed", Cue::state_closed}, {"locked", Cue::state_locked},
         {"unlocked", Cue::state_unlocked}, {"triggered", Cue::state_on}, {"detected", Cue::state_on},
-        {"occupied", Cue::state_on},
+        {"occupied", Cue::state_on}, {"home", Cue::state_on}, {"gone", Cue::state_off},
         {"场景", Cue::scene_word}, {"模式", Cue::scene_word}, {"脚本", Cue::scene_word},
         {"scene", Cue::scene_word}, {"script", Cue::scene_word},
         // Moods.
