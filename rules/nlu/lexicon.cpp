@@ -208,7 +208,7 @@ const std::vector<CueWord>& cue_words() {
         {"stuffy", Cue::mood, int(Mood::stuffy)}, {"air is bad", Cue::mood, int(Mood::stuffy)},
         {"air is stale", Cue::mood, int(Mood::stuffy)},
         // Words that carry no meaning here; they count as understood.
-        {"的", Cue::filler}, {"把", Cue::filler}, {"将", Cue::filler}, {"请", Cue::filler},
+        {"的", Cue::filler}, {"把", Cue::filler}, {"和", Cue::filler}, {"跟", Cue::filler}, {"将", Cue::filler}, {"请", Cue::filler},
         {"帮我", Cue::filler}, {"给我", Cue::filler}, {"一下", Cue::filler}, {"吧", Cue::filler},
         {"了", Cue::filler}, {"啊", Cue::filler}, {"呢", Cue::filler}, {"呀", Cue::filler},
         {"我", Cue::filler}, {"现在", Cue::filler}, {"当前", Cue::filler}, {"在", Cue::filler},

@@ -293,10 +293,13 @@ public:
                     if (e->kind == EntryKind::device)
                         if (const auto* d = r_.find(proto::DeviceId(e->target))) pool.push_back(d);
         }
+        // "打开卧室和客厅的灯": every named area counts.
+        std::vector<proto::AreaId> areas;
+        for (const auto* m : f_.areas) areas.emplace_back(m->entries.front()->target);
+        if (areas.empty() && out.area) areas.push_back(*out.area);
         std::vector<const devices::Device*> in_area;
-        if (out.area)
-            for (const auto* d : pool)
-                if (d->description.area == *out.area) in_area.push_back(d);
+        for (const auto* d : pool)
+            if (std::find(areas.begin(), areas.end(), d->description.area) != areas.end()) in_area.push_back(d);
         if (!in_area.empty()) {
             out.devices = in_area;
             return out;

@@ -256,6 +256,15 @@ TEST_CASE("开灯 means the lights of the room that heard it") {
     CHECK(u.intent->slots.at("area") == proto::Value(std::string("kitchen")));
 }
 
+TEST_CASE("Several named rooms are all served") {
+    Fixture f;
+    const auto u = f.say("打开卧室和厨房的灯");
+    REQUIRE(u.commands.size() == 3);
+    CHECK(command_for(u, "kitchen.light") != nullptr);
+    CHECK(command_for(u, "bedroom.ceiling_light") != nullptr);
+    CHECK(command_for(u, "bedroom.bedside_lamp") != nullptr);
+}
+
 TEST_CASE("Two equally good matches get a clarifying question, not a guess") {
     Fixture f;
     const auto u = f.say("打开空调");
@@ -264,6 +273,15 @@ TEST_CASE("Two equally good matches get a clarifying question, not a guess") {
     CHECK(u.commands.empty());
     CHECK(u.speech.find("卧室空调") != std::string::npos);
     CHECK(u.speech.find("客厅空调") != std::string::npos);
+
+    // Two devices with one name are just as ambiguous.
+    auto d = f.registry.find(proto::DeviceId("study.desk_lamp"))->description;
+    d.name = {"落地灯", "floor lamp"};
+    f.registry.upsert(d);
+    f.recognizer.rebuild(f.registry);
+    const auto same = f.say("打开落地灯");
+    CHECK(same.outcome == Outcome::clarify);
+    CHECK(same.commands.empty());
 }
 
 TEST_CASE("Below the confidence threshold the recogniser asks instead of acting") {
