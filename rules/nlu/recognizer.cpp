@@ -875,6 +875,12 @@ Understanding Run::decide() {
 }  // namespace
 
 Understanding Recognizer::recognize(const Request& request, const devices::Registry& registry) const {
+    if (request.text.size() > kMaxUtteranceBytes) {
+        Understanding u;
+        u.context_id = request.context_id;
+        u.speech = Speech(Language::en).too_long();
+        return u;
+    }
     const Text text = normalizer_->normalize(request.text);
     if (auto custom = lexicon_->match_sentence(text, vocabulary_)) {
         custom->context_id = request.context_id;

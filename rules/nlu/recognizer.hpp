@@ -32,7 +32,10 @@ public:
     void set_vocabulary(const devices::Registry& registry, Vocabulary vocabulary);
     const Vocabulary& vocabulary() const noexcept { return vocabulary_; }
 
+    /// Utterances longer than kMaxUtteranceBytes are not read; the reply says so.
     Understanding recognize(const Request& request, const devices::Registry& registry) const;
+
+    static constexpr std::size_t kMaxUtteranceBytes = 1024;
 
 private:
     Vocabulary vocabulary_;

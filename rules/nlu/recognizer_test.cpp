@@ -423,6 +423,17 @@ TEST_CASE("The result has the REST shape the hub serves") {
     CHECK(j["commands"][0]["set"]["target_temperature"] == 25.5);
 }
 
+TEST_CASE("Overlong or garbled input is refused and changes nothing") {
+    Fixture f;
+    auto u = f.say(std::string(5000, 'a'));
+    CHECK(u.outcome == Outcome::not_understood);
+    CHECK(u.commands.empty());
+    CHECK(u.speech.find("too long") != std::string::npos);
+    u = f.say("\xff\xfe\x80 开灯", "kitchen");
+    REQUIRE(u.commands.size() == 1);
+    CHECK(u.commands[0].device.value == "kitchen.light");
+}
+
 TEST_CASE("A rebuilt recogniser knows renamed devices") {
     Fixture f;
     auto d = f.registry.find(proto::DeviceId("study.desk_lamp"))->description;

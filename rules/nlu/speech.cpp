@@ -315,6 +315,9 @@ std::string Speech::invalid(const devices::Device& d, const proto::Error& e) con
 std::string Speech::not_understood() const {
     return zh() ? "抱歉，我没听懂。" : "Sorry, I didn't understand that.";
 }
+std::string Speech::too_long() const {
+    return "That is too long for me (太长了，请说短一点).";
+}
 std::string Speech::declined() const {
     return zh() ? "好的，我什么也不做。" : "OK, I won't do anything.";
 }

@@ -45,6 +45,7 @@ public:
     std::string invalid(const devices::Device& d, const proto::Error& e) const;
 
     std::string not_understood() const;
+    std::string too_long() const;
     std::string declined() const;
     std::string nevermind() const;
     std::string undo() const;
