@@ -428,15 +428,99 @@ void Lexicon::add_kinds() {
     for (const auto& w : kind_words()) add(w.text, Entry{{}, EntryKind::kind, {}, w.kinds, Cue::filler, 0, std::nullopt});
 }
 
+namespace {
+
+bool better(const Mention& a, const Mention& b) {
+    const auto la = a.end - a.begin, lb = b.end - b.begin;
+    if (la != lb) return la > lb;
+    if (a.score != b.score) return a.score > b.score;
+    if (a.is_number != b.is_number) return !a.is_number;
+    return kind_rank(a.kind) < kind_rank(b.kind);
+}
+
+// The segmentation that explains the most units; among those, longer and more specific pieces
+// ("把门锁上" is 门 + 锁上, not the device 门锁 + 上). Candidates come sorted by `better`, so the
+// first of equal choices wins.
+std::vector<Mention> segment(const std::vector<Mention>& candidates, std::size_t n) {
+    std::vector<std::vector<std::size_t>> starting(n);
+    for (std::size_t c = 0; c < candidates.size(); ++c) starting[candidates[c].begin].push_back(c);
+    const auto weight = [](const Mention& m) {
+        const int length = static_cast<int>(m.end - m.begin);
+        const int bonus = m.is_number                     ? 2
+                          : m.kind == EntryKind::kind     ? 1
+                          : m.kind == EntryKind::cue      ? 2
+                          : m.kind == EntryKind::device   ? 4
+                                                          : 3;
+        return length * 100 - 10 + bonus * length;
+    };
+    std::vector<int> best(n + 1, 0);
+    std::vector<long> choice(n, -1);
+    for (std::size_t i = n; i-- > 0;) {
+        best[i] = best[i + 1];
+        for (const auto c : starting[i]) {
+            const int v = weight(candidates[c]) + best[candidates[c].end];
+            if (v > best[i]) {
+                best[i] = v;
+                choice[i] = static_cast<long>(c);
+            }
+        }
+    }
+    std::vector<Mention> picked;
+    for (std::size_t i = 0; i < n;) {
+        if (choice[i] < 0) {
+            ++i;
+            continue;
+        }
+        picked.push_back(candidates[static_cast<std::size_t>(choice[i])]);
+        i = picked.back().end;
+    }
+    return picked;
+}
+
+// Same span, same score, another name or kind: an alternative reading of a chosen mention.
+void add_alternative(std::vector<Mention>& chosen, const Mention& m) {
+    if (m.is_number || m.kind == EntryKind::cue) return;
+    for (auto& c : chosen) {
+        if (c.begin != m.begin || c.end != m.end || c.score != m.score || c.is_number || c.kind == EntryKind::cue) continue;
+        if (std::find(c.entries.begin(), c.entries.end(), m.entries.front()) == c.entries.end())
+            c.entries.push_back(m.entries.front());
+    }
+}
+
+}  // namespace
+
+std::optional<double> Lexicon::sound_alike(const std::vector<Unit>& units, std::size_t at, const Entry& e) const {
+    const auto n = e.phrase.size();
+    double penalty = 0;
+    int differing = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const auto& u = units[at + k];
+        const auto& p = e.phrase[k];
+        if (u.text == p.text) continue;
+        ++differing;
+        if (u.kind == UnitKind::han && p.kind == UnitKind::han) {
+            const int d = normalizer_->sound_distance(u.pinyin, p.pinyin);
+            if (d > 1 || (n == 1 && d > 0)) return std::nullopt;
+            penalty += d == 0 ? 0.08 : 0.2;
+        } else if (u.kind == UnitKind::word && p.kind == UnitKind::word && u.text.size() >= 4 && p.text.size() >= 4 &&
+                   u.text.front() == p.text.front()) {
+            const int d = edit_distance(u.text, p.text);
+            if (d > (p.text.size() >= 8 ? 2 : 1)) return std::nullopt;
+            penalty += 0.12 * d;
+        } else {
+            return std::nullopt;
+        }
+    }
+    // At least one unit must differ (else it is an exact match), and most must not.
+    if (differing == 0 || differing * 2 > static_cast<int>(n) + 1) return std::nullopt;
+    return std::max(0.0, 1.0 - penalty);
+}
+
 std::vector<Mention> Lexicon::spot(const Text& text) const {
     const auto& units = text.units;
     std::vector<Mention> candidates;
     for (std::size_t i = 0; i < units.size(); ++i) {
-        if (const auto n = read_number(units, i)) {
-            // "一" alone is too often part of a phrase ("下一首", "一下") to be a number on its own.
-            Mention m{i, n->end, EntryKind::cue, true, *n, {}, 1.0};
-            candidates.push_back(m);
-        }
+        if (const auto n = read_number(units, i)) candidates.push_back(Mention{i, n->end, EntryKind::cue, true, *n, {}, 1.0});
         const auto it = by_first_unit_.find(units[i].text);
         if (it == by_first_unit_.end()) continue;
         for (const auto index : it->second) {
@@ -448,84 +532,12 @@ std::vector<Mention> Lexicon::spot(const Text& text) const {
             candidates.push_back(Mention{i, i + e.phrase.size(), e.kind, false, {}, {&e}, 1.0});
         }
     }
-    const auto better = [](const Mention& a, const Mention& b) {
-        const auto la = a.end - a.begin, lb = b.end - b.begin;
-        if (la != lb) return la > lb;
-        if (a.score != b.score) return a.score > b.score;
-        if (a.is_number != b.is_number) return !a.is_number;
-        return kind_rank(a.kind) < kind_rank(b.kind);
-    };
+    std::stable_sort(candidates.begin(), candidates.end(), better);
     std::vector<bool> used(units.size(), false);
-    std::vector<Mention> chosen;
-    const auto select = [&](std::vector<Mention>& pool) {
-        std::stable_sort(pool.begin(), pool.end(), better);
-        for (auto& m : pool) {
-            if (covers(used, m.begin, m.end)) {
-                // Same span, same score: an alternative reading of a mention already chosen.
-                for (auto& c : chosen) {
-                    if (c.begin == m.begin && c.end == m.end && c.score == m.score && !m.is_number &&
-                        !c.is_number && m.kind != EntryKind::cue && c.kind != EntryKind::cue &&
-                        std::find(c.entries.begin(), c.entries.end(), m.entries.front()) == c.entries.end())
-                        c.entries.push_back(m.entries.front());
-                }
-                continue;
-            }
-            for (std::size_t k = m.begin; k < m.end; ++k) used[k] = true;
-            chosen.push_back(m);
-        }
-    };
-    // Exact matches: the segmentation that explains the most units wins, and among those the one
-    // with longer and more specific pieces ("把门锁上" is 门 + 锁上, not the device 门锁 + 上).
-    {
-        std::stable_sort(candidates.begin(), candidates.end(), better);
-        const auto n = units.size();
-        std::vector<std::vector<std::size_t>> starting(n);
-        for (std::size_t c = 0; c < candidates.size(); ++c) starting[candidates[c].begin].push_back(c);
-        const auto weight = [](const Mention& m) {
-            const int length = static_cast<int>(m.end - m.begin);
-            const int bonus = m.is_number ? 2 : m.kind == EntryKind::kind ? 1 : m.kind == EntryKind::cue ? 2
-                            : m.kind == EntryKind::device ? 4 : 3;
-            return length * 100 - 10 + bonus * length;
-        };
-        std::vector<int> best(n + 1, 0);
-        std::vector<long> choice(n, -1);
-        for (std::size_t i = n; i-- > 0;) {
-            best[i] = best[i + 1];
-            for (const auto c : starting[i]) {
-                const int v = weight(candidates[c]) + best[candidates[c].end];
-                if (v > best[i]) {
-                    best[i] = v;
-                    choice[i] = static_cast<long>(c);
-                }
-            }
-        }
-        std::vector<Mention> picked;
-        for (std::size_t i = 0; i < n;) {
-            if (choice[i] < 0) {
-                ++i;
-                continue;
-            }
-            const auto& m = candidates[static_cast<std::size_t>(choice[i])];
-            picked.push_back(m);
-            i = m.end;
-        }
-        // Picked first so that the rest only add alternative readings of the same span.
-        candidates.insert(candidates.begin(), picked.begin(), picked.end());
-        for (auto& m : candidates) {
-            if (covers(used, m.begin, m.end)) {
-                for (auto& c : chosen) {
-                    if (c.begin == m.begin && c.end == m.end && c.score == m.score && !m.is_number &&
-                        !c.is_number && m.kind != EntryKind::cue && c.kind != EntryKind::cue &&
-                        std::find(c.entries.begin(), c.entries.end(), m.entries.front()) == c.entries.end())
-                        c.entries.push_back(m.entries.front());
-                }
-                continue;
-            }
-            if (&m - candidates.data() >= static_cast<long>(picked.size())) continue;
-            for (std::size_t k = m.begin; k < m.end; ++k) used[k] = true;
-            chosen.push_back(m);
-        }
-    }
+    std::vector<Mention> chosen = segment(candidates, units.size());
+    for (const auto& m : chosen)
+        for (std::size_t k = m.begin; k < m.end; ++k) used[k] = true;
+    for (const auto& m : candidates) add_alternative(chosen, m);
 
     // Sound-alike and misspelt names on what is left.
     std::vector<Mention> fuzzy;
@@ -537,33 +549,19 @@ std::vector<Mention> Lexicon::spot(const Text& text) const {
             if (i + n > units.size() || covers(used, i, i + n)) continue;
             // Misspelt kind words are too easily ordinary words ("over" → "cover", "right" → "light").
             if (e.kind == EntryKind::kind && units[i].kind != UnitKind::han) continue;
-            double penalty = 0;
-            bool ok = true;
-            int differing = 0;
-            for (std::size_t k = 0; k < n && ok; ++k) {
-                const auto& u = units[i + k];
-                const auto& p = e.phrase[k];
-                if (u.text == p.text) continue;
-                ++differing;
-                if (u.kind == UnitKind::han && p.kind == UnitKind::han) {
-                    const int d = normalizer_->sound_distance(u.pinyin, p.pinyin);
-                    if (d > 1 || (n == 1 && d > 0)) ok = false;
-                    penalty += d == 0 ? 0.08 : 0.2;
-                } else if (u.kind == UnitKind::word && p.kind == UnitKind::word && u.text.size() >= 4 &&
-                           p.text.size() >= 4 && u.text.front() == p.text.front()) {
-                    const int d = edit_distance(u.text, p.text);
-                    const int allowed = p.text.size() >= 8 ? 2 : 1;
-                    if (d > allowed) ok = false;
-                    penalty += 0.12 * d;
-                } else {
-                    ok = false;
-                }
-            }
-            if (!ok || differing == 0 || differing * 2 > static_cast<int>(n) + 1) continue;
-            fuzzy.push_back(Mention{i, i + n, e.kind, false, {}, {&e}, std::max(0.0, 1.0 - penalty)});
+            if (const auto score = sound_alike(units, i, e))
+                fuzzy.push_back(Mention{i, i + n, e.kind, false, {}, {&e}, *score});
         }
     }
-    select(fuzzy);
+    std::stable_sort(fuzzy.begin(), fuzzy.end(), better);
+    for (const auto& m : fuzzy) {
+        if (covers(used, m.begin, m.end)) {
+            add_alternative(chosen, m);
+            continue;
+        }
+        for (std::size_t k = m.begin; k < m.end; ++k) used[k] = true;
+        chosen.push_back(m);
+    }
     std::sort(chosen.begin(), chosen.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
     return chosen;
 }

@@ -1,9 +1,9 @@
 #pragma once
 // The recogniser's lexicon: the home's names (devices, aliases, areas, scenes), the words for device
 // kinds, and the cue words and phrases of both languages (actions, attributes, moods, negation,
-// question markers). spot() finds them in a normalised utterance: exact matches first (longest
-// wins), numbers, then sound-alike Chinese names through pinyin and misspelt English names through
-// edit distance on what is left.
+// question markers). spot() finds them in a normalised utterance: exact matches and numbers first
+// (the segmentation that explains the most units), then sound-alike Chinese names through pinyin and
+// misspelt English names through edit distance on what is left. Immutable after construction.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -78,6 +78,8 @@ private:
         std::size_t sentence = 0;
     };
     void add_sentence(const CustomSentence& sentence, std::size_t index);
+    /// How well units[at…] sound like (zh) or are spelt like (en) the entry: 1 − penalty, or nothing.
+    std::optional<double> sound_alike(const std::vector<Unit>& units, std::size_t at, const Entry& e) const;
 
     const TextNormalizer* normalizer_;
     std::vector<Pattern> patterns_;
