@@ -1,6 +1,7 @@
 #include "rules/nlu/recognizer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <set>
@@ -462,6 +463,10 @@ private:
         return finish(Outcome::clarify, say_.which(names));
     }
 
+    std::optional<Understanding> converse();
+    std::optional<Understanding> media_or_vacuum();
+    std::optional<Understanding> inquire(bool question);
+    Understanding control();
     Understanding act(Plan plan, Wanted wanted, double base);
     Understanding answer_temperature(double base);
     Understanding answer_state(double base);
@@ -695,12 +700,21 @@ Understanding Run::mood(Mood m, double base) {
 
 Understanding Run::decide() {
     if (f_.mentions.empty()) return finish(Outcome::not_understood, say_.not_understood());
+    if (auto u = converse()) return std::move(*u);
+    const bool question = is_question(f_);
+    if (!question)
+        if (auto u = media_or_vacuum()) return std::move(*u);
+    if (auto u = inquire(question)) return std::move(*u);
+    return control();
+}
+
+// Negation, undo and "never mind".
+std::optional<Understanding> Run::converse() {
     if (negated(f_)) {
         set_intent("HearthNoAction", {}, 0.9);
         return finish(Outcome::declined, say_.declined());
     }
-    const bool question = is_question(f_);
-    if (f_.has(Cue::undo) && !question) {
+    if (f_.has(Cue::undo) && !is_question(f_)) {
         set_intent("HearthUndo", {}, 0.95);
         return finish(Outcome::undo, say_.undo());
     }
@@ -708,14 +722,16 @@ Understanding Run::decide() {
         set_intent("HassNevermind", {}, 0.95);
         return finish(Outcome::declined, say_.nevermind());
     }
+    return std::nullopt;
+}
 
-    // Media and vacuum.
-    const Cue media[] = {Cue::pause, Cue::unpause, Cue::next, Cue::previous};
-    const char* media_names[] = {"HassMediaPause", "HassMediaUnpause", "HassMediaNext", "HassMediaPrevious"};
-    for (int i = 0; i < 4; ++i)
-        if (f_.has(media[i]) && !question) return act(Plan(media_names[i]), want_media, 0.95);
-
-    const Resolver resolver(f_, r_, q_);
+std::optional<Understanding> Run::media_or_vacuum() {
+    static const std::array<std::pair<Cue, const char*>, 4> media = {{{Cue::pause, "HassMediaPause"},
+                                                                      {Cue::unpause, "HassMediaUnpause"},
+                                                                      {Cue::next, "HassMediaNext"},
+                                                                      {Cue::previous, "HassMediaPrevious"}}};
+    for (const auto& [cue, name] : media)
+        if (f_.has(cue)) return act(Plan(name), want_media, 0.95);
     const bool vacuum_named = std::any_of(f_.devices.begin(), f_.devices.end(), [&](const Mention* m) {
         const auto* d = r_.find(proto::DeviceId(m->entries.front()->target));
         return d && d->description.kind == DeviceKind::vacuum;
@@ -723,18 +739,23 @@ Understanding Run::decide() {
         const auto& k = m->entries.front()->kinds;
         return std::find(k.begin(), k.end(), DeviceKind::vacuum) != k.end();
     });
-    if (!question && (f_.has(Cue::clean) || (vacuum_named && (f_.has(Cue::dock) || f_.has(Cue::on))))) {
-        const bool dock = f_.has(Cue::dock);
-        return act(Plan(dock ? "HassVacuumReturnToBase" : "HassVacuumStart"), want_vacuum, 0.95);
-    }
+    if (f_.has(Cue::clean) || (vacuum_named && (f_.has(Cue::dock) || f_.has(Cue::on))))
+        return act(Plan(f_.has(Cue::dock) ? "HassVacuumReturnToBase" : "HassVacuumStart"), want_vacuum, 0.95);
+    return std::nullopt;
+}
 
+// Questions, and statements that can only be questions ("现在温度").
+std::optional<Understanding> Run::inquire(bool question) {
     if (question && f_.devices.size() > 1) {
-        const auto longest = std::max_element(f_.devices.begin(), f_.devices.end(), [](const Mention* a, const Mention* b) {
+        // "what is the amount of gas indicated by monthly gas consumption?": the longest name.
+        const auto* keep = *std::max_element(f_.devices.begin(), f_.devices.end(), [](const Mention* a, const Mention* b) {
             return a->end - a->begin < b->end - b->begin;
         });
-        const Mention* keep = *longest;
         f_.devices.assign(1, keep);
     }
+    const bool nothing_to_do = std::none_of(f_.cues.begin(), f_.cues.end(), [](const CueAt& c) {
+        return kActionCues.contains(c.cue);
+    });
     // A named sensor's temperature is its state; a room's or an AC's is a temperature question.
     const bool named_non_climate = std::any_of(f_.devices.begin(), f_.devices.end(), [&](const Mention* m) {
         const auto* d = r_.find(proto::DeviceId(m->entries.front()->target));
@@ -742,15 +763,13 @@ Understanding Run::decide() {
     });
     // "卧室的湿度是多少": a reading of a room or a device; a named device without that reading is
     // asked about as a whole ("what is the battery level of my phone?").
-    if (const auto* reading = f_.first(Cue::reading);
-        reading && std::none_of(f_.cues.begin(), f_.cues.end(), [](const CueAt& c) { return kActionCues.contains(c.cue); })) {
+    if (const auto* reading = f_.first(Cue::reading); reading && nothing_to_do) {
         const auto attribute = reading_attribute(reading->detail);
         const bool named_without = !f_.devices.empty() && std::none_of(f_.devices.begin(), f_.devices.end(), [&](const Mention* m) {
             const auto* d = r_.find(proto::DeviceId(m->entries.front()->target));
             return d && d->description.find(attribute);
         });
-        if (!named_without) return answer_reading(attribute, 0.9);
-        return answer_state(0.9);
+        return named_without ? answer_state(0.9) : answer_reading(attribute, 0.9);
     }
     if (question) {
         if (f_.has(Cue::temperature) && !named_non_climate) return answer_temperature(0.9);
@@ -762,19 +781,20 @@ Understanding Run::decide() {
         if (about_home) return answer_state(0.9);
         return finish(Outcome::not_understood, say_.not_understood());
     }
+    if (f_.has(Cue::temperature) && nothing_to_do && !pick_number(f_))
+        return named_non_climate ? answer_state(0.85) : answer_temperature(0.85);
+    return std::nullopt;
+}
 
+// Moods, scenes and device control.
+Understanding Run::control() {
     auto number = pick_number(f_);
     if (!number && f_.has(Cue::half)) number = NumberMatch{50, 0, 0, NumberUnit::percent};
     const auto* mode_cue = f_.first(Cue::hvac_mode);
     const std::string mode = mode_cue ? std::string(hvac_mode_name(mode_cue->detail)) : std::string();
-    // "现在温度", "客厅温度": a temperature with nothing to do is a question.
-    if (f_.has(Cue::temperature) && !number && std::none_of(f_.cues.begin(), f_.cues.end(), [](const CueAt& c) {
-            return kActionCues.contains(c.cue);
-        }))
-        return named_non_climate ? answer_state(0.85) : answer_temperature(0.85);
-
     if (const auto* m = f_.first(Cue::mood); m && f_.scenes.empty()) return mood(static_cast<Mood>(m->detail), 0.9);
 
+    const Resolver resolver(f_, r_, q_);
     const bool on = f_.has(Cue::on), off = f_.has(Cue::off);
     if (!f_.scenes.empty() && f_.devices.empty() && !number && !off) return scene(*f_.scenes.front(), on || f_.has(Cue::scene_word) ? 0.95 : 0.85);
 
