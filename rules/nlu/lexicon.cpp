@@ -298,12 +298,6 @@ int edit_distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-bool covers(const std::vector<bool>& used, std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i)
-        if (used[i]) return true;
-    return false;
-}
-
 }  // namespace
 
 std::string_view hvac_mode_name(int index) noexcept {
@@ -533,20 +527,34 @@ std::vector<Mention> Lexicon::spot(const Text& text) const {
         }
     }
     std::stable_sort(candidates.begin(), candidates.end(), better);
-    std::vector<bool> used(units.size(), false);
     std::vector<Mention> chosen = segment(candidates, units.size());
-    for (const auto& m : chosen)
-        for (std::size_t k = m.begin; k < m.end; ++k) used[k] = true;
     for (const auto& m : candidates) add_alternative(chosen, m);
 
-    // Sound-alike and misspelt names on what is left.
+    // Sound-alike and misspelt names on what is left. A name may also swallow area and kind words
+    // it spans: "可厅灯" is the device 客厅灯, not the area 可厅 (客厅) and the kind 灯.
+    constexpr long kFree = -1;
+    std::vector<long> owner(units.size(), kFree);
+    for (std::size_t c = 0; c < chosen.size(); ++c)
+        for (std::size_t k = chosen[c].begin; k < chosen[c].end; ++k) owner[k] = static_cast<long>(c);
+    const auto claimable = [&](std::size_t begin, std::size_t end) {
+        bool any_free = false;
+        for (std::size_t k = begin; k < end; ++k) {
+            if (owner[k] == kFree) {
+                any_free = true;
+                continue;
+            }
+            const auto& m = chosen[static_cast<std::size_t>(owner[k])];
+            if (m.is_number || (m.kind != EntryKind::area && m.kind != EntryKind::kind) || m.begin < begin || m.end > end)
+                return false;
+        }
+        return any_free;
+    };
     std::vector<Mention> fuzzy;
     for (std::size_t i = 0; i < units.size(); ++i) {
-        if (used[i]) continue;
         for (const auto index : names_) {
             const auto& e = entries_[index];
             const auto n = e.phrase.size();
-            if (i + n > units.size() || covers(used, i, i + n)) continue;
+            if (i + n > units.size() || !claimable(i, i + n)) continue;
             // Misspelt kind words are too easily ordinary words ("over" → "cover", "right" → "light").
             if (e.kind == EntryKind::kind && units[i].kind != UnitKind::han) continue;
             if (const auto score = sound_alike(units, i, e))
@@ -554,14 +562,23 @@ std::vector<Mention> Lexicon::spot(const Text& text) const {
         }
     }
     std::stable_sort(fuzzy.begin(), fuzzy.end(), better);
+    std::vector<bool> dropped(chosen.size(), false);
     for (const auto& m : fuzzy) {
-        if (covers(used, m.begin, m.end)) {
+        if (!claimable(m.begin, m.end)) {
             add_alternative(chosen, m);
             continue;
         }
-        for (std::size_t k = m.begin; k < m.end; ++k) used[k] = true;
+        for (std::size_t k = m.begin; k < m.end; ++k) {
+            if (owner[k] != kFree) dropped[static_cast<std::size_t>(owner[k])] = true;
+            owner[k] = static_cast<long>(chosen.size());
+        }
         chosen.push_back(m);
+        dropped.push_back(false);
     }
+    std::vector<Mention> kept;
+    for (std::size_t c = 0; c < chosen.size(); ++c)
+        if (!dropped[c]) kept.push_back(std::move(chosen[c]));
+    chosen = std::move(kept);
     std::sort(chosen.begin(), chosen.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
     return chosen;
 }

@@ -209,6 +209,11 @@ TEST_CASE("Sound-alike Chinese names reach the right devices") {
     CHECK(flag(*command_for(u, "living_room.ceiling_light"), "on"));
     for (const auto& c : u.commands) CHECK(c.device.value.starts_with("living_room."));
 
+    // A sound-alike device name wins over the area and kind words inside it.
+    u = f.say("可厅灯打开");
+    REQUIRE(u.commands.size() == 1);
+    CHECK(u.commands[0].device.value == "living_room.ceiling_light");
+
     u = f.say("把卧室空掉关了");
     REQUIRE(u.commands.size() == 1);
     CHECK(u.commands[0].device.value == "bedroom.ac");
