@@ -594,15 +594,38 @@ Understanding Run::answer_reading(std::string_view attribute, double base) {
 }
 
 Understanding Run::scene(const Mention& m, double base) {
-    const auto id = proto::SceneId(m.entries.front()->target);
-    proto::Attributes slots{{"scene", id.value}, {"domain", std::string("scene")}};
-    for (const auto& s : v_.scenes)
-        if (s.id == id) slots["name"] = say_.name(s.name);
+    // Scenes sharing a name ("晚安" in two bedrooms): the one in the named or the speaker's area.
+    std::vector<const SceneEntry*> matches;
+    for (const auto* e : m.entries)
+        for (const auto& s : v_.scenes)
+            if (e->kind == EntryKind::scene && s.id.value == e->target &&
+                std::find(matches.begin(), matches.end(), &s) == matches.end())
+                matches.push_back(&s);
+    const std::optional<proto::AreaId> area =
+        f_.areas.empty() ? q_.area : std::optional(proto::AreaId(f_.areas.front()->entries.front()->target));
+    if (matches.size() > 1 && area) {
+        std::vector<const SceneEntry*> here;
+        for (const auto* s : matches)
+            if (s->area == area) here.push_back(s);
+        if (!here.empty()) matches = here;
+    }
+    if (matches.empty()) return finish(Outcome::not_understood, say_.not_understood());
+    const auto& chosen = *matches.front();
+    proto::Attributes slots{{"scene", chosen.id.value}, {"domain", std::string("scene")}, {"name", say_.name(chosen.name)}};
     if (!f_.areas.empty()) slots["area"] = f_.areas.front()->entries.front()->target;
     set_intent("HassTurnOn", slots, base);
-    if (unsure()) return finish(Outcome::clarify, say_.confirm_scene(std::get<std::string>(slots["name"])));
-    out_.scene = id;
-    return finish(Outcome::scene, say_.scene(std::get<std::string>(slots["name"])));
+    if (matches.size() > 1) {
+        std::vector<std::string> names;
+        for (const auto* s : matches) {
+            const auto* a = s->area ? r_.find_area(*s->area) : nullptr;
+            names.push_back(a ? say_.name(a->name) + (f_.language() == Language::zh ? "的" : " ") + say_.name(s->name)
+                              : say_.name(s->name));
+        }
+        return finish(Outcome::clarify, say_.which(names));
+    }
+    if (unsure()) return finish(Outcome::clarify, say_.confirm_scene(say_.name(chosen.name)));
+    out_.scene = chosen.id;
+    return finish(Outcome::scene, say_.scene(say_.name(chosen.name)));
 }
 
 Understanding Run::mood(Mood m, double base) {

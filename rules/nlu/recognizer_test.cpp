@@ -399,6 +399,19 @@ TEST_CASE("Scenes are activated by name") {
     CHECK(u.scene->value == "reading");
 }
 
+TEST_CASE("Scenes sharing a name are told apart by area, or asked about") {
+    Fixture f;
+    auto v = demo_vocabulary();
+    v.scenes.push_back({proto::SceneId("study_reading"), {"阅读模式", "reading mode"}, proto::AreaId("bedroom")});
+    f.recognizer.set_vocabulary(f.registry, v);
+    auto u = f.say("打开阅读模式", "bedroom");
+    REQUIRE(u.scene.has_value());
+    CHECK(u.scene->value == "study_reading");
+    u = f.say("打开阅读模式", "kitchen");
+    CHECK(u.outcome == Outcome::clarify);
+    CHECK_FALSE(u.scene.has_value());
+}
+
 TEST_CASE("User sentences with wildcards run their rule or scene") {
     Fixture f;
     auto u = f.say("该吃饭了");
