@@ -1,6 +1,7 @@
 #include "devices/registry.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace hearth::devices {
 
@@ -122,6 +123,17 @@ proto::Result<StateUpdate> Registry::apply_state(const proto::DeviceId& id, cons
     return update;
 }
 
+void Registry::restore(const proto::DeviceId& id, proto::Attributes state, std::uint64_t version,
+                       Availability availability) {
+    const auto it = devices_.find(id);
+    if (it == devices_.end()) return;
+    auto& device = it->second;
+    std::erase_if(state, [&](const auto& entry) { return !device.description.find(entry.first); });
+    device.state = std::move(state);
+    device.version = version;
+    device.availability = availability;
+}
+
 proto::Result<bool> Registry::set_availability(const proto::DeviceId& id, Availability availability) {
     const auto it = devices_.find(id);
     if (it == devices_.end()) return unknown_device(id);
@@ -140,6 +152,16 @@ proto::Result<proto::Command> Registry::validate(const proto::DeviceId& id, cons
         return make_error(Errc::device_unavailable, id.value + " is offline", "device");
     }
     return validate_command(device->description, command);
+}
+
+nlohmann::json to_json(const Device& device) {
+    auto j = proto::to_json(device.description);
+    j["availability"] = to_string(device.availability);
+    j["online"] = device.availability == Availability::online && device.problem.empty();
+    j["state"] = proto::to_json(device.state);
+    j["version"] = device.version;
+    if (!device.problem.empty()) j["problem"] = device.problem;
+    return j;
 }
 
 proto::Result<proto::Command> validate_command(const proto::DeviceDescription& device, const proto::Command& command) {

@@ -3,6 +3,7 @@
 // and a per-device version that moves only on real state changes. Hub thread only: no locks.
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -74,6 +75,9 @@ public:
     /// type, are refused one by one; the rest are applied. Range is not checked: a reading is a fact.
     proto::Result<StateUpdate> apply_state(const proto::DeviceId& id, const proto::Attributes& reported,
                                            std::string_view context_id = {});
+    /// Puts back a state read from storage, as it was (no change events).
+    void restore(const proto::DeviceId& id, proto::Attributes state, std::uint64_t version, Availability availability);
+
     /// Returns true when the availability changed.
     proto::Result<bool> set_availability(const proto::DeviceId& id, Availability availability);
 
@@ -85,6 +89,9 @@ private:
     std::map<proto::AreaId, proto::Area> areas_;
     std::map<proto::DeviceId, Device> devices_;
 };
+
+/// The API's view of a device: description, availability, state, version and problem.
+nlohmann::json to_json(const Device& device);
 
 /// Capability checks alone, for a device that is not (yet) in a registry.
 proto::Result<proto::Command> validate_command(const proto::DeviceDescription& device,

@@ -1,0 +1,135 @@
+#include "hub/device_routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+
+#include "hub/hub.hpp"
+#include "proto/json.hpp"
+
+namespace hearth::hub {
+namespace {
+
+using proto::Errc;
+
+constexpr std::size_t kDefaultPage = 500;
+constexpr std::size_t kMaxPage = 5000;
+
+proto::Result<devices::DeviceFilter> filter_from(const HttpRequest& request) {
+    devices::DeviceFilter filter;
+    if (const auto it = request.query.find("area"); it != request.query.end()) filter.area = proto::AreaId{it->second};
+    if (const auto it = request.query.find("kind"); it != request.query.end()) {
+        filter.kind = proto::device_kind_from(it->second);
+        if (!filter.kind) return proto::make_error(Errc::invalid_field, "unknown kind '" + it->second + "'", "kind");
+    }
+    if (const auto it = request.query.find("capability"); it != request.query.end()) filter.capability = it->second;
+    return filter;
+}
+
+proto::Result<std::size_t> count_param(const HttpRequest& request, const std::string& name, std::size_t fallback,
+                                       std::size_t max) {
+    const auto it = request.query.find(name);
+    if (it == request.query.end()) return fallback;
+    try {
+        std::size_t used = 0;
+        const auto v = std::stoull(it->second, &used);
+        if (used == it->second.size() && v <= max) return static_cast<std::size_t>(v);
+    } catch (const std::exception&) {
+    }
+    return proto::make_error(Errc::invalid_field, name + " must be a whole number from 0 to " + std::to_string(max), name);
+}
+
+/// Milliseconds since the epoch, or UTC ISO 8601 ("2026-11-21T08:00:00Z").
+proto::Result<TimePoint> time_param(const HttpRequest& request, const std::string& name, TimePoint fallback) {
+    const auto it = request.query.find(name);
+    if (it == request.query.end() || it->second.empty()) return fallback;
+    const auto& text = it->second;
+    if (text.find_first_not_of("0123456789") == std::string::npos && text.size() < 16) {
+        return TimePoint(std::chrono::milliseconds(std::stoll(text)));
+    }
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end || (*end != '\0' && std::string_view(end) != "Z")) {
+        return proto::make_error(Errc::invalid_field, name + " is milliseconds since 1970 or UTC like 2026-11-21T08:00:00Z", name);
+    }
+    return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+HttpResponse unknown_device(const std::string& id) {
+    return error_response(404, Errc::unknown_device, "no device with id '" + id + "'", "id");
+}
+
+}  // namespace
+
+void add_device_routes(Router& router, Hub& hub) {
+    router.add("GET", "/api/v1/areas", Scope::read, [&hub](const HttpRequest&, const PathParams&, Reply reply) {
+        auto areas = nlohmann::json::array();
+        for (const auto* area : hub.registry().areas()) {
+            auto j = proto::to_json(*area);
+            auto ids = nlohmann::json::array();
+            for (const auto* d : hub.registry().list({.area = area->id})) ids.push_back(d->description.id.value);
+            j["devices"] = std::move(ids);
+            areas.push_back(std::move(j));
+        }
+        reply(json_response({{"areas", std::move(areas)}}));
+    });
+
+    router.add("GET", "/api/v1/devices", Scope::read, [&hub](const HttpRequest& request, const PathParams&, Reply reply) {
+        const auto filter = filter_from(request);
+        if (!filter) return reply(error_response(filter.error()));
+        const auto limit = count_param(request, "limit", kDefaultPage, kMaxPage);
+        if (!limit) return reply(error_response(limit.error()));
+        const auto offset = count_param(request, "offset", 0, SIZE_MAX);
+        if (!offset) return reply(error_response(offset.error()));
+        const auto all = hub.registry().list(*filter);
+        auto page = nlohmann::json::array();
+        for (std::size_t i = *offset; i < all.size() && page.size() < *limit; ++i) page.push_back(devices::to_json(*all[i]));
+        reply(json_response({{"devices", std::move(page)}, {"total", all.size()}, {"offset", *offset}, {"limit", *limit}}));
+    });
+
+    router.add("GET", "/api/v1/devices/{id}", Scope::read, [&hub](const HttpRequest&, const PathParams& params, Reply reply) {
+        const auto* device = hub.registry().find(proto::DeviceId{params.at("id")});
+        if (!device) return reply(unknown_device(params.at("id")));
+        reply(json_response(devices::to_json(*device)));
+    });
+
+    router.add("GET", "/api/v1/devices/{id}/history", Scope::read,
+               [&hub](const HttpRequest& request, const PathParams& params, Reply reply) {
+                   const proto::DeviceId id{params.at("id")};
+                   if (!hub.registry().find(id)) return reply(unknown_device(id.value));
+                   const auto now = std::chrono::system_clock::now();
+                   const auto from = time_param(request, "from", now - std::chrono::hours(24));
+                   if (!from) return reply(error_response(from.error()));
+                   const auto to = time_param(request, "to", now + std::chrono::seconds(1));
+                   if (!to) return reply(error_response(to.error()));
+                   const auto limit = count_param(request, "limit", 1000, 100'000);
+                   if (!limit) return reply(error_response(limit.error()));
+                   const auto attribute = request.query.count("attribute") ? request.query.at("attribute") : "";
+                   auto points = hub.store().history(id, attribute, *from, *to, *limit);
+                   if (!points) return reply(error_response(points.error()));
+                   auto out = nlohmann::json::array();
+                   for (const auto& p : *points) {
+                       out.push_back({{"attribute", p.attribute},
+                                      {"value", proto::to_json(p.value)},
+                                      {"time_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                      p.at.time_since_epoch()).count()}});
+                   }
+                   reply(json_response({{"device", id.value}, {"points", std::move(out)}}));
+               });
+
+    router.add("POST", "/api/v1/devices/{id}/commands", Scope::control,
+               [&hub](const HttpRequest& request, const PathParams& params, Reply reply) {
+                   auto body = proto::parse_json(request.body);
+                   if (!body) return reply(error_response(body.error()));
+                   auto command = proto::command_from_json(*body);
+                   if (!command) return reply(error_response(command.error()));
+                   const proto::DeviceId id{params.at("id")};
+                   auto sent = hub.send_command(id, std::move(*command));
+                   if (!sent) return reply(error_response(sent.error()));
+                   reply(json_response({{"device", id.value}, {"set", proto::to_json(sent->set)},
+                                        {"context_id", sent->context_id}, {"status", "sent"}},
+                                       202));
+               });
+}
+
+}  // namespace hearth::hub

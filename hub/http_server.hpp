@@ -1,0 +1,56 @@
+#pragma once
+// The HTTP listener (Boost.Beast): accepts connections on the hub thread and hands each parsed
+// request to the Router. Limits: body and header size, idle timeout. Beast stays inside the .cpp.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hub/live.hpp"
+#include "hub/router.hpp"
+#include "proto/errc.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace hearth::hub {
+
+struct HttpServerConfig {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8480;
+    std::size_t max_body_bytes = 1024 * 1024;
+    std::size_t max_header_bytes = 16 * 1024;
+    std::chrono::seconds idle_timeout{60};
+    std::string websocket_path = "/api/v1/ws";
+    std::size_t max_websocket_message_bytes = 64 * 1024;
+    std::size_t websocket_queue_limit = 1024;  // frames waiting for a slow client before it is dropped
+    std::vector<std::string> cors_origins;     // allowed cross-site origins; empty = CORS off
+};
+
+/// "127.0.0.1:8480", ":8480" or "8480" → address and port.
+proto::Result<HttpServerConfig> parse_listen_address(const std::string& text, HttpServerConfig base = {});
+
+class HttpServer {
+public:
+    /// `live` receives WebSocket connections; without it upgrades are refused.
+    HttpServer(boost::asio::io_context& io, HttpServerConfig config, const Router& router, LiveHandler* live = nullptr);
+    ~HttpServer();
+
+    /// Binds and listens; a taken port or a bad address is an error, not an exception.
+    proto::Result<void> start();
+    void stop();
+    /// The bound port (useful when configured with port 0).
+    std::uint16_t port() const noexcept;
+
+private:
+    class Listener;
+    boost::asio::io_context& io_;
+    HttpServerConfig config_;
+    const Router& router_;
+    LiveHandler* live_;
+    std::shared_ptr<Listener> listener_;
+};
+
+}  // namespace hearth::hub

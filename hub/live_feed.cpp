@@ -1,0 +1,170 @@
+#include "hub/live_feed.hpp"
+
+#include "hub/router.hpp"
+#include "proto/json.hpp"
+
+namespace hearth::hub {
+
+using proto::Errc;
+
+namespace {
+
+constexpr auto kAuthDeadline = std::chrono::seconds(10);
+
+std::set<std::string> string_set(const nlohmann::json& j) {
+    std::set<std::string> out;
+    if (!j.is_array()) return out;
+    for (const auto& v : j)
+        if (v.is_string()) out.insert(v.get<std::string>());
+    return out;
+}
+
+}  // namespace
+
+LiveFeed::LiveFeed(const Tokens& tokens, const devices::Registry& registry, Defer defer)
+    : tokens_(tokens), registry_(registry), defer_(std::move(defer)) {}
+
+void LiveFeed::add_request(std::string type, Scope scope, RequestHandler handler) {
+    requests_[std::move(type)] = {scope, std::move(handler)};
+}
+
+void LiveFeed::opened(const std::shared_ptr<LiveClient>& client) {
+    clients_[client.get()] = Client{client, std::nullopt, {}, 1};
+    defer_(kAuthDeadline, [this, weak = std::weak_ptr<LiveClient>(client)] {
+        const auto socket = weak.lock();
+        if (!socket) return;
+        const auto it = clients_.find(socket.get());
+        if (it != clients_.end() && !it->second.scope) socket->close("authentication timed out");
+    });
+}
+
+void LiveFeed::closed(const LiveClient* client) { clients_.erase(client); }
+
+void LiveFeed::send(Client& client, const nlohmann::json& message) {
+    const auto socket = client.socket.lock();
+    if (!socket) return;
+    ++messages_sent_;
+    socket->send(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void LiveFeed::message(const std::shared_ptr<LiveClient>& socket, std::string text) {
+    const auto it = clients_.find(socket.get());
+    if (it == clients_.end()) return;
+    auto& client = it->second;
+    auto request = proto::parse_json(text);
+    if (!request || !request->is_object()) {
+        const auto error = request ? proto::make_error(Errc::bad_json, "a message is a JSON object") : request.error();
+        return send(client, {{"type", "result"}, {"success", false}, {"error", error_json(error)}});
+    }
+    handle(client, socket, *request);
+}
+
+void LiveFeed::handle(Client& client, const std::shared_ptr<LiveClient>& socket, const nlohmann::json& request) {
+    const auto type = request.value("type", std::string{});
+    const auto id = request.value("id", nlohmann::json());
+    const auto fail = [&](const proto::Error& e) {
+        send(client, {{"id", id}, {"type", "result"}, {"success", false}, {"error", error_json(e)}});
+    };
+
+    if (!client.scope) {
+        const auto* token = type == "auth" && request.value("token", nlohmann::json()).is_string()
+                                ? tokens_.verify(request["token"].get<std::string>())
+                                : nullptr;
+        if (!token) {
+            send(client, {{"type", "auth_failed"}, {"message", "the first message must be {\"type\":\"auth\",\"token\":…} with a valid token"}});
+            ++clients_dropped_;
+            return socket->close("authentication failed");
+        }
+        client.scope = token->scope;
+        return send(client, {{"type", "auth_ok"}, {"scope", to_string(token->scope)}});
+    }
+
+    if (type == "ping") return send(client, {{"id", id}, {"type", "pong"}});
+    if (type == "subscribe") {
+        Subscription s{string_set(request.value("events", nlohmann::json())),
+                       string_set(request.value("devices", nlohmann::json())),
+                       string_set(request.value("areas", nlohmann::json()))};
+        for (const auto& kind : s.kinds) {
+            if (kind != "state" && kind != "availability" && kind != "event" && kind != "trace" && kind != "notification") {
+                return fail(proto::make_error(Errc::invalid_field, "unknown event kind '" + kind + "'", "events"));
+            }
+        }
+        const int n = client.next_subscription++;
+        client.subscriptions.emplace(n, std::move(s));
+        return send(client, {{"id", id}, {"type", "result"}, {"success", true}, {"subscription", n}});
+    }
+    if (type == "unsubscribe") {
+        const int n = request.value("subscription", 0);
+        if (client.subscriptions.erase(n) == 0) {
+            return fail(proto::make_error(Errc::not_found, "no subscription " + std::to_string(n), "subscription"));
+        }
+        return send(client, {{"id", id}, {"type", "result"}, {"success", true}});
+    }
+    const auto handler = requests_.find(type);
+    if (handler == requests_.end()) {
+        return fail(proto::make_error(Errc::invalid_field, "unknown message type '" + type + "'", "type"));
+    }
+    if (*client.scope < handler->second.first) {
+        return fail(proto::make_error(Errc::forbidden, "'" + type + "' needs the " +
+                                                           std::string(to_string(handler->second.first)) + " scope"));
+    }
+    handler->second.second(request, [this, weak = std::weak_ptr<LiveClient>(socket), id](nlohmann::json result) {
+        const auto s = weak.lock();
+        if (!s) return;
+        const auto it = clients_.find(s.get());
+        if (it == clients_.end()) return;
+        result["id"] = id;
+        result["type"] = "result";
+        if (!result.contains("success")) result["success"] = !result.contains("error");
+        send(it->second, result);
+    });
+}
+
+bool LiveFeed::wants(const Subscription& s, const std::string& kind, const std::string& device) const {
+    if (!s.kinds.empty() && !s.kinds.contains(kind)) return false;
+    if (!s.devices.empty() && !s.devices.contains(device)) return false;
+    if (!s.areas.empty()) {
+        const auto* d = device.empty() ? nullptr : registry_.find(proto::DeviceId{device});
+        if (!d || !s.areas.contains(d->description.area.value)) return false;
+    }
+    return true;
+}
+
+void LiveFeed::publish_state(const devices::StateChange& change, std::int64_t time_ms) {
+    if (clients_.empty()) return;
+    std::optional<nlohmann::json> message;
+    for (auto& [key, client] : clients_) {
+        for (const auto& [n, subscription] : client.subscriptions) {
+            if (!wants(subscription, "state", change.device.value)) continue;
+            if (!message) {
+                const auto* d = registry_.find(change.device);
+                message = nlohmann::json{{"type", "state"},
+                                         {"device", change.device.value},
+                                         {"area", d ? d->description.area.value : ""},
+                                         {"attribute", change.attribute},
+                                         {"value", proto::to_json(change.new_value)},
+                                         {"old_value", proto::to_json(change.old_value)},
+                                         {"version", change.version},
+                                         {"time_ms", time_ms}};
+                if (!change.context_id.empty()) (*message)["context_id"] = change.context_id;
+            }
+            (*message)["subscription"] = n;
+            send(client, *message);
+        }
+    }
+}
+
+void LiveFeed::publish(const std::string& kind, const std::string& device, nlohmann::json body) {
+    for (auto& [key, client] : clients_) {
+        for (const auto& [n, subscription] : client.subscriptions) {
+            if (!wants(subscription, kind, device)) continue;
+            auto message = body;
+            message["type"] = kind;
+            message["subscription"] = n;
+            if (!device.empty()) message["device"] = device;
+            send(client, message);
+        }
+    }
+}
+
+}  // namespace hearth::hub

@@ -1,0 +1,81 @@
+#pragma once
+// The WebSocket API (/api/v1/ws): authentication in the first message, subscriptions to state
+// changes (all, by device, by area), events, rule traces and notifications, and requests over the
+// socket (commands, pings, and any type the hub adds, such as conversation). Hub thread only.
+//
+// Client → hub:  {"type":"auth","token":"hth_…"}
+//                {"id":1,"type":"subscribe","events":["state","availability","event","trace","notification"],
+//                 "devices":["bedroom.ac"],"areas":["bedroom"]}      (lists optional: all)
+//                {"id":2,"type":"unsubscribe","subscription":1}
+//                {"id":3,"type":"command","device":"…","set":{…},"transition":2}
+//                {"id":4,"type":"ping"}
+// Hub → client:  {"type":"auth_ok","scope":"…"} | {"type":"auth_failed","message":"…"}
+//                {"id":…,"type":"result","success":true,…} | {…,"success":false,"error":{…}}
+//                {"type":"state","subscription":1,"device":…,"area":…,"attribute":…,"value":…,…}
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "devices/registry.hpp"
+#include "hub/access.hpp"
+#include "hub/live.hpp"
+
+namespace hearth::hub {
+
+class LiveFeed final : public LiveHandler {
+public:
+    using Respond = std::function<void(nlohmann::json result)>;
+    /// Handles one request type; `respond` takes the result fields (or an "error" object).
+    using RequestHandler = std::function<void(const nlohmann::json& request, Respond respond)>;
+    using Defer = std::function<void(std::chrono::milliseconds, std::function<void()>)>;
+
+    LiveFeed(const Tokens& tokens, const devices::Registry& registry, Defer defer);
+
+    /// Adds a request type ("command", "conversation", …) callable with at least `scope`.
+    void add_request(std::string type, Scope scope, RequestHandler handler);
+
+    void publish_state(const devices::StateChange& change, std::int64_t time_ms);
+    /// kind is "event", "trace" or "notification"; device may be empty.
+    void publish(const std::string& kind, const std::string& device, nlohmann::json body);
+
+    std::size_t client_count() const noexcept { return clients_.size(); }
+    std::uint64_t messages_sent() const noexcept { return messages_sent_; }
+    std::uint64_t clients_dropped() const noexcept { return clients_dropped_; }
+
+    void opened(const std::shared_ptr<LiveClient>& client) override;
+    void message(const std::shared_ptr<LiveClient>& client, std::string text) override;
+    void closed(const LiveClient* client) override;
+
+private:
+    struct Subscription {
+        std::set<std::string> kinds;    // empty = all
+        std::set<std::string> devices;  // empty = all
+        std::set<std::string> areas;    // empty = all
+    };
+    struct Client {
+        std::weak_ptr<LiveClient> socket;
+        std::optional<Scope> scope;  // set once authenticated
+        std::map<int, Subscription> subscriptions;
+        int next_subscription = 1;
+    };
+
+    void handle(Client& client, const std::shared_ptr<LiveClient>& socket, const nlohmann::json& request);
+    void send(Client& client, const nlohmann::json& message);
+    bool wants(const Subscription& s, const std::string& kind, const std::string& device) const;
+
+    const Tokens& tokens_;
+    const devices::Registry& registry_;
+    Defer defer_;
+    std::map<const LiveClient*, Client> clients_;
+    std::map<std::string, std::pair<Scope, RequestHandler>> requests_;
+    std::uint64_t messages_sent_ = 0;
+    std::uint64_t clients_dropped_ = 0;
+};
+
+}  // namespace hearth::hub

@@ -1,0 +1,83 @@
+// hearthd: the Hearth home hub.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "hub/hub.hpp"
+
+namespace {
+
+const char* kUsage = R"(usage: hearthd [options]
+  --http HOST:PORT     API listen address (default 127.0.0.1:8480, env HEARTH_HTTP)
+  --mqtt URL           broker, e.g. tcp://127.0.0.1:1883 (env HEARTH_MQTT_URL)
+  --data DIR           data directory (default ./var, env HEARTH_DATA)
+  --prefix PREFIX      native MQTT topic prefix (default hearth)
+  --home FILE          import areas (and scenes, rules) from a home description file
+)";
+
+std::string env_or(const char* name, std::string fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? std::string(v) : std::move(fallback);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace hearth;
+    hub::HubConfig config;
+    std::string http = env_or("HEARTH_HTTP", "127.0.0.1:8480");
+    config.mqtt_url = env_or("HEARTH_MQTT_URL", "tcp://127.0.0.1:" + env_or("HEARTH_MQTT_PORT", "1883"));
+    config.data_dir = env_or("HEARTH_DATA", "var");
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const auto next = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::cerr << "hearthd: " << arg << " needs a value\n" << kUsage;
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (arg == "--http") http = next();
+        else if (arg == "--mqtt") config.mqtt_url = next();
+        else if (arg == "--data") config.data_dir = next();
+        else if (arg == "--prefix") config.prefix = next();
+        else if (arg == "--home") config.home_file = next();
+        else if (arg == "-h" || arg == "--help") {
+            std::cout << kUsage;
+            return 0;
+        } else {
+            std::cerr << "hearthd: unknown option " << arg << "\n" << kUsage;
+            return 2;
+        }
+    }
+    auto listen = hub::parse_listen_address(http);
+    if (!listen) {
+        std::cerr << "hearthd: " << listen.error().message << "\n";
+        return 2;
+    }
+    config.http = *listen;
+
+    try {
+        boost::asio::io_context io(1);
+        hub::Hub hub(io, config);
+        if (auto started = hub.start(); !started) {
+            std::cerr << "hearthd: cannot start: " << started.error().message << "\n";
+            return 1;
+        }
+        std::cout << "hearthd: API on http://" << config.http.address << ":" << hub.http_port() << "/api/v1"
+                  << ", broker " << config.mqtt_url << ", data in " << config.data_dir.string() << std::endl;
+        boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+        signals.async_wait([&](const boost::system::error_code&, int) {
+            hub.stop();
+            io.stop();
+        });
+        io.run();
+    } catch (const std::exception& e) {
+        std::cerr << "hearthd: fatal: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

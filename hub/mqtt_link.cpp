@@ -1,0 +1,144 @@
+#include "hub/mqtt_link.hpp"
+
+#include <mqtt/async_client.h>
+
+#include <iostream>
+
+namespace hearth::hub {
+namespace {
+
+using proto::Errc;
+
+class Listener final : public mqtt::iaction_listener {
+public:
+    explicit Listener(std::function<void(const mqtt::token&, bool)> done) : done_(std::move(done)) {}
+    void on_success(const mqtt::token& t) override { done_(t, true); }
+    void on_failure(const mqtt::token& t) override { done_(t, false); }
+
+private:
+    std::function<void(const mqtt::token&, bool)> done_;
+};
+
+}  // namespace
+
+MqttLink::MqttLink(MqttLinkConfig config, MqttLinkHandlers handlers, Post post, Defer defer)
+    : config_(std::move(config)), handlers_(std::move(handlers)), post_(std::move(post)), defer_(std::move(defer)) {
+    make_client(MQTTVERSION_5);
+}
+
+MqttLink::~MqttLink() { stop(); }
+
+void MqttLink::make_client(int protocol) {
+    protocol_ = protocol == MQTTVERSION_5 ? 5 : 4;
+    client_ = std::make_unique<mqtt::async_client>(config_.url, config_.client_id, mqtt::create_options(protocol));
+    client_->set_connected_handler([this](const std::string&) {
+        connected_ = true;
+        post_([this] { on_connected(); });
+    });
+    client_->set_connection_lost_handler([this](const std::string& cause) {
+        connected_ = false;
+        post_([this, cause] {
+            if (handlers_.disconnected) handlers_.disconnected(cause.empty() ? "connection lost" : cause);
+        });
+    });
+    client_->set_message_callback([this](mqtt::const_message_ptr m) {
+        post_([this, msg = MqttMessage{m->get_topic(), m->to_string(), m->is_retained()}]() mutable {
+            if (handlers_.message) handlers_.message(std::move(msg));
+        });
+    });
+}
+
+void MqttLink::start() {
+    stopping_ = false;
+    connect();
+}
+
+void MqttLink::connect() {
+    auto options = mqtt::connect_options_builder()
+                       .mqtt_version(protocol_ == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1)
+                       .keep_alive_interval(std::chrono::seconds(10))
+                       .connect_timeout(std::chrono::seconds(5))
+                       .automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(8))
+                       .will(mqtt::message(config_.status_topic, "offline", 1, true))
+                       .finalize();
+    if (protocol_ == 5) options.set_clean_start(true);
+    else options.set_clean_session(true);
+    if (!config_.username.empty()) {
+        options.set_user_name(config_.username);
+        options.set_password(config_.password);
+    }
+    auto listener = std::make_shared<Listener>([this](const mqtt::token& t, bool ok) {
+        if (ok || stopping_) return;
+        // A broker that does not speak MQTT 5 refuses the connection with "unacceptable protocol
+        // version" (return code 1 in 3.1.1, reason 0x84 in 5): fall back to 3.1.1 once.
+        const auto code = t.get_return_code();
+        const bool version_refused = code == 1 || code == 0x84 || t.get_reason_code() == 0x84;
+        post_([this, version_refused] {
+            if (stopping_) return;
+            if (version_refused && protocol_ == 5) {
+                make_client(MQTTVERSION_3_1_1);
+                connect();
+                return;
+            }
+            if (handlers_.disconnected) handlers_.disconnected("cannot connect to " + config_.url);
+            defer_(std::chrono::seconds(1), [this] {
+                if (!stopping_ && !connected_) connect();
+            });
+        });
+    });
+    try {
+        // The listener must outlive the token; keep it alive by capturing it in the defer chain.
+        listeners_.push_back(listener);
+        if (listeners_.size() > 4) listeners_.erase(listeners_.begin());
+        client_->connect(options, nullptr, *listener);
+    } catch (const mqtt::exception& e) {
+        std::cerr << "hearthd: mqtt connect: " << e.what() << "\n";
+        defer_(std::chrono::seconds(1), [this] {
+            if (!stopping_ && !connected_) connect();
+        });
+    }
+}
+
+void MqttLink::on_connected() {
+    if (!connected_) return;
+    try {
+        for (const auto& filter : config_.subscriptions) client_->subscribe(filter, 1);
+        client_->publish(config_.status_topic, "online", 6, 1, true);
+    } catch (const mqtt::exception& e) {
+        std::cerr << "hearthd: mqtt subscribe: " << e.what() << "\n";
+    }
+    if (handlers_.connected) handlers_.connected();
+}
+
+void MqttLink::subscribe(const std::string& filter) {
+    config_.subscriptions.push_back(filter);
+    if (!connected_) return;
+    try {
+        client_->subscribe(filter, 1);
+    } catch (const mqtt::exception&) {
+    }
+}
+
+proto::Result<void> MqttLink::publish(const std::string& topic, const std::string& payload, bool retain, int qos) {
+    if (!connected_) return proto::make_error(Errc::device_unavailable, "the MQTT broker is not connected");
+    try {
+        client_->publish(topic, payload.data(), payload.size(), qos, retain);
+        return {};
+    } catch (const mqtt::exception& e) {
+        return proto::make_error(Errc::device_unavailable, std::string("MQTT publish failed: ") + e.what());
+    }
+}
+
+void MqttLink::stop() {
+    if (stopping_.exchange(true) || !client_) return;
+    try {
+        if (client_->is_connected()) {
+            client_->publish(config_.status_topic, "offline", 7, 1, true)->wait_for(std::chrono::seconds(1));
+            client_->disconnect()->wait_for(std::chrono::seconds(2));
+        }
+    } catch (const mqtt::exception&) {
+    }
+    connected_ = false;
+}
+
+}  // namespace hearth::hub

@@ -1,0 +1,74 @@
+#include "hub/router.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using namespace hearth::hub;
+
+namespace {
+HttpResponse dispatch(const Router& router, std::string method, std::string path) {
+    HttpResponse out{0, {}};
+    router.dispatch(HttpRequest{std::move(method), std::move(path), {}, {}, {}, {}},
+                    [&](HttpResponse r) { out = std::move(r); });
+    return out;
+}
+}  // namespace
+
+TEST_CASE("A route with a parameter receives the decoded path segment") {
+    Router router;
+    std::string seen;
+    router.add("GET", "/api/v1/devices/{id}", Scope::read, [&](const HttpRequest&, const PathParams& p, Reply reply) {
+        seen = p.at("id");
+        reply(json_response({{"ok", true}}));
+    });
+    CHECK(dispatch(router, "GET", "/api/v1/devices/bedroom.ac%5F1").status == 200);
+    CHECK(seen == "bedroom.ac_1");
+}
+
+TEST_CASE("An unknown path is a 404 and a known path with another method a 405, both in the error shape") {
+    Router router;
+    router.add("GET", "/api/v1/areas", Scope::read, [](const HttpRequest&, const PathParams&, Reply reply) { reply({}); });
+    const auto missing = dispatch(router, "GET", "/api/v1/nothing");
+    CHECK(missing.status == 404);
+    CHECK(nlohmann::json::parse(missing.body)["error"]["code"] == "not_found");
+    CHECK(dispatch(router, "DELETE", "/api/v1/areas").status == 405);
+}
+
+TEST_CASE("A handler that throws answers 500 with the error shape") {
+    Router router;
+    router.add_public("GET", "/boom", [](const HttpRequest&, const PathParams&, Reply) { throw std::runtime_error("x"); });
+    const auto r = dispatch(router, "GET", "/boom");
+    CHECK(r.status == 500);
+    CHECK(nlohmann::json::parse(r.body)["error"]["code"] == "internal");
+}
+
+TEST_CASE("Error codes map to their HTTP status") {
+    using hearth::proto::Errc;
+    CHECK(http_status(Errc::bad_json) == 400);
+    CHECK(http_status(Errc::out_of_range) == 422);
+    CHECK(http_status(Errc::unknown_device) == 404);
+    CHECK(http_status(Errc::payload_too_large) == 413);
+    CHECK(http_status(Errc::device_unavailable) == 503);
+}
+
+TEST_CASE("Query strings are split and decoded") {
+    const auto q = parse_query("area=living_room&kind=light&name=%E5%AE%A2+x");
+    CHECK(q.at("area") == "living_room");
+    CHECK(q.at("kind") == "light");
+    CHECK(q.at("name") == "客 x");
+}
+
+TEST_CASE("The gate sees the route's scope and may answer instead of the handler") {
+    Router router;
+    bool handled = false;
+    router.add("POST", "/x", Scope::admin, [&](const HttpRequest&, const PathParams&, Reply reply) {
+        handled = true;
+        reply({});
+    });
+    router.set_gate([](const HttpRequest&, const Route& route, Reply reply, std::function<void()> proceed) {
+        if (route.scope == Scope::admin) return reply(error_response(403, hearth::proto::Errc::forbidden, "no"));
+        proceed();
+    });
+    CHECK(dispatch(router, "POST", "/x").status == 403);
+    CHECK_FALSE(handled);
+}

@@ -1,0 +1,349 @@
+// The app API end to end: auth on every route, tokens, limits, OpenAPI against the real routes,
+// WebSocket subscriptions and the slow-client case, history, and the hub coming back from SQLite.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <regex>
+#include <set>
+
+#include "tests/support/broker.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/mqtt_client.hpp"
+#include "tests/support/running_hub.hpp"
+#include "tests/support/ws_client.hpp"
+
+using namespace hearth::testing;
+using hearth::hub::Hub;
+using nlohmann::json;
+
+namespace {
+
+const char* kLightConfig =
+    R"({"id":"bedroom.ceiling_light","area":"bedroom","kind":"light","name":{"zh":"卧室灯","en":"bedroom light"},)"
+    R"("capabilities":["on","brightness",{"attribute":"media","type":"text","access":["read"]}]})";
+const char* kLampConfig = R"({"id":"kitchen.light","area":"kitchen","kind":"light","capabilities":["on"]})";
+
+struct Api {
+    Broker broker;
+    std::filesystem::path data = make_temp_dir("hearth-api");
+    std::unique_ptr<RunningHub> hub;
+    MqttClient device{broker.url(), "api-test-device"};
+
+    explicit Api(const std::function<void(hearth::hub::HubConfig&)>& configure = {}) {
+        hub = std::make_unique<RunningHub>(broker, data, HEARTH_SOURCE_DIR "/devices/sim/homes/demo.yaml");
+        if (configure) {
+            configure(hub->config());
+            hub->restart();
+        }
+    }
+    ~Api() {
+        hub.reset();
+        std::filesystem::remove_all(data);
+    }
+    std::string token() const { return hub->token(); }
+    HttpResult get(const std::string& target, const std::string& token) { return http_get(hub->port(), target, token); }
+    HttpResult post(const std::string& target, const std::string& body, const std::string& token) {
+        return http_post(hub->port(), target, body, token);
+    }
+    void announce() {
+        device.publish("hearth/device/bedroom.ceiling_light/config", kLightConfig, true);
+        device.publish("hearth/device/bedroom.ceiling_light/state", R"({"on":false,"brightness":40})", true);
+        device.publish("hearth/device/bedroom.ceiling_light/availability", "online", true);
+        device.publish("hearth/device/kitchen.light/config", kLampConfig, true);
+        device.publish("hearth/device/kitchen.light/availability", "online", true);
+        REQUIRE(eventually([&] { return get("/api/v1/devices", token()).json()["total"] == 2; }));
+    }
+    std::string create_token(const std::string& scope) {
+        const auto r = post("/api/v1/tokens", json{{"name", scope + "-token"}, {"scope", scope}}.dump(), token());
+        REQUIRE(r.status == 201);
+        return r.json()["secret"];
+    }
+};
+
+std::string concrete(const std::string& pattern) { return std::regex_replace(pattern, std::regex(R"(\{[a-z_]+\})"), "x"); }
+
+std::vector<hearth::hub::Route> routes_of(RunningHub& hub) {
+    return hub.on_hub_thread([](Hub& h) { return h.router().routes(); });
+}
+
+}  // namespace
+
+TEST_CASE("The owner token is written once, readable by the owner only") {
+    Api api;
+    struct stat st {};
+    REQUIRE(stat((api.data / "owner.token").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    CHECK(api.token().starts_with("hth_"));
+    const auto first = api.token();
+    api.hub->restart();
+    CHECK(api.token() == first);
+    CHECK(api.get("/api/v1/devices", first).status == 200);
+}
+
+TEST_CASE("Every route except health refuses a request without a valid token") {
+    Api api;
+    for (const auto& route : routes_of(*api.hub)) {
+        INFO(route.method << " " << route.pattern);
+        const auto r = http_request(api.hub->port(), route.method, concrete(route.pattern), "{}");
+        if (route.pattern == "/api/v1/health") {
+            CHECK(r.status == 200);
+            continue;
+        }
+        CHECK(r.status == 401);
+        CHECK(r.json()["error"]["code"] == "unauthorized");
+        CHECK(r.headers.count("WWW-Authenticate") == 1);
+        const auto wrong = http_request(api.hub->port(), route.method, concrete(route.pattern), "{}",
+                                        {{"Authorization", "Bearer hth_not-a-real-token"}});
+        CHECK(wrong.status == 401);
+    }
+}
+
+TEST_CASE("A token's scope limits what it may do") {
+    Api api;
+    api.announce();
+    const auto reader = api.create_token("read");
+    const auto controller = api.create_token("control");
+    CHECK(api.get("/api/v1/devices", reader).status == 200);
+    const auto refused = api.post("/api/v1/devices/kitchen.light/commands", R"({"on":true})", reader);
+    CHECK(refused.status == 403);
+    CHECK(refused.json()["error"]["code"] == "forbidden");
+    CHECK(api.post("/api/v1/devices/kitchen.light/commands", R"({"on":true})", controller).status == 202);
+    CHECK(api.get("/api/v1/tokens", controller).status == 403);
+    for (const auto& route : routes_of(*api.hub)) {
+        if (!route.scope || *route.scope != hearth::hub::Scope::admin) continue;
+        INFO(route.method << " " << route.pattern);
+        CHECK(http_request(api.hub->port(), route.method, concrete(route.pattern), "{}", bearer(controller)).status == 403);
+    }
+}
+
+TEST_CASE("Tokens are created, listed without their secret, and stop working when revoked") {
+    Api api;
+    const auto created = api.post("/api/v1/tokens", R"({"name":"phone","scope":"control"})", api.token());
+    REQUIRE(created.status == 201);
+    const auto secret = created.json()["secret"].get<std::string>();
+    const auto id = created.json()["id"].get<std::string>();
+    const auto list = api.get("/api/v1/tokens", api.token());
+    CHECK(list.body.find(secret) == std::string::npos);
+    CHECK(list.body.find("hash") == std::string::npos);
+    CHECK(list.json()["tokens"].size() == 2);
+    CHECK(api.get("/api/v1/devices", secret).status == 200);
+    // Tokens survive a restart (they are stored, hashed) ...
+    api.hub->restart();
+    CHECK(api.get("/api/v1/devices", secret).status == 200);
+    // ... and revocation is immediate.
+    CHECK(http_request(api.hub->port(), "DELETE", "/api/v1/tokens/" + id, {}, bearer(api.token())).status == 200);
+    CHECK(api.get("/api/v1/devices", secret).status == 401);
+    CHECK(http_request(api.hub->port(), "DELETE", "/api/v1/tokens/" + id, {}, bearer(api.token())).status == 404);
+    CHECK(api.post("/api/v1/tokens", R"({"name":"x","scope":"root"})", api.token()).json()["error"]["field"] == "scope");
+    CHECK(api.post("/api/v1/tokens", R"({"scope":"read"})", api.token()).json()["error"]["field"] == "name");
+}
+
+TEST_CASE("Repeated bad tokens from one address are refused for a while") {
+    Api api([](auto& c) {
+        c.limits.bad_tokens_before_slowdown = 2;
+        c.limits.bad_tokens_before_lockout = 4;
+    });
+    for (int i = 0; i < 4; ++i) CHECK(api.get("/api/v1/devices", "hth_wrong").status == 401);
+    const auto locked = api.get("/api/v1/devices", api.token());
+    CHECK(locked.status == 429);
+    CHECK(locked.json()["error"]["code"] == "rate_limited");
+    CHECK(locked.headers.count("Retry-After") == 1);
+    CHECK(api.get("/api/v1/health", {}).status == 200);
+}
+
+TEST_CASE("A client over its request rate gets 429 while the hub keeps serving") {
+    Api api([](auto& c) {
+        c.limits.requests_per_second = 1;
+        c.limits.burst = 5;
+    });
+    int refused = 0;
+    for (int i = 0; i < 10; ++i) refused += api.get("/api/v1/areas", api.token()).status == 429;
+    CHECK(refused >= 4);
+}
+
+TEST_CASE("Oversized bodies, deep JSON and huge headers are refused with specific errors") {
+    Api api;
+    api.announce();
+    const auto big = api.post("/api/v1/devices/kitchen.light/commands", std::string(2 * 1024 * 1024, ' '), api.token());
+    CHECK(big.status == 413);
+    const auto deep = api.post("/api/v1/devices/kitchen.light/commands", std::string(100, '[') + std::string(100, ']'),
+                               api.token());
+    CHECK(deep.status == 413);
+    CHECK(deep.json()["error"]["code"] == "payload_too_large");
+    const auto header = http_request(api.hub->port(), "GET", "/api/v1/devices", {},
+                                     {{"Authorization", "Bearer " + api.token()}, {"X-Big", std::string(32 * 1024, 'a')}});
+    CHECK(header.status == 431);
+    CHECK(api.get("/api/v1/devices?limit=abc", api.token()).json()["error"]["field"] == "limit");
+    CHECK(api.get("/api/v1/devices?kind=spaceship", api.token()).json()["error"]["field"] == "kind");
+}
+
+TEST_CASE("Device lists are filtered and paginated") {
+    Api api;
+    api.announce();
+    const auto page = api.get("/api/v1/devices?limit=1&offset=1", api.token()).json();
+    CHECK(page["total"] == 2);
+    REQUIRE(page["devices"].size() == 1);
+    CHECK(page["devices"][0]["id"] == "kitchen.light");
+    CHECK(api.get("/api/v1/devices?area=kitchen", api.token()).json()["total"] == 1);
+    CHECK(api.get("/api/v1/devices?capability=brightness", api.token()).json()["total"] == 1);
+}
+
+TEST_CASE("The OpenAPI document lists exactly the routes the hub serves") {
+    Api api;
+    const auto doc = api.get("/api/v1/openapi.json", api.token()).json();
+    REQUIRE(doc["openapi"] == "3.0.3");
+    std::set<std::string> documented, served;
+    for (const auto& [path, ops] : doc["paths"].items())
+        for (const auto& [method, op] : ops.items()) documented.insert(method + " " + path);
+    for (const auto& route : routes_of(*api.hub)) {
+        std::string method = route.method;
+        std::transform(method.begin(), method.end(), method.begin(), ::tolower);
+        served.insert(method + " " + route.pattern);
+    }
+    served.insert("get /api/v1/ws");  // the WebSocket upgrade is served by the HTTP server itself
+    for (const auto& s : served) {
+        INFO("served but not documented: " << s);
+        CHECK(documented.count(s) == 1);
+    }
+    for (const auto& d : documented) {
+        INFO("documented but not served: " << d);
+        CHECK(served.count(d) == 1);
+    }
+    // Public and scoped routes are documented as such.
+    for (const auto& route : routes_of(*api.hub)) {
+        std::string method = route.method;
+        std::transform(method.begin(), method.end(), method.begin(), ::tolower);
+        const auto& op = doc["paths"][route.pattern][method];
+        INFO(route.pattern);
+        if (route.scope) CHECK(op["x-scope"] == std::string(hearth::hub::to_string(*route.scope)));
+        else CHECK(op["security"].empty());
+    }
+}
+
+TEST_CASE("Metrics are served as Prometheus text with counters and histograms") {
+    Api api;
+    api.announce();
+    const auto r = api.get("/metrics", api.token());
+    REQUIRE(r.status == 200);
+    CHECK(r.headers.at("Content-Type").starts_with("text/plain"));
+    for (const auto* name : {"hearth_mqtt_messages_in_total", "hearth_commands_sent_total", "hearth_store_queue_depth",
+                             "hearth_store_rows_dropped_total", "hearth_http_request_seconds_bucket",
+                             "hearth_command_confirmation_seconds_count", "hearth_websocket_clients"}) {
+        INFO(name);
+        CHECK(r.body.find(name) != std::string::npos);
+    }
+}
+
+TEST_CASE("Attribute history is recorded and served by time range") {
+    Api api;
+    api.announce();
+    for (int b : {50, 60, 70}) {
+        api.device.publish("hearth/device/bedroom.ceiling_light/state", json{{"on", true}, {"brightness", b}}.dump(), true);
+    }
+    REQUIRE(eventually([&] {
+        const auto h = api.get("/api/v1/devices/bedroom.ceiling_light/history?attribute=brightness", api.token()).json();
+        return h["points"].size() == 4 && h["points"][3]["value"] == 70;
+    }));
+    const auto all = api.get("/api/v1/devices/bedroom.ceiling_light/history", api.token()).json();
+    CHECK(all["points"].size() == 6);  // brightness ×4, on ×2
+    CHECK(api.get("/api/v1/devices/bedroom.ceiling_light/history?from=2999-01-01T00:00:00Z", api.token())
+              .json()["points"]
+              .empty());
+    CHECK(api.get("/api/v1/devices/bedroom.ceiling_light/history?from=yesterday", api.token()).json()["error"]["field"] ==
+          "from");
+}
+
+TEST_CASE("After a hub restart the registry comes back from SQLite, before any MQTT") {
+    Api api;
+    api.announce();
+    api.device.publish("hearth/device/bedroom.ceiling_light/state", R"({"on":true,"brightness":77})", true);
+    REQUIRE(eventually([&] {
+        return api.get("/api/v1/devices/bedroom.ceiling_light", api.token()).json()["state"]["brightness"] == 77;
+    }));
+    api.broker.stop();
+    api.hub->restart();
+    const auto d = api.get("/api/v1/devices/bedroom.ceiling_light", api.token()).json();
+    CHECK(d["state"]["brightness"] == 77);
+    CHECK(d["state"]["on"] == true);
+    CHECK(d["name"]["zh"] == "卧室灯");
+    CHECK(api.get("/api/v1/devices", api.token()).json()["total"] == 2);
+    CHECK(api.get("/api/v1/areas", api.token()).json()["areas"].size() == 6);
+    CHECK(api.get("/api/v1/health", {}).json()["mqtt"] == "disconnected");
+}
+
+TEST_CASE("A WebSocket client authenticates first, subscribes by device and sees state changes") {
+    Api api;
+    api.announce();
+    WsClient ws(api.hub->port());
+    ws.send({{"type", "subscribe"}, {"id", 1}});
+    const auto refused = ws.receive();
+    REQUIRE(refused);
+    CHECK((*refused)["type"] == "auth_failed");
+
+    WsClient client(api.hub->port());
+    client.send({{"type", "auth"}, {"token", api.token()}});
+    CHECK((*client.receive())["type"] == "auth_ok");
+    client.send({{"type", "subscribe"}, {"id", 2}, {"events", {"state"}}, {"devices", {"bedroom.ceiling_light"}}});
+    const auto ok = client.receive();
+    REQUIRE(ok);
+    CHECK((*ok)["success"] == true);
+    api.device.publish("hearth/device/kitchen.light/state", R"({"on":true})", true);
+    api.device.publish("hearth/device/bedroom.ceiling_light/state", R"({"on":false,"brightness":12})", true);
+    const auto change = client.receive();
+    REQUIRE(change);
+    CHECK((*change)["type"] == "state");
+    CHECK((*change)["device"] == "bedroom.ceiling_light");
+    CHECK((*change)["attribute"] == "brightness");
+    CHECK((*change)["value"] == 12);
+    CHECK((*change)["old_value"] == 40);
+
+    client.send({{"type", "command"}, {"id", 3}, {"device", "kitchen.light"}, {"set", {{"on", false}}}});
+    const auto result = client.receive_until([](const json& m) { return m["type"] == "result" && m["id"] == 3; });
+    REQUIRE(result);
+    CHECK((*result)["success"] == true);
+    CHECK(api.device.wait_for("hearth/device/kitchen.light/set", "\"on\":false"));
+    client.send({{"type", "command"}, {"id", 4}, {"device", "kitchen.light"}, {"set", {{"on", 7}}}});
+    const auto bad = client.receive_until([](const json& m) { return m["type"] == "result" && m["id"] == 4; });
+    REQUIRE(bad);
+    CHECK((*bad)["error"]["code"] == "wrong_type");
+    client.send({{"type", "ping"}, {"id", 5}});
+    CHECK((*client.receive_until([](const json& m) { return m["id"] == 5; }))["type"] == "pong");
+}
+
+TEST_CASE("A WebSocket from a foreign origin is refused") {
+    Api api;
+    CHECK_THROWS(WsClient(api.hub->port(), "/api/v1/ws", "http://evil.example"));
+    CHECK_NOTHROW(WsClient(api.hub->port(), "/api/v1/ws", "http://127.0.0.1:" + std::to_string(api.hub->port())));
+}
+
+TEST_CASE("A WebSocket client that stops reading is dropped without slowing the others") {
+    Api api([](auto& c) { c.http.websocket_queue_limit = 8; });
+    api.announce();
+    WsClient slow(api.hub->port(), "/api/v1/ws", {}, 4096);
+    WsClient fast(api.hub->port());
+    for (auto* c : {&slow, &fast}) {
+        c->send({{"type", "auth"}, {"token", api.token()}});
+        REQUIRE((*c->receive())["type"] == "auth_ok");
+        c->send({{"type", "subscribe"}, {"id", 1}, {"devices", {"bedroom.ceiling_light"}}});
+        REQUIRE((*c->receive())["success"] == true);
+    }
+    const auto clients = [&] { return api.hub->on_hub_thread([](Hub& h) { return h.live().client_count(); }); };
+    REQUIRE(clients() == 2);
+    // Large state messages fill the slow client's socket buffers, then its queue.
+    const std::string filler(60 * 1024, 'x');
+    int sent = 0;
+    while (clients() == 2 && sent < 400) {
+        api.device.publish("hearth/device/bedroom.ceiling_light/state",
+                           json{{"media", filler + std::to_string(sent)}}.dump(), false);
+        ++sent;
+        if (sent % 20 == 0) {
+            // The fast client keeps reading, so it keeps up.
+            while (fast.receive(50)) {
+            }
+        }
+    }
+    CHECK(eventually([&] { return clients() == 1; }));
+    api.device.publish("hearth/device/bedroom.ceiling_light/state", R"({"brightness":99})", true);
+    CHECK(fast.receive_until([](const json& m) { return m["attribute"] == "brightness" && m["value"] == 99; }));
+}

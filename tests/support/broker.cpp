@@ -1,0 +1,96 @@
+#include "tests/support/broker.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace hearth::testing {
+namespace {
+
+bool accepts_connections(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+}
+
+}  // namespace
+
+int free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("bind failed");
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+std::filesystem::path make_temp_dir(const std::string& prefix) {
+    std::random_device rd;
+    const auto dir = std::filesystem::temp_directory_path() /
+                     (prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+Broker::Broker() : dir_(make_temp_dir("hearth-broker")), port_(free_port()) {
+    std::ofstream conf(dir_ / "mosquitto.conf");
+    conf << "listener " << port_ << " 127.0.0.1\n"
+         << "allow_anonymous true\n"
+         << "persistence true\n"
+         << "persistence_location " << dir_.string() << "/\n"
+         << "log_dest file " << (dir_ / "mosquitto.log").string() << "\n"
+         << "max_queued_messages 100000\n";
+    if (::geteuid() == 0) conf << "user root\n";
+    conf.close();
+    start();
+}
+
+Broker::~Broker() {
+    stop();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+}
+
+void Broker::start() {
+    if (pid_ > 0) return;
+    const auto conf = (dir_ / "mosquitto.conf").string();
+    const char* mosquitto = ::access("/usr/sbin/mosquitto", X_OK) == 0 ? "/usr/sbin/mosquitto" : "mosquitto";
+    char* argv[] = {const_cast<char*>(mosquitto), const_cast<char*>("-c"), const_cast<char*>(conf.c_str()), nullptr};
+    if (::posix_spawnp(&pid_, mosquitto, nullptr, nullptr, argv, environ) != 0) {
+        pid_ = -1;
+        throw std::runtime_error("cannot start mosquitto; is it installed?");
+    }
+    if (!eventually([&] { return accepts_connections(port_); })) {
+        stop();
+        throw std::runtime_error("mosquitto did not open port " + std::to_string(port_));
+    }
+}
+
+void Broker::stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+}
+
+}  // namespace hearth::testing

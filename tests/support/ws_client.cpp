@@ -1,0 +1,83 @@
+#include "tests/support/ws_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace hearth::testing {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+struct WsClient::State {
+    boost::asio::io_context io;
+    websocket::stream<beast::tcp_stream> ws{io};
+    beast::flat_buffer buffer;
+    bool open = false;
+};
+
+WsClient::WsClient(int port, const std::string& path, const std::string& origin, int receive_buffer)
+    : state_(std::make_unique<State>()) {
+    auto& tcp = beast::get_lowest_layer(state_->ws);
+    tcp.socket().open(boost::asio::ip::tcp::v4());
+    if (receive_buffer > 0) tcp.socket().set_option(boost::asio::socket_base::receive_buffer_size(receive_buffer));
+    tcp.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                               static_cast<unsigned short>(port)));
+    state_->ws.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
+        if (!origin.empty()) req.set(beast::http::field::origin, origin);
+    }));
+    state_->ws.handshake("127.0.0.1:" + std::to_string(port), path);
+    state_->open = true;
+}
+
+WsClient::~WsClient() {
+    if (!state_->open) return;
+    beast::error_code ignored;
+    beast::get_lowest_layer(state_->ws).socket().close(ignored);
+}
+
+void WsClient::send(const nlohmann::json& message) {
+    state_->ws.text(true);
+    state_->ws.write(boost::asio::buffer(message.dump()));
+}
+
+std::optional<nlohmann::json> WsClient::receive(int timeout_ms) {
+    if (!state_->open) return std::nullopt;
+    std::optional<nlohmann::json> out;
+    state_->ws.async_read(state_->buffer, [&](beast::error_code ec, std::size_t) {
+        if (ec) {
+            state_->open = false;
+            return;
+        }
+        out = nlohmann::json::parse(beast::buffers_to_string(state_->buffer.data()), nullptr, false);
+        state_->buffer.consume(state_->buffer.size());
+    });
+    state_->io.restart();
+    state_->io.run_for(std::chrono::milliseconds(timeout_ms));
+    if (!state_->io.stopped()) {
+        beast::get_lowest_layer(state_->ws).cancel();
+        state_->io.restart();
+        state_->io.run();
+    }
+    return out;
+}
+
+std::optional<nlohmann::json> WsClient::receive_until(const std::function<bool(const nlohmann::json&)>& match,
+                                                      int timeout_ms) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < until) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        auto m = receive(static_cast<int>(std::max<long>(left.count(), 1)));
+        if (!m) return std::nullopt;
+        if (match(*m)) return m;
+    }
+    return std::nullopt;
+}
+
+bool WsClient::is_open() const { return state_->open; }
+
+}  // namespace hearth::testing

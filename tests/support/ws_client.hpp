@@ -1,0 +1,31 @@
+#pragma once
+// A plain WebSocket client for tests (Boost.Beast, blocking).
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace hearth::testing {
+
+class WsClient {
+public:
+    /// Connects and upgrades; `origin` is sent as the Origin header when not empty.
+    /// `receive_buffer` shrinks the socket's receive buffer (to play a slow client).
+    WsClient(int port, const std::string& path = "/api/v1/ws", const std::string& origin = {}, int receive_buffer = 0);
+    ~WsClient();
+
+    void send(const nlohmann::json& message);
+    /// The next message, or nullopt on timeout or close.
+    std::optional<nlohmann::json> receive(int timeout_ms = 5000);
+    /// Reads until a message satisfies `match` (others are skipped).
+    std::optional<nlohmann::json> receive_until(const std::function<bool(const nlohmann::json&)>& match,
+                                                int timeout_ms = 10000);
+    bool is_open() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace hearth::testing
