@@ -1,0 +1,68 @@
+#include "rules/nlu/understanding.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace hearth::rules::nlu {
+
+std::string_view to_string(Mood m) noexcept {
+    switch (m) {
+        case Mood::sleepy: return "sleepy";
+        case Mood::wake: return "wake";
+        case Mood::leave: return "leave";
+        case Mood::home: return "home";
+        case Mood::movie: return "movie";
+        case Mood::reading: return "reading";
+        case Mood::too_hot: return "too_hot";
+        case Mood::too_cold: return "too_cold";
+        case Mood::too_dark: return "too_dark";
+        case Mood::too_bright: return "too_bright";
+        case Mood::stuffy: return "stuffy";
+    }
+    return "sleepy";
+}
+
+std::string_view to_string(Outcome o) noexcept {
+    switch (o) {
+        case Outcome::command: return "command";
+        case Outcome::scene: return "scene";
+        case Outcome::answer: return "answer";
+        case Outcome::undo: return "undo";
+        case Outcome::custom: return "custom";
+        case Outcome::clarify: return "clarify";
+        case Outcome::declined: return "declined";
+        case Outcome::not_understood: return "not_understood";
+        case Outcome::failed: return "failed";
+    }
+    return "not_understood";
+}
+
+std::map<Mood, proto::SceneId> Vocabulary::default_mood_scenes() {
+    return {{Mood::sleepy, proto::SceneId("sleep")}, {Mood::wake, proto::SceneId("wake_up")},
+            {Mood::leave, proto::SceneId("away")},   {Mood::home, proto::SceneId("home")},
+            {Mood::movie, proto::SceneId("movie")},  {Mood::reading, proto::SceneId("reading")}};
+}
+
+nlohmann::json to_json(const Understanding& u) {
+    nlohmann::json j{{"understood", u.understood},
+                     {"language", std::string(to_string(u.language))},
+                     {"outcome", std::string(to_string(u.outcome))},
+                     {"speech", u.speech},
+                     {"context_id", u.context_id}};
+    if (u.intent) {
+        j["intent"] = {{"name", u.intent->name}, {"slots", proto::to_json(u.intent->slots)},
+                       {"confidence", u.intent->confidence}};
+    } else {
+        j["intent"] = nullptr;
+    }
+    j["scene"] = u.scene ? nlohmann::json(u.scene->value) : nlohmann::json(nullptr);
+    if (u.rule) j["rule"] = u.rule->value;
+    auto commands = nlohmann::json::array();
+    for (const auto& c : u.commands) commands.push_back({{"device", c.device.value}, {"set", proto::to_json(c.command.set)}});
+    j["commands"] = std::move(commands);
+    auto targets = nlohmann::json::array();
+    for (const auto& t : u.targets) targets.push_back(t.value);
+    j["targets"] = std::move(targets);
+    return j;
+}
+
+}  // namespace hearth::rules::nlu
