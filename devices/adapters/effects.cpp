@@ -43,4 +43,25 @@ void Effects::append(Effects other) {
     unmapped_changed = unmapped_changed || other.unmapped_changed;
 }
 
+Applied apply(Registry& registry, const Effects& effects) {
+    Applied out;
+    for (const auto& d : effects.upserts) registry.upsert(d);
+    for (const auto& p : effects.problems) registry.set_problem(p.device, p.problem);
+    for (const auto& s : effects.states) {
+        auto r = registry.apply_state(s.device, s.attributes);
+        if (!r) {
+            out.rejected.push_back(r.error());
+            continue;
+        }
+        move_into(out.changes, r->changes);
+        move_into(out.rejected, r->rejected);
+    }
+    for (const auto& a : effects.availability) {
+        auto r = registry.set_availability(a.device, a.availability);
+        if (r && *r) out.availability_changed.push_back(a.device);
+    }
+    for (const auto& id : effects.removals) registry.remove(id);
+    return out;
+}
+
 }  // namespace hearth::devices::adapters

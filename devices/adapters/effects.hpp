@@ -76,4 +76,15 @@ struct Effects {
     void append(Effects other);
 };
 
+/// What applying effects to a registry did.
+struct Applied {
+    std::vector<StateChange> changes;
+    std::vector<proto::Error> rejected;  // state attributes or upserts the registry refused
+    std::vector<proto::DeviceId> availability_changed;
+};
+
+/// Applies upserts, problems, states, availability and removals to a registry, in that order
+/// (events and subscriptions are the hub's). A convenience for the hub and for tests.
+Applied apply(Registry& registry, const Effects& effects);
+
 }  // namespace hearth::devices::adapters

@@ -127,20 +127,28 @@ void HaDiscovery::add_entity(HaEntity entity, Effects& fx) {
         device.id = id;
         ids_[id] = identity;
     }
-    if (!entity.unmapped_reason.empty()) {
-        unmapped_[key] = UnmappedEntity{entity.source, entity.unique_id, device.id, entity.component,
-                                        entity.name.empty() ? entity.device.name : entity.name, entity.unmapped_reason};
-        fx.unmapped_changed = true;
-    } else if (unmapped_.erase(key)) {
-        fx.unmapped_changed = true;
-    }
+    const auto display = entity.name.empty() ? entity.device.name : entity.name;
+    std::vector<UnmappedEntity> unmapped;
+    if (!entity.unmapped_reason.empty())
+        unmapped.push_back({entity.source, entity.unique_id, device.id, entity.component, display, entity.unmapped_reason});
+    for (const auto& reason : entity.ignored)
+        unmapped.push_back({entity.source, entity.unique_id, device.id, entity.component, display, reason});
+    if (set_unmapped(key, std::move(unmapped))) fx.unmapped_changed = true;
     device.entities.insert_or_assign(key, std::move(entity));
     entity_device_[key] = identity;
     rebuild(device, fx);
 }
 
+bool HaDiscovery::set_unmapped(const std::string& key, std::vector<UnmappedEntity> entries) {
+    auto& slot = unmapped_[key];
+    const bool changed = slot != entries;
+    slot = std::move(entries);
+    if (slot.empty()) unmapped_.erase(key);
+    return changed;
+}
+
 void HaDiscovery::remove_entity(const std::string& key, Effects& fx) {
-    if (unmapped_.erase(key)) fx.unmapped_changed = true;
+    if (set_unmapped(key, {})) fx.unmapped_changed = true;
     const auto owner = entity_device_.find(key);
     if (owner == entity_device_.end()) return;
     const auto identity = owner->second;
@@ -179,8 +187,14 @@ void HaDiscovery::rebuild(Device& device, Effects& fx) {
             if (e->template_problem && leads && problem.empty()) problem = e->source + ": " + e->unmapped_reason;
             continue;
         }
+        // An entity claims its canonical names together or not at all, so that a fan's light
+        // becomes light_on + light_brightness rather than lending its brightness to the fan.
         const bool eligible = e->may_claim_canonical &&
-                              (!is_actuator(e->component) || e->main_feature || contenders[e->component] == 1);
+                              (!is_actuator(e->component) || e->main_feature || contenders[e->component] == 1) &&
+                              std::none_of(e->capabilities.begin(), e->capabilities.end(), [&](const HaCapability& c) {
+                                  return c.naming == Naming::canonical && c.capability.access != proto::Access::event &&
+                                         taken.count(c.capability.attribute);
+                              });
         bool claimed = false;
         auto& renames = device.renames[e->topic.key()];
         for (const auto& hc : e->capabilities) {
@@ -402,7 +416,7 @@ proto::Result<std::vector<Publish>> HaDiscovery::command(const proto::DeviceId& 
 
 std::vector<UnmappedEntity> HaDiscovery::unmapped() const {
     std::vector<UnmappedEntity> out;
-    for (const auto& [key, u] : unmapped_) out.push_back(u);
+    for (const auto& [key, entries] : unmapped_) out.insert(out.end(), entries.begin(), entries.end());
     return out;
 }
 

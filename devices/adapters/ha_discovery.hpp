@@ -85,6 +85,8 @@ private:
     Effects handle_config(const DiscoveryTopic& topic, std::string_view full_topic, std::string_view payload);
     void add_entity(HaEntity entity, Effects& fx);
     void remove_entity(const std::string& key, Effects& fx);
+    /// Replaces an entity's unmapped entries; true when they changed.
+    bool set_unmapped(const std::string& key, std::vector<UnmappedEntity> entries);
     void rebuild(Device& device, Effects& fx);
     void refresh_subscriptions(Effects& fx);
     Effects handle_state(std::string_view topic, std::string_view payload);
@@ -100,7 +102,7 @@ private:
     std::map<std::string, Device> devices_;                 // by identity
     std::map<std::string, std::string> entity_device_;      // entity discovery key → device identity
     std::map<std::string, std::vector<std::string>> components_;  // per-device discovery topic → its entity keys
-    std::map<std::string, UnmappedEntity> unmapped_;        // by discovery key
+    std::map<std::string, std::vector<UnmappedEntity>> unmapped_;  // by entity discovery key
     std::map<proto::DeviceId, std::string> ids_;            // Hearth id → device identity
     std::set<std::string> subscribed_;
     std::map<std::string, std::set<std::string>, std::less<>> topic_devices_;  // followed topic → device identities

@@ -206,8 +206,6 @@ Result<std::string> want_text(const proto::Attributes& set, std::string_view att
     return make_error(Errc::wrong_type, std::string(attribute) + " expects text", std::string(attribute));
 }
 
-std::string format_number(double d) { return proto::to_display(Value{d}); }
-
 Capability number_capability(std::string attribute, std::optional<double> min, std::optional<double> max,
                              std::optional<double> step, std::string unit, Access access) {
     return Capability{std::move(attribute), ValueType::number, min, max, step, std::move(unit), {}, access};
@@ -274,7 +272,7 @@ std::optional<Unmapped> map_sensor(Builder b) {
         e.kind = proto::DeviceKind::button;
         return std::nullopt;
     }
-    if (auto c = e.may_claim_canonical || e.device_class == "battery" ? canonical_sensor(e.device_class, unit) : std::nullopt) {
+    if (auto c = e.may_claim_canonical ? canonical_sensor(e.device_class, unit) : std::nullopt) {
         b.add(canonical(c->first), Naming::canonical);
         b.read(value_reader(topic, t, c->first, decode_number(c->first, c->second)));
         if (c->first == "temperature" || c->first == "humidity") e.kind = proto::DeviceKind::climate_sensor;
@@ -391,6 +389,10 @@ std::optional<Unmapped> map_json_light(Builder b) {
     auto& e = b.e;
     e.priority = 30;
     e.kind = proto::DeviceKind::light;
+    for (const auto* colour : {"xy", "hs", "rgb", "rgbw", "rgbww"})
+        if (has_mode(colour) || flag(b.c, colour))
+            e.ignored.push_back(std::string("colour (") + colour + ") is not in Hearth's capability model");
+    if (flag(b.c, "effect")) e.ignored.push_back("light effects are not in Hearth's capability model");
     b.add(canonical("on"), Naming::canonical);
     if (dimmable) b.add(canonical("brightness"), Naming::canonical);
     if (has_color_temp) {
@@ -1009,7 +1011,7 @@ HaEntity map_entity(const DiscoveryTopic& topic, std::string source, const json&
     if (key.empty()) key = topic.object_id;
     if (e.component == "switch" && key.starts_with("switch_")) key = key.substr(7);
     e.key = attribute_name(key);
-    e.may_claim_canonical = e.entity_category.empty();
+    e.may_claim_canonical = e.entity_category.empty() || e.device_class == "battery";
 
     auto avail = availability(config);
     if (auto* u = std::get_if<Unmapped>(&avail)) {

@@ -95,6 +95,7 @@ struct HaEntity {
     int priority = 100;                     // lower claims canonical names (and the kind) first
     bool may_claim_canonical = true;        // false for config and diagnostic entities (battery aside)
 
+    std::vector<std::string> ignored;      // features of a mapped entity that Hearth leaves out, and why
     std::string unmapped_reason;            // non-empty: the entity contributes nothing, and why
     bool template_problem = false;          // unmapped because a template could not be handled
 };
