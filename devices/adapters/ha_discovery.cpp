@@ -193,14 +193,18 @@ void HaDiscovery::rebuild(Device& device, Effects& fx) {
                               (!is_actuator(e->component) || e->main_feature || contenders[e->component] == 1) &&
                               std::none_of(e->capabilities.begin(), e->capabilities.end(), [&](const HaCapability& c) {
                                   return c.naming == Naming::canonical && c.capability.access != proto::Access::event &&
-                                         taken.count(c.capability.attribute);
+                                         c.capability.attribute != "transition" && taken.count(c.capability.attribute);
                               });
         bool claimed = false;
         auto& renames = device.renames[e->topic.key()];
         for (const auto& hc : e->capabilities) {
             const auto& local = hc.capability.attribute;
             std::string name;
-            if (hc.naming == Naming::canonical && eligible && !taken.count(local)) {
+            if (local == "transition") {
+                // Not a value but the declaration that the device fades: one per device, never renamed.
+                if (taken.count(local)) continue;
+                name = local;
+            } else if (hc.naming == Naming::canonical && eligible && !taken.count(local)) {
                 name = local;
                 claimed = true;
             } else if (hc.naming == Naming::canonical && hc.capability.access == proto::Access::event && taken.count(local)) {
