@@ -9,6 +9,7 @@
 
 #include "devices/adapters/fixture_replay.hpp"
 #include "devices/adapters/ha_discovery.hpp"
+#include "devices/adapters/zigbee2mqtt.hpp"
 #include "devices/registry.hpp"
 
 using namespace hearth;
@@ -312,4 +313,154 @@ TEST_CASE("The Zigbee2MQTT bridge's own discovery entities map or are listed") {
         r.publish({m["topic"].get<std::string>(), m["payload"].dump(), true});
     CHECK(r.errors.empty());
     CHECK(r.registry.size() == 1);
+}
+
+// ---- the same devices through Zigbee2MQTT's own topics (no HA discovery) -------------------
+
+namespace {
+
+/// `zigbee2mqtt/bridge/devices` as Zigbee2MQTT would publish it for all twelve recorded devices.
+std::string bridge_devices() {
+    auto list = nlohmann::json::array();
+    list.push_back({{"friendly_name", "Coordinator"}, {"ieee_address", "0x00124b00120144ae"}, {"type", "Coordinator"}});
+    for (const auto& x : expectations()) list.push_back(load(kZ2m / x.file)["z2m_bridge_devices_entry"]);
+    return list.dump();
+}
+
+struct NativeReplay {
+    Zigbee2Mqtt adapter;
+    devices::Registry registry;
+    std::vector<proto::Error> errors;
+    std::vector<proto::Error> rejected;
+    std::vector<DeviceEvent> events;
+
+    void feed(const std::string& topic, const std::string& payload) {
+        auto fx = adapter.handle(topic, payload);
+        errors.insert(errors.end(), fx.errors.begin(), fx.errors.end());
+        events.insert(events.end(), fx.events.begin(), fx.events.end());
+        auto applied = apply(registry, fx);
+        rejected.insert(rejected.end(), applied.rejected.begin(), applied.rejected.end());
+    }
+    void replay_all() {
+        feed("zigbee2mqtt/bridge/state", R"({"state":"online"})");
+        feed("zigbee2mqtt/bridge/devices", bridge_devices());
+        for (const auto& x : expectations())
+            for (const auto& m : replay_messages(load(kZ2m / x.file)))
+                if (!m.topic.starts_with("homeassistant/")) feed(m.topic, m.payload);
+    }
+};
+
+struct NativeExpectation {
+    std::string id;
+    proto::DeviceKind kind;
+    Attrs state;  // attributes that must have these values
+    Attrs command;
+    std::string payload;  // the JSON on <base>/<friendly_name>/set
+};
+
+}  // namespace
+
+TEST_CASE("Zigbee2MQTT's device list alone registers all twelve devices with their capabilities and states") {
+    using K = proto::DeviceKind;
+    const std::vector<NativeExpectation> expected = {
+        {"zigbee2mqtt_0x000b57fffec6a5b2", K::light, {{"on", false}, {"brightness", num(50)}, {"color_temp", num(3333)}},
+         {{"on", true}, {"brightness", num(50)}, {"color_temp", num(3333)}}, R"({"state":"ON","brightness":127,"color_temp":300})"},
+        {"zigbee2mqtt_0x0017880104e45553", K::light, {{"on", true}, {"brightness", num(25)}}, {{"brightness", num(25)}}, R"({"brightness":64})"},
+        {"zigbee2mqtt_0x000b57fffec6a5b3", K::light, {{"on", true}, {"brightness", num(71)}, {"color_temp", num(4000)}},
+         {{"color_temp", num(4000)}}, R"({"color_temp":250})"},
+        {"zigbee2mqtt_0x0017880104e45550", K::thermostat,
+         {{"hvac_mode", text("off")}, {"target_temperature", num(22.5)}, {"temperature", num(19.5)}, {"battery", num(85)}},
+         {{"target_temperature", num(22.5)}}, R"({"occupied_heating_setpoint":22.5})"},
+        {"zigbee2mqtt_0x0017882104a44559", K::thermostat,
+         {{"target_temperature", num(21.5)}, {"temperature", num(19.8)}, {"preset", text("schedule")}, {"child_lock", false}},
+         {{"target_temperature", num(23)}}, R"({"current_heating_setpoint":23})"},
+        {"zigbee2mqtt_0x0017880104e45522", K::climate_sensor, {{"temperature", num(21.37)}, {"humidity", num(55.23)}}, {}, {}},
+        {"zigbee2mqtt_0x0017880104e45523", K::presence_sensor, {{"occupancy", false}, {"illuminance", num(215)}}, {}, {}},
+        {"zigbee2mqtt_0x54ef4410009ab001", K::presence_sensor, {{"occupancy", false}, {"target_distance", num(1.85)}},
+         {{"motion_sensitivity", text("high")}}, R"({"motion_sensitivity":"high"})"},
+        {"zigbee2mqtt_0x0017880104e45524", K::switch_, {{"on", false}, {"power", num(57.3)}}, {{"on", false}}, R"({"state":"OFF"})"},
+        {"zigbee2mqtt_0x0017880104e45547", K::curtain, {{"position", num(0)}}, {{"position", num(30)}}, R"({"position":30})"},
+        {"zigbee2mqtt_0x0017880104e45548", K::fan, {{"on", true}, {"fan_speed", text("high")}}, {{"fan_speed", text("high")}},
+         R"({"fan_mode":"high"})"},
+        {"zigbee2mqtt_0x0017880104e45520", K::button, {}, {}, {}},
+    };
+    NativeReplay r;
+    r.replay_all();
+    CHECK(r.errors.empty());
+    for (const auto& e : r.errors) UNSCOPED_INFO(e);
+    CHECK(r.rejected.empty());
+    for (const auto& e : r.rejected) UNSCOPED_INFO(e);
+    CHECK(r.registry.size() == 12);
+    for (const auto& x : expected) {
+        INFO(x.id);
+        const auto* d = r.registry.find(proto::DeviceId{x.id});
+        REQUIRE(d != nullptr);
+        CHECK(d->description.kind == x.kind);
+        CHECK(d->availability == devices::Availability::online);
+        for (const auto& [attribute, value] : x.state) {
+            INFO(attribute);
+            REQUIRE(d->state.count(attribute));
+            CHECK(d->state.at(attribute) == value);
+        }
+        if (x.command.empty()) continue;
+        auto valid = r.registry.validate(proto::DeviceId{x.id}, proto::Command{x.command, std::nullopt, {}});
+        REQUIRE(valid.has_value());
+        auto out = r.adapter.command(proto::DeviceId{x.id}, *valid);
+        REQUIRE(out.has_value());
+        REQUIRE(out->size() == 1);
+        CHECK((*out)[0].topic == "zigbee2mqtt/" + r.adapter.find(proto::DeviceId{x.id})->name.en + "/set");
+        CHECK(same_payload((*out)[0].payload, x.payload));
+    }
+    REQUIRE(r.events.size() == 1);
+    CHECK(r.events[0].attributes.at("action") == text("single"));
+}
+
+TEST_CASE("Zigbee2MQTT colour and composite exposes are listed as unmapped with a reason") {
+    NativeReplay r;
+    r.replay_all();
+    const auto list = r.adapter.unmapped_json();
+    REQUIRE(list.is_array());
+    CHECK_FALSE(list.empty());
+    bool colour = false;
+    for (const auto& u : list) {
+        CHECK_FALSE(u["reason"].get<std::string>().empty());
+        colour = colour || u["source"].get<std::string>().ends_with("bulb_color.color");
+    }
+    CHECK(colour);
+}
+
+TEST_CASE("A device's own availability topic and the bridge state both drive availability") {
+    NativeReplay r;
+    r.replay_all();
+    const proto::DeviceId bulb{"zigbee2mqtt_0x000b57fffec6a5b2"};
+    r.feed("zigbee2mqtt/bulb/availability", R"({"state":"offline"})");
+    CHECK(r.registry.find(bulb)->availability == devices::Availability::offline);
+    r.feed("zigbee2mqtt/bulb/availability", "online");
+    CHECK(r.registry.find(bulb)->availability == devices::Availability::online);
+    r.feed("zigbee2mqtt/bridge/state", R"({"state":"offline"})");
+    CHECK(r.registry.find(bulb)->availability == devices::Availability::offline);
+}
+
+TEST_CASE("A transition reaches a Zigbee2MQTT light, and /get asks for what can be read") {
+    NativeReplay r;
+    r.replay_all();
+    const proto::DeviceId bulb{"zigbee2mqtt_0x000b57fffec6a5b2"};
+    auto out = r.adapter.command(bulb, proto::Command{{{"brightness", num(100)}}, 2.5, {}});
+    REQUIRE(out.has_value());
+    CHECK(same_payload((*out)[0].payload, R"({"brightness":254,"transition":2.5})"));
+    auto get = r.adapter.refresh(bulb);
+    REQUIRE(get.has_value());
+    REQUIRE(get->size() == 1);
+    CHECK((*get)[0].topic == "zigbee2mqtt/bulb/get");
+    CHECK(nlohmann::json::parse((*get)[0].payload).contains("state"));
+}
+
+TEST_CASE("A device that leaves Zigbee2MQTT's list is removed, and unknown devices get no commands") {
+    NativeReplay r;
+    r.replay_all();
+    r.feed("zigbee2mqtt/bridge/devices", "[]");
+    CHECK(r.registry.size() == 0);
+    auto out = r.adapter.command(proto::DeviceId{"zigbee2mqtt_0x000b57fffec6a5b2"}, proto::Command{{{"on", true}}, std::nullopt, {}});
+    REQUIRE_FALSE(out.has_value());
+    CHECK(out.error().code == proto::Errc::unknown_device);
 }
