@@ -592,7 +592,7 @@ Result<TV> compare(const std::string& op, const TV& l, const TV& r) {
     if (op == "in") {
         if (const auto* s = as_string(r)) return boolean(as_string(l) && s->find(*as_string(l)) != std::string::npos);
         if (const auto* list = as_list(r)) return boolean(std::any_of(list->begin(), list->end(), [&](const TV& x) { return equal(x, l); }));
-        if (const auto* d = as_dict(r)) return boolean(std::any_of(d->begin(), d->end(), [&](const auto& kv) { return equal(kv.first, l); }));
+        if (const auto* d = as_dict(r)) return boolean(std::any_of(d->begin(), d->end(), [&](const auto& kv) { return equal(kv.key, l); }));
         return make_error(Errc::invalid_field, "'in' needs a text, list or dict, got " + quoted(r));
     }
     if (is_number(l) && is_number(r)) {
@@ -638,7 +638,7 @@ Result<TV> eval(const Expr& e, Scope& scope) {
             auto items = eval_args(e, scope);
             if (!items) return items.error();
             TV::Dict d;
-            for (std::size_t i = 0; i + 1 < items->size(); i += 2) d.emplace_back((*items)[i], (*items)[i + 1]);
+            for (std::size_t i = 0; i + 1 < items->size(); i += 2) d.push_back({(*items)[i], (*items)[i + 1]});
             return TV{std::make_shared<const TV::Dict>(std::move(d))};
         }
         case Op::filter: {
@@ -725,7 +725,7 @@ Result<std::vector<Tag>> split_tags(std::string_view s) {
         if (open == std::string_view::npos || !is_tag) {
             const auto end = open == std::string_view::npos ? s.size() : open + 1;
             std::string chunk(s.substr(pos, end - pos));
-            if (strip_next) chunk.erase(0, chunk.find_first_not_of(" \t\r\n") == std::string::npos ? chunk.size() : chunk.find_first_not_of(" \t\r\n"));
+            if (strip_next) chunk.erase(0, std::min(chunk.size(), chunk.find_first_not_of(" \t\r\n")));
             strip_next = false;
             if (!tags.empty() && tags.back().kind == Tag::text) tags.back().body += chunk;
             else tags.push_back({Tag::text, chunk});
@@ -886,7 +886,7 @@ TV TemplateValue::from_json(const nlohmann::json& j) {
         }
         case nlohmann::json::value_t::object: {
             TV::Dict d;
-            for (const auto& [k, v] : j.items()) d.emplace_back(text(k), from_json(v));
+            for (const auto& [k, v] : j.items()) d.push_back({text(k), from_json(v)});
             return TV{std::make_shared<const TV::Dict>(std::move(d))};
         }
         default: return undefined();
@@ -910,7 +910,7 @@ std::string to_python_string(const TV& v) {
             } else {
                 std::string s = "{";
                 for (std::size_t i = 0; i < x->size(); ++i)
-                    s += (i ? ", " : "") + quoted((*x)[i].first) + ": " + quoted((*x)[i].second);
+                    s += (i ? ", " : "") + quoted((*x)[i].key) + ": " + quoted((*x)[i].value);
                 return s + "}";
             }
         },

@@ -22,13 +22,15 @@
 
 namespace hearth::devices::adapters {
 
+struct TemplateDictEntry;
+
 /// A value inside a template, with Python semantics (int and float are distinct, dicts take any
 /// scalar key, missing keys are undefined).
 struct TemplateValue {
     struct Undefined {};
     struct None {};
     using List = std::vector<TemplateValue>;
-    using Dict = std::vector<std::pair<TemplateValue, TemplateValue>>;
+    using Dict = std::vector<TemplateDictEntry>;
 
     std::variant<Undefined, None, bool, std::int64_t, double, std::string, std::shared_ptr<const List>,
                  std::shared_ptr<const Dict>>
@@ -37,6 +39,11 @@ struct TemplateValue {
     static TemplateValue from_json(const nlohmann::json& j);
     bool is_undefined() const noexcept { return std::holds_alternative<Undefined>(v); }
     bool is_none() const noexcept { return std::holds_alternative<None>(v); }
+};
+
+struct TemplateDictEntry {
+    TemplateValue key;
+    TemplateValue value;
 };
 
 /// Named variables visible to a template (`value`, `value_json`, `position`, …).

@@ -343,15 +343,17 @@ Effects Zigbee2Mqtt::handle_devices(std::string_view payload) {
         if (device.description.capabilities.empty()) continue;
         next.emplace(name, std::move(device));
     }
-    for (const auto& [name, old] : devices_)
-        if (std::none_of(next.begin(), next.end(), [&](const auto& n) { return n.second.description.id == old.description.id; }))
-            fx.removals.push_back(old.description.id);
+    const auto find_by_id = [](const std::map<std::string, Device>& in, const proto::DeviceId& id) {
+        return std::find_if(in.begin(), in.end(), [&](const auto& d) { return d.second.description.id == id; });
+    };
+    for (const auto& entry : devices_)
+        if (find_by_id(next, entry.second.description.id) == next.end()) fx.removals.push_back(entry.second.description.id);
     by_id_.clear();
-    for (auto& [name, device] : next) {
-        by_id_[device.description.id] = name;
-        const auto old = std::find_if(devices_.begin(), devices_.end(),
-                                      [&](const auto& o) { return o.second.description.id == device.description.id; });
-        if (old == devices_.end() || !(old->second.description == device.description)) fx.upserts.push_back(device.description);
+    for (const auto& entry : next) {
+        const auto& description = entry.second.description;
+        by_id_[description.id] = entry.first;
+        const auto old = find_by_id(devices_, description.id);
+        if (old == devices_.end() || !(old->second.description == description)) fx.upserts.push_back(description);
     }
     devices_ = std::move(next);
     if (unmapped != unmapped_) {
