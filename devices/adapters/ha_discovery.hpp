@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "devices/adapters/adapter.hpp"
 #include "devices/adapters/effects.hpp"
 #include "devices/adapters/ha_entity.hpp"
 #include "proto/command.hpp"
@@ -23,34 +24,36 @@
 
 namespace hearth::devices::adapters {
 
-class HaDiscovery {
+class HaDiscovery final : public Adapter {
 public:
+    std::string_view name() const noexcept override { return "ha_discovery"; }
     explicit HaDiscovery(std::string prefix = "homeassistant");
 
     const std::string& prefix() const noexcept { return prefix_; }
 
     /// Every topic filter to subscribe to now: the discovery filters plus the state and
     /// availability topics of the entities known so far (resubscribe all after a reconnect).
-    std::vector<std::string> subscriptions() const;
+    std::vector<std::string> subscriptions() const override;
 
     /// The birth message (`online` on `<prefix>/status`): publishers resend their discovery
     /// configs and states when they see it.
     Publish birth() const;
+    std::vector<Publish> on_connect() const override { return {birth()}; }
     std::string status_topic() const { return prefix_ + "/status"; }
 
     /// One received message. Bad payloads change nothing and come back in Effects::errors.
-    Effects handle(std::string_view topic, std::string_view payload);
+    Effects handle(std::string_view topic, std::string_view payload) override;
 
     /// True when the device came from this adapter.
-    bool owns(const proto::DeviceId& id) const;
+    bool owns(const proto::DeviceId& id) const override;
 
     /// The messages that carry out a Hearth command on one of this adapter's devices. The command
     /// should be validated by the registry first; an attribute the device cannot take is an error
     /// and nothing is returned.
-    proto::Result<std::vector<Publish>> command(const proto::DeviceId& id, const proto::Command& command) const;
+    proto::Result<std::vector<Publish>> command(const proto::DeviceId& id, const proto::Command& command) const override;
 
     /// Discovered entities that map to nothing in Hearth, with their reasons.
-    std::vector<UnmappedEntity> unmapped() const;
+    std::vector<UnmappedEntity> unmapped() const override;
     nlohmann::json unmapped_json() const;
 
     /// The current description of a device (for tests and diagnostics).

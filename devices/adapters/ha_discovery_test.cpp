@@ -5,6 +5,8 @@
 
 #include "devices/adapters/ha_config.hpp"
 #include "devices/adapters/naming.hpp"
+#include "devices/adapters/tasmota.hpp"
+#include "devices/adapters/zigbee2mqtt.hpp"
 
 using namespace hearth;
 using namespace hearth::devices::adapters;
@@ -396,4 +398,30 @@ TEST_CASE("Device ids are stable, valid and keep long identifiers apart") {
     CHECK(a != b);
     CHECK(a == stable_device_id(long_a + "1"));
     CHECK(proto::is_valid_id(stable_device_id("!!!").value));
+}
+
+TEST_CASE("Configs resent after the birth message change nothing") {
+    Hub hub;
+    const auto config = nlohmann::json{{"state_topic", "s/v"}, {"unique_id", "s"}, {"device_class", "temperature"},
+                                       {"availability_topic", "s/avail"}};
+    hub.feed_json("homeassistant/sensor/s/config", config);
+    hub.feed("s/avail", "online");
+    hub.feed("s/v", "21");
+    REQUIRE(hub.adapter.on_connect() == std::vector<Publish>{hub.adapter.birth()});
+    CHECK(hub.feed_json("homeassistant/sensor/s/config", config).empty());
+    CHECK(hub.feed("s/avail", "online").empty());
+    CHECK(hub.feed("s/v", "21").states.size() == 1);  // the registry, not the adapter, decides what changed
+}
+
+TEST_CASE("The three adapters share one interface and ignore each other's topics") {
+    HaDiscovery ha;
+    Zigbee2Mqtt z2m;
+    Tasmota tasmota;
+    const std::vector<Adapter*> all{&ha, &z2m, &tasmota};
+    for (auto* a : all) {
+        INFO(a->name());
+        CHECK(a->handle("hearth/device/x/state", R"({"on":true})").empty());
+        CHECK_FALSE(a->subscriptions().empty());
+        CHECK(a->unmapped().empty());
+    }
 }

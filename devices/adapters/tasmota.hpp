@@ -15,23 +15,25 @@
 #include <string_view>
 #include <vector>
 
+#include "devices/adapters/adapter.hpp"
 #include "devices/adapters/effects.hpp"
 #include "proto/command.hpp"
 #include "proto/device.hpp"
 
 namespace hearth::devices::adapters {
 
-class Tasmota {
+class Tasmota final : public Adapter {
 public:
+    std::string_view name() const noexcept override { return "tasmota"; }
     explicit Tasmota(std::string discovery_prefix = "tasmota/discovery");
 
-    std::vector<std::string> subscriptions() const;
-    Effects handle(std::string_view topic, std::string_view payload);
-    bool owns(const proto::DeviceId& id) const;
-    proto::Result<std::vector<Publish>> command(const proto::DeviceId& id, const proto::Command& command) const;
+    std::vector<std::string> subscriptions() const override;
+    Effects handle(std::string_view topic, std::string_view payload) override;
+    bool owns(const proto::DeviceId& id) const override;
+    proto::Result<std::vector<Publish>> command(const proto::DeviceId& id, const proto::Command& command) const override;
     /// Asks the device for its sensor readings (`cmnd/STATUS 10`).
     proto::Result<std::vector<Publish>> refresh(const proto::DeviceId& id) const;
-    std::vector<UnmappedEntity> unmapped() const;
+    std::vector<UnmappedEntity> unmapped() const override;
     nlohmann::json unmapped_json() const;
     const proto::DeviceDescription* find(const proto::DeviceId& id) const;
 

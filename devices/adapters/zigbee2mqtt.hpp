@@ -17,34 +17,36 @@
 #include <string_view>
 #include <vector>
 
+#include "devices/adapters/adapter.hpp"
 #include "devices/adapters/effects.hpp"
 #include "proto/command.hpp"
 #include "proto/device.hpp"
 
 namespace hearth::devices::adapters {
 
-class Zigbee2Mqtt {
+class Zigbee2Mqtt final : public Adapter {
 public:
+    std::string_view name() const noexcept override { return "zigbee2mqtt"; }
     explicit Zigbee2Mqtt(std::string base = "zigbee2mqtt");
 
     const std::string& base() const noexcept { return base_; }
 
     /// Every topic filter to subscribe to now (the bridge topics plus each known device's state
     /// and availability topics); resubscribe all after a reconnect.
-    std::vector<std::string> subscriptions() const;
+    std::vector<std::string> subscriptions() const override;
 
     /// One received message. Bad payloads change nothing and come back in Effects::errors.
-    Effects handle(std::string_view topic, std::string_view payload);
+    Effects handle(std::string_view topic, std::string_view payload) override;
 
-    bool owns(const proto::DeviceId& id) const { return by_id_.count(id) > 0; }
+    bool owns(const proto::DeviceId& id) const override { return by_id_.count(id) > 0; }
 
     /// The `/set` message for a Hearth command, or an error (unknown device or attribute).
-    proto::Result<std::vector<Publish>> command(const proto::DeviceId& id, const proto::Command& command) const;
+    proto::Result<std::vector<Publish>> command(const proto::DeviceId& id, const proto::Command& command) const override;
 
     /// A `/get` message asking the device to report every attribute that can be read on demand.
     proto::Result<std::vector<Publish>> refresh(const proto::DeviceId& id) const;
 
-    std::vector<UnmappedEntity> unmapped() const;
+    std::vector<UnmappedEntity> unmapped() const override;
     nlohmann::json unmapped_json() const;
 
     const proto::DeviceDescription* find(const proto::DeviceId& id) const;
