@@ -1,6 +1,7 @@
 // Replays every recorded Zigbee2MQTT fixture (discovery configs, state messages, commands)
 // through the Home Assistant discovery adapter and a real device registry.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -463,4 +464,36 @@ TEST_CASE("A device that leaves Zigbee2MQTT's list is removed, and unknown devic
     auto out = r.adapter.command(proto::DeviceId{"zigbee2mqtt_0x000b57fffec6a5b2"}, proto::Command{{{"on", true}}, std::nullopt, {}});
     REQUIRE_FALSE(out.has_value());
     CHECK(out.error().code == proto::Errc::unknown_device);
+}
+
+TEST_CASE("Replay throughput (prints figures)", "[.bench]") {
+    const auto fixture = load(kZ2m / "thermostat_trv_tuya_TS0601_thermostat.json");
+    std::vector<nlohmann::json> fixtures;
+    for (const auto& x : expectations()) fixtures.push_back(load(kZ2m / x.file));
+
+    const auto t0 = std::chrono::steady_clock::now();
+    constexpr int kRounds = 20;
+    std::size_t messages = 0;
+    for (int i = 0; i < kRounds; ++i) {
+        Replay r;
+        for (const auto& f : fixtures) {
+            r.replay(f);
+            messages += replay_messages(f).size();
+        }
+    }
+    const auto t1 = std::chrono::steady_clock::now();
+
+    Replay r;
+    r.replay(fixture);
+    const auto state = fixture["final_state"].dump();
+    constexpr int kStates = 5000;
+    const auto t2 = std::chrono::steady_clock::now();
+    std::size_t reports = 0;
+    for (int i = 0; i < kStates; ++i) reports += r.adapter.handle("zigbee2mqtt/TS0601_thermostat", state).states.size();
+    const auto t3 = std::chrono::steady_clock::now();
+    const auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
+    std::cout << "full replay of 12 devices (discovery + states, registry included): " << messages / kRounds << " messages in "
+              << secs(t0, t1) / kRounds * 1000 << " ms\n"
+              << "state message of a 24-entity device (Tuya TRV): " << kStates / secs(t2, t3) << " messages/s\n";
+    CHECK(reports == static_cast<std::size_t>(kStates));
 }

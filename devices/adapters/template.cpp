@@ -256,7 +256,18 @@ private:
         return e;
     }
 
+    /// Counts recursion so that hostile input cannot exhaust the stack.
+    struct Nesting {
+        explicit Nesting(int& depth) : depth_(++depth) {}
+        ~Nesting() { --depth_; }
+        bool too_deep() const { return depth_ > kMaxNesting; }
+        int& depth_;
+    };
+    static proto::Error too_deep() { return make_error(Errc::payload_too_large, "template expression is nested too deeply"); }
+
     Result<ExprPtr> expression() {
+        const Nesting nesting(depth_);
+        if (nesting.too_deep()) return too_deep();
         auto e = or_expr();
         if (!e) return e;
         if (!accept_name("if")) return e;
@@ -289,6 +300,8 @@ private:
         return e;
     }
     Result<ExprPtr> not_expr() {
+        const Nesting nesting(depth_);
+        if (nesting.too_deep()) return too_deep();
         if (accept_name("not")) {
             auto e = not_expr();
             if (!e) return e;
@@ -346,6 +359,8 @@ private:
         return e;
     }
     Result<ExprPtr> unary() {
+        const Nesting nesting(depth_);
+        if (nesting.too_deep()) return too_deep();
         if (accept_op("-")) {
             auto e = unary();
             if (!e) return e;
@@ -447,8 +462,10 @@ private:
         return unexpected();
     }
 
+    static constexpr int kMaxNesting = 64;
     std::vector<Token> t_;
     std::size_t i_ = 0;
+    int depth_ = 0;
 };
 
 Result<ExprPtr> parse_expression(std::string_view s) {
@@ -811,6 +828,12 @@ public:
 
 private:
     Result<Node> branch(std::string condition) {
+        if (++depth_ > kMaxBlocks) return make_error(Errc::payload_too_large, "template blocks are nested too deeply");
+        auto node = branch_body(std::move(condition));
+        --depth_;
+        return node;
+    }
+    Result<Node> branch_body(std::string condition) {
         Node node{Node::branch, {}, nullptr, {}, {}};
         while (true) {
             auto c = parse_expression(condition);
@@ -831,8 +854,10 @@ private:
         }
     }
 
+    static constexpr int kMaxBlocks = 32;
     std::vector<Tag> tags_;
     std::size_t i_ = 0;
+    int depth_ = 0;
 };
 
 Result<void> run(const std::vector<Node>& nodes, Scope& scope, std::string& out) {

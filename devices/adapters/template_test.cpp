@@ -82,3 +82,12 @@ TEST_CASE("Whitespace control trims around tags") {
     const nlohmann::json p = {{"a", 1}};
     CHECK(render("x  {{- value_json.a -}}  y", p) == "x1y");
 }
+
+TEST_CASE("Deeply nested templates are refused instead of exhausting the stack") {
+    CHECK_FALSE(Template::compile("{{ " + std::string(10000, '(') + "1" + std::string(10000, ')') + " }}").has_value());
+    CHECK_FALSE(Template::compile("{{ " + std::string(20000, '-') + "1 }}").has_value());
+    std::string nested;
+    for (int i = 0; i < 1000; ++i) nested += "{% if 1 %}";
+    CHECK_FALSE(Template::compile(nested).has_value());
+    CHECK(Template::compile("{{ ((((1)))) }}").has_value());
+}
