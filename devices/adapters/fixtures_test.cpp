@@ -77,7 +77,8 @@ struct Replay {
         }
     }
     void replay(const nlohmann::json& fixture) {
-        for (const auto& m : bridge_state_messages(load(kZ2m / "bridge.json"))) publish(m);
+        static const auto online = bridge_state_messages(load(kZ2m / "bridge.json"));
+        for (const auto& m : online) publish(m);
         for (const auto& m : replay_messages(fixture)) publish(m);
     }
 };

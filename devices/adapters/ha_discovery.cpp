@@ -261,6 +261,7 @@ void HaDiscovery::rebuild(Device& device, Effects& fx) {
 void HaDiscovery::refresh_subscriptions(Effects& fx) {
     std::set<std::string> wanted;
     topic_devices_.clear();
+    availability_topics_.clear();
     for (const auto& [identity, device] : devices_) {
         for (const auto& [key, e] : device.entities) {
             if (!e.unmapped_reason.empty()) continue;
@@ -270,6 +271,7 @@ void HaDiscovery::refresh_subscriptions(Effects& fx) {
             }
             for (const auto& s : e.availability.sources) {
                 wanted.insert(s.topic);
+                availability_topics_.insert(s.topic);
                 topic_devices_[s.topic].insert(identity);
             }
         }
@@ -296,7 +298,8 @@ Effects HaDiscovery::handle_state(std::string_view topic, std::string_view paylo
     for (const auto& identity : followers->second)
         if (auto it = devices_.find(identity); it != devices_.end() && it->second.announced) devices.push_back(&it->second);
     read_message(topic, payload, devices, fx, true);
-    for (auto* d : devices) update_availability(*d, fx);
+    if (availability_topics_.count(topic))
+        for (auto* d : devices) update_availability(*d, fx);
     return fx;
 }
 

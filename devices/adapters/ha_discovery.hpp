@@ -109,6 +109,7 @@ private:
     std::map<proto::DeviceId, std::string> ids_;            // Hearth id → device identity
     std::set<std::string> subscribed_;
     std::map<std::string, std::set<std::string>, std::less<>> topic_devices_;  // followed topic → device identities
+    std::set<std::string, std::less<>> availability_topics_;
     std::map<std::string, TopicState, std::less<>> topics_; // last message on each followed topic
     std::uint64_t sequence_ = 0;
 };

@@ -258,10 +258,10 @@ private:
 
     /// Counts recursion so that hostile input cannot exhaust the stack.
     struct Nesting {
-        explicit Nesting(int& depth) : depth_(++depth) {}
-        ~Nesting() { --depth_; }
-        bool too_deep() const { return depth_ > kMaxNesting; }
-        int& depth_;
+        explicit Nesting(int& d) : depth(++d) {}
+        ~Nesting() { --depth; }
+        bool too_deep() const { return depth > kMaxNesting; }
+        int& depth;
     };
     static proto::Error too_deep() { return make_error(Errc::payload_too_large, "template expression is nested too deeply"); }
 
@@ -566,15 +566,15 @@ Result<TV> apply_filter(const std::string& name, const std::vector<TV>& a) {
     }
     if (name == "truncate") {
         const auto length = static_cast<std::size_t>(to_double(arg(1, integer(255))));
-        const auto* end = as_string(arg(3, text("...")));
+        const auto end = to_python_string(arg(3, text("...")));
         const auto leeway = static_cast<std::size_t>(to_double(arg(4, integer(5))));
-        if (s.size() > length + leeway) s = s.substr(0, length - std::min(length, end ? end->size() : 0)) + (end ? *end : "");
+        if (s.size() > length + leeway) s = s.substr(0, length - std::min(length, end.size())) + end;
     }
     if (name == "replace") {
-        const auto* from = as_string(arg(1, text("")));
-        const auto* to = as_string(arg(2, text("")));
-        if (from && to && !from->empty())
-            for (auto p = s.find(*from); p != std::string::npos; p = s.find(*from, p + to->size())) s.replace(p, from->size(), *to);
+        const auto from = to_python_string(arg(1, text("")));
+        const auto to = to_python_string(arg(2, text("")));
+        if (!from.empty())
+            for (auto p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
     }
     return text(std::move(s));
 }
