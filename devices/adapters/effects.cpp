@@ -45,7 +45,14 @@ void Effects::append(Effects other) {
 
 Applied apply(Registry& registry, const Effects& effects) {
     Applied out;
-    for (const auto& d : effects.upserts) registry.upsert(d);
+    for (auto d : effects.upserts) {
+        // Ecosystems know neither Hearth areas nor Chinese names: keep what the home set.
+        if (const auto* known = registry.find(d.id)) {
+            if (d.area.empty()) d.area = known->description.area;
+            if (d.name.zh.empty()) d.name.zh = known->description.name.zh;
+        }
+        registry.upsert(std::move(d));
+    }
     for (const auto& p : effects.problems) registry.set_problem(p.device, p.problem);
     for (const auto& s : effects.states) {
         auto r = registry.apply_state(s.device, s.attributes);

@@ -84,7 +84,8 @@ struct Applied {
 };
 
 /// Applies upserts, problems, states, availability and removals to a registry, in that order
-/// (events and subscriptions are the hub's). A convenience for the hub and for tests.
+/// (events and subscriptions are the hub's). An upsert keeps the area and Chinese name already
+/// set on a known device, since ecosystems carry neither. A convenience for the hub and for tests.
 Applied apply(Registry& registry, const Effects& effects);
 
 }  // namespace hearth::devices::adapters

@@ -425,3 +425,20 @@ TEST_CASE("The three adapters share one interface and ignore each other's topics
         CHECK(a->unmapped().empty());
     }
 }
+
+TEST_CASE("Rediscovery keeps the area and Chinese name the home gave a device") {
+    Hub hub;
+    const auto config = nlohmann::json{{"state_topic", "s/v"}, {"unique_id", "s"}, {"device_class", "temperature"}, {"name", "Probe"}};
+    hub.feed_json("homeassistant/sensor/s/config", config);
+    auto named = hub.device("s")->description;
+    named.area = proto::AreaId{"kitchen"};
+    named.name.zh = "温度计";
+    hub.registry.upsert(named);
+    auto changed = config;
+    changed["unit_of_measurement"] = "°C";
+    changed["device_class"] = "humidity";
+    hub.feed_json("homeassistant/sensor/s/config", changed);
+    CHECK(hub.device("s")->description.find("humidity") != nullptr);
+    CHECK(hub.device("s")->description.area.value == "kitchen");
+    CHECK(hub.device("s")->description.name.zh == "温度计");
+}

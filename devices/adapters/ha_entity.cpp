@@ -29,9 +29,6 @@ struct Unmapped {
     bool from_template = false;
 };
 
-template <class T>
-using Mapped = std::variant<T, Unmapped>;
-
 // ---- config access --------------------------------------------------------------------------
 
 /// A config value as HA's `cv.string` sees it: JSON true → "True", 5 → "5".
