@@ -166,25 +166,20 @@ void HaDiscovery::remove_entity(const std::string& key, Effects& fx) {
     devices_.erase(it);
 }
 
-void HaDiscovery::rebuild(Device& device, Effects& fx) {
+HaDiscovery::Layout HaDiscovery::layout(const Device& device) {
     const auto entities = ordered(device.entities);
     std::map<std::string, int> contenders;  // actuator platform → entities that may lead it
     for (const auto* e : entities)
         if (e->unmapped_reason.empty() && e->may_claim_canonical && is_actuator(e->component)) ++contenders[e->component];
 
-    proto::DeviceDescription d;
-    d.id = device.id;
-    device.renames.clear();
-    device.bindings.clear();
+    Layout out;
+    out.description.id = device.id;
     std::set<std::string> taken;
     std::optional<proto::DeviceKind> kind;
-    std::string problem;
-    const HaEntity* first = nullptr;
     for (const auto* e : entities) {
-        if (!first) first = e;
         if (!e->unmapped_reason.empty()) {
             const bool leads = is_actuator(e->component) && e->main_feature;
-            if (e->template_problem && leads && problem.empty()) problem = e->source + ": " + e->unmapped_reason;
+            if (e->template_problem && leads && out.problem.empty()) out.problem = e->source + ": " + e->unmapped_reason;
             continue;
         }
         // An entity claims its canonical names together or not at all, so that a fan's light
@@ -196,7 +191,7 @@ void HaDiscovery::rebuild(Device& device, Effects& fx) {
                                          c.capability.attribute != "transition" && taken.count(c.capability.attribute);
                               });
         bool claimed = false;
-        auto& renames = device.renames[e->topic.key()];
+        auto& renames = out.renames[e->topic.key()];
         for (const auto& hc : e->capabilities) {
             const auto& local = hc.capability.attribute;
             std::string name;
@@ -218,42 +213,50 @@ void HaDiscovery::rebuild(Device& device, Effects& fx) {
             for (int n = 2; taken.count(name); ++n) name = stem + "_" + std::to_string(n);
             taken.insert(name);
             renames[local] = name;
-            device.bindings[name] = Binding{e->topic.key(), local};
+            out.bindings[name] = Binding{e->topic.key(), local};
             auto cap = hc.capability;
             cap.attribute = name;
-            d.capabilities.push_back(std::move(cap));
+            out.description.capabilities.push_back(std::move(cap));
         }
         if (claimed && !kind && e->kind) kind = e->kind;
     }
-    if (problem.empty() && d.capabilities.empty())
+    auto& d = out.description;
+    if (out.problem.empty() && d.capabilities.empty())
         for (const auto* e : entities)
             if (e->template_problem) {
-                problem = e->source + ": " + e->unmapped_reason;
+                out.problem = e->source + ": " + e->unmapped_reason;
                 break;
             }
     if (!kind && std::any_of(d.capabilities.begin(), d.capabilities.end(), [](const auto& c) { return c.access == proto::Access::read; }))
         kind = proto::DeviceKind::sensor;
     d.kind = kind.value_or(proto::DeviceKind::other);
-    if (first) {
+    if (!entities.empty()) {
+        const auto* first = entities.front();
         d.name.en = !first->device.name.empty() ? first->device.name : !first->name.empty() ? first->name : device.id.value;
         d.manufacturer = first->device.manufacturer;
         d.model = first->device.model;
     }
+    return out;
+}
 
-    const bool announce = !d.capabilities.empty() || !problem.empty();
-    if (!announce) {
+void HaDiscovery::rebuild(Device& device, Effects& fx) {
+    auto l = layout(device);
+    device.renames = std::move(l.renames);
+    device.bindings = std::move(l.bindings);
+    if (l.description.capabilities.empty() && l.problem.empty()) {
         if (device.announced) fx.removals.push_back(device.id);
         device.announced = false;
-        device.description = d;
+        device.availability = Availability::unknown;
+        device.description = std::move(l.description);
         return;
     }
-    const bool changed = !device.announced || !(device.description == d);
-    const bool problem_changed = !device.announced ? !problem.empty() : problem != device.problem;
-    device.description = std::move(d);
-    device.problem = problem;
+    const bool changed = !device.announced || !(device.description == l.description);
+    const bool problem_changed = device.announced ? l.problem != device.problem : !l.problem.empty();
+    device.description = std::move(l.description);
+    device.problem = std::move(l.problem);
     device.announced = true;
     if (changed) fx.upserts.push_back(device.description);
-    if (problem_changed) fx.problems.push_back({device.id, problem});
+    if (problem_changed) fx.problems.push_back({device.id, device.problem});
     if (changed) read_cached(device, fx);
     update_availability(device, fx);
 }

@@ -85,6 +85,15 @@ private:
         bool seen = false;
     };
 
+    /// A device's description and attribute names, worked out from all its entities.
+    struct Layout {
+        proto::DeviceDescription description;
+        std::map<std::string, std::map<std::string, std::string>> renames;
+        std::map<std::string, Binding> bindings;
+        std::string problem;
+    };
+    static Layout layout(const Device& device);
+
     Effects handle_config(const DiscoveryTopic& topic, std::string_view full_topic, std::string_view payload);
     void add_entity(HaEntity entity, Effects& fx);
     void remove_entity(const std::string& key, Effects& fx);
