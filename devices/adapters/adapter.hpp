@@ -11,11 +11,12 @@
 #include "proto/command.hpp"
 #include "proto/errc.hpp"
 #include "proto/ids.hpp"
+#include "proto/value.hpp"
 
 namespace hearth::devices::adapters {
 
 class Adapter {
-public:
+  public:
     virtual ~Adapter() = default;
 
     /// "ha_discovery", "zigbee2mqtt", "tasmota": for logs and the REST listing.
@@ -36,7 +37,15 @@ public:
     virtual bool owns(const proto::DeviceId& id) const = 0;
 
     /// The messages that carry out a (validated) Hearth command, or why it cannot be sent.
-    virtual proto::Result<std::vector<Publish>> command(const proto::DeviceId& id, const proto::Command& command) const = 0;
+    virtual proto::Result<std::vector<Publish>> command(const proto::DeviceId& id,
+                                                        const proto::Command& command) const = 0;
+
+    /// For a command just sent: the attributes the device never reports but is assumed to have
+    /// taken (optimistic entities). The hub applies them as state.
+    virtual proto::Attributes optimistic_state(const proto::DeviceId&,
+                                               const proto::Command&) const {
+        return {};
+    }
 
     /// Discovered things that map to nothing in Hearth, with their reasons.
     virtual std::vector<UnmappedEntity> unmapped() const = 0;

@@ -26,8 +26,9 @@ nlohmann::json to_json(const std::vector<UnmappedEntity>& list) {
 }
 
 bool Effects::empty() const noexcept {
-    return subscribe.empty() && unsubscribe.empty() && upserts.empty() && problems.empty() && states.empty() &&
-           availability.empty() && events.empty() && removals.empty() && errors.empty() && !unmapped_changed;
+    return subscribe.empty() && unsubscribe.empty() && upserts.empty() && problems.empty() &&
+           states.empty() && availability.empty() && events.empty() && removals.empty() &&
+           errors.empty() && !unmapped_changed;
 }
 
 void Effects::append(Effects other) {

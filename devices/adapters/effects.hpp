@@ -46,10 +46,10 @@ struct DeviceProblem {
 
 /// A discovered entity that Hearth does not map, and why. Listed over REST by the hub.
 struct UnmappedEntity {
-    std::string source;     // the discovery topic, or "<base>/bridge/devices#<name>.<property>"
-    std::string unique_id;  // the ecosystem's own id, when it has one
-    proto::DeviceId device; // the Hearth device it belongs to, when there is one
-    std::string component;  // HA platform ("update") or Z2M expose type
+    std::string source;      // the discovery topic, or "<base>/bridge/devices#<name>.<property>"
+    std::string unique_id;   // the ecosystem's own id, when it has one
+    proto::DeviceId device;  // the Hearth device it belongs to, when there is one
+    std::string component;   // HA platform ("update") or Z2M expose type
     std::string name;
     std::string reason;
     friend bool operator==(const UnmappedEntity&, const UnmappedEntity&) = default;
@@ -60,16 +60,17 @@ nlohmann::json to_json(const std::vector<UnmappedEntity>& list);
 
 /// Apply in this order: subscriptions, upserts, problems, states, availability, events, removals.
 struct Effects {
-    std::vector<std::string> subscribe;          // new topic filters to subscribe to
-    std::vector<std::string> unsubscribe;        // filters no longer needed
+    std::vector<std::string> subscribe;    // new topic filters to subscribe to
+    std::vector<std::string> unsubscribe;  // filters no longer needed
     std::vector<proto::DeviceDescription> upserts;
     std::vector<DeviceProblem> problems;
     std::vector<StateReport> states;
     std::vector<AvailabilityReport> availability;
     std::vector<DeviceEvent> events;
     std::vector<proto::DeviceId> removals;
-    std::vector<proto::Error> errors;            // input that was refused or could not be read; to count and log
-    bool unmapped_changed = false;               // the adapter's unmapped list changed
+    std::vector<proto::Error>
+        errors;                     // input that was refused or could not be read; to count and log
+    bool unmapped_changed = false;  // the adapter's unmapped list changed
 
     bool empty() const noexcept;
     /// Appends another set of effects after these.

@@ -20,6 +20,7 @@ std::vector<Publish> replay_messages(const nlohmann::json& fixture);
 std::vector<Publish> recorded_commands(const nlohmann::json& fixture);
 
 /// The bridge's own state messages from bridge.json (`when` = "startup" or "shutdown").
-std::vector<Publish> bridge_state_messages(const nlohmann::json& bridge, std::string_view when = "startup");
+std::vector<Publish> bridge_state_messages(const nlohmann::json& bridge,
+                                           std::string_view when = "startup");
 
 }  // namespace hearth::devices::adapters

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "devices/adapters/fixture_replay.hpp"
 #include "devices/adapters/ha_discovery.hpp"
@@ -58,10 +58,14 @@ struct Replay {
 
     void publish(const Publish& m) {
         if (m.retain) {
-            if (m.payload.empty()) retained.erase(m.topic);
-            else retained[m.topic] = m.payload;
+            if (m.payload.empty())
+                retained.erase(m.topic);
+            else
+                retained[m.topic] = m.payload;
         }
-        if (std::any_of(filters.begin(), filters.end(), [&](const auto& f) { return matches(f, m.topic); })) deliver(m);
+        if (std::any_of(filters.begin(), filters.end(),
+                        [&](const auto& f) { return matches(f, m.topic); }))
+            deliver(m);
     }
     void deliver(const Publish& m) {
         auto fx = adapter.handle(m.topic, m.payload);
@@ -83,12 +87,15 @@ struct Replay {
     }
 };
 
-
 using Attrs = proto::Attributes;
 using proto::Value;
 
-Value num(double d) { return Value{d}; }
-Value text(const char* s) { return Value{std::string(s)}; }
+Value num(double d) {
+    return Value{d};
+}
+Value text(const char* s) {
+    return Value{std::string(s)};
+}
 
 /// A Hearth command and the message the device must receive for it.
 struct ExpectedCommand {
@@ -104,88 +111,144 @@ struct Expectation {
     std::vector<std::string> capabilities;  // each must be present
     Attrs state;                            // the whole state after the replay
     std::vector<ExpectedCommand> commands;
-    std::size_t unmapped = 0;               // entries in the unmapped list
+    std::size_t unmapped = 0;  // entries in the unmapped list
 };
 
 const std::vector<Expectation>& expectations() {
     using K = proto::DeviceKind;
     static const std::vector<Expectation> all = {
-        {"light_colortemp_ikea_LED1545G12.json", "zigbee2mqtt_0x000b57fffec6a5b2", K::light,
-         {"on", "brightness", "color_temp", "transition", "effect", "power_on_behavior", "identify", "linkquality", "color_options"},
+        {"light_colortemp_ikea_LED1545G12.json",
+         "zigbee2mqtt_0x000b57fffec6a5b2",
+         K::light,
+         {"on", "brightness", "color_temp", "transition", "effect", "power_on_behavior", "identify",
+          "linkquality", "color_options"},
          {{"on", false}, {"brightness", num(50)}, {"color_temp", num(3333)}},
-         {{{{"on", true}, {"brightness", num(50)}, {"color_temp", num(3333)}}, "zigbee2mqtt/bulb/set",
+         {{{{"on", true}, {"brightness", num(50)}, {"color_temp", num(3333)}},
+           "zigbee2mqtt/bulb/set",
            R"({"state":"ON","brightness":127,"color_temp":300})"},
           {{{"on", false}}, "zigbee2mqtt/bulb/set", R"({"state":"OFF"})"},
           {{{"identify", true}}, "zigbee2mqtt/bulb/set/identify", "identify"}},
          2},
-        {"light_dimmable_sengled_E11-G13.json", "zigbee2mqtt_0x0017880104e45553", K::light,
+        {"light_dimmable_sengled_E11-G13.json",
+         "zigbee2mqtt_0x0017880104e45553",
+         K::light,
          {"on", "brightness", "transition", "power", "energy"},
          {{"on", true}, {"brightness", num(25)}},
          {{{{"brightness", num(25)}}, "zigbee2mqtt/bulb_enddevice/set", R"({"brightness":64})"}},
          1},
-        {"light_color_philips_7146060PH.json", "zigbee2mqtt_0x000b57fffec6a5b3", K::light,
+        {"light_color_philips_7146060PH.json",
+         "zigbee2mqtt_0x000b57fffec6a5b3",
+         K::light,
          {"on", "brightness", "color_temp", "effect_speed", "effect_color"},
          {{"on", true}, {"brightness", num(71)}, {"color_temp", num(4000)}},
          {{{{"color_temp", num(4000)}}, "zigbee2mqtt/bulb_color/set", R"({"color_temp":250})"}},
          3},
-        {"thermostat_trv_ecozy_1TST-EU.json", "zigbee2mqtt_0x0017880104e45550", K::thermostat,
-         {"hvac_mode", "target_temperature", "temperature", "hvac_action", "battery", "local_temperature_calibration"},
-         {{"battery", num(85)}, {"hvac_action", text("heating")}, {"hvac_mode", text("off")},
-          {"local_temperature", num(19.5)}, {"local_temperature_calibration", num(0)}, {"pi_heating_demand", num(16)},
-          {"target_temperature", num(22.5)}, {"temperature", num(19.5)}},
-         {{{{"target_temperature", num(22.5)}}, "zigbee2mqtt/thermostat/set/occupied_heating_setpoint", "22.5"},
+        {"thermostat_trv_ecozy_1TST-EU.json",
+         "zigbee2mqtt_0x0017880104e45550",
+         K::thermostat,
+         {"hvac_mode", "target_temperature", "temperature", "hvac_action", "battery",
+          "local_temperature_calibration"},
+         {{"battery", num(85)},
+          {"hvac_action", text("heating")},
+          {"hvac_mode", text("off")},
+          {"local_temperature", num(19.5)},
+          {"local_temperature_calibration", num(0)},
+          {"pi_heating_demand", num(16)},
+          {"target_temperature", num(22.5)},
+          {"temperature", num(19.5)}},
+         {{{{"target_temperature", num(22.5)}},
+           "zigbee2mqtt/thermostat/set/occupied_heating_setpoint",
+           "22.5"},
           {{{"hvac_mode", text("off")}}, "zigbee2mqtt/thermostat/set/system_mode", "off"}},
          0},
-        {"thermostat_trv_tuya_TS0601_thermostat.json", "zigbee2mqtt_0x0017882104a44559", K::thermostat,
-         {"hvac_mode", "target_temperature", "temperature", "preset", "child_lock", "window_detection", "battery_low", "week"},
-         {{"away_mode", false}, {"battery_low", false}, {"child_lock", false}, {"hvac_action", text("heating")},
-          {"local_temperature", num(19.8)}, {"preset", text("schedule")}, {"sensor_position", num(35)},
-          {"target_temperature", num(21.5)}, {"temperature", num(19.8)}},
-         {{{{"target_temperature", num(23)}}, "zigbee2mqtt/TS0601_thermostat/set/current_heating_setpoint", "23"},
+        {"thermostat_trv_tuya_TS0601_thermostat.json",
+         "zigbee2mqtt_0x0017882104a44559",
+         K::thermostat,
+         {"hvac_mode", "target_temperature", "temperature", "preset", "child_lock",
+          "window_detection", "battery_low", "week"},
+         {{"away_mode", false},
+          {"battery_low", false},
+          {"child_lock", false},
+          {"hvac_action", text("heating")},
+          {"local_temperature", num(19.8)},
+          {"preset", text("schedule")},
+          {"sensor_position", num(35)},
+          {"target_temperature", num(21.5)},
+          {"temperature", num(19.8)}},
+         {{{{"target_temperature", num(23)}},
+           "zigbee2mqtt/TS0601_thermostat/set/current_heating_setpoint",
+           "23"},
           {{{"child_lock", true}}, "zigbee2mqtt/TS0601_thermostat/set/child_lock", "LOCK"},
           {{{"preset", text("eco")}}, "zigbee2mqtt/TS0601_thermostat/set/preset", "eco"}},
          1},
-        {"sensor_temp_humidity_aqara_WSDCGQ11LM.json", "zigbee2mqtt_0x0017880104e45522", K::climate_sensor,
+        {"sensor_temp_humidity_aqara_WSDCGQ11LM.json",
+         "zigbee2mqtt_0x0017880104e45522",
+         K::climate_sensor,
          {"temperature", "humidity", "pressure", "battery", "voltage", "linkquality"},
          {{"humidity", num(55.23)}, {"temperature", num(21.37)}},
          {},
          0},
-        {"sensor_occupancy_aqara_RTCGQ11LM.json", "zigbee2mqtt_0x0017880104e45523", K::presence_sensor,
+        {"sensor_occupancy_aqara_RTCGQ11LM.json",
+         "zigbee2mqtt_0x0017880104e45523",
+         K::presence_sensor,
          {"occupancy", "illuminance", "battery", "device_temperature"},
          {{"illuminance", num(215)}, {"occupancy", false}},
          {},
          0},
-        {"sensor_mmwave_presence_aqara_FP1E.json", "zigbee2mqtt_0x54ef4410009ab001", K::presence_sensor,
-         {"occupancy", "movement", "target_distance", "detection_range", "motion_sensitivity", "spatial_learning",
-          "ai_sensitivity_adaptive"},
+        {"sensor_mmwave_presence_aqara_FP1E.json",
+         "zigbee2mqtt_0x54ef4410009ab001",
+         K::presence_sensor,
+         {"occupancy", "movement", "target_distance", "detection_range", "motion_sensitivity",
+          "spatial_learning", "ai_sensitivity_adaptive"},
          {{"movement", text("no_movement")}, {"occupancy", false}, {"target_distance", num(1.85)}},
-         {{{{"motion_sensitivity", text("high")}}, "zigbee2mqtt/presence_sensor_fp1e/set/motion_sensitivity", "high"},
-          {{{"detection_range", num(4.2)}}, "zigbee2mqtt/presence_sensor_fp1e/set/detection_range", "4.2"},
-          {{{"spatial_learning", true}}, "zigbee2mqtt/presence_sensor_fp1e/set/spatial_learning", "Start Learning"},
-          {{{"ai_sensitivity_adaptive", true}}, "zigbee2mqtt/presence_sensor_fp1e/set/ai_sensitivity_adaptive", "ON"}},
+         {{{{"motion_sensitivity", text("high")}},
+           "zigbee2mqtt/presence_sensor_fp1e/set/motion_sensitivity",
+           "high"},
+          {{{"detection_range", num(4.2)}},
+           "zigbee2mqtt/presence_sensor_fp1e/set/detection_range",
+           "4.2"},
+          {{{"spatial_learning", true}},
+           "zigbee2mqtt/presence_sensor_fp1e/set/spatial_learning",
+           "Start Learning"},
+          {{{"ai_sensitivity_adaptive", true}},
+           "zigbee2mqtt/presence_sensor_fp1e/set/ai_sensitivity_adaptive",
+           "ON"}},
          1},
-        {"plug_xiaomi_ZNCZ02LM.json", "zigbee2mqtt_0x0017880104e45524", K::switch_,
+        {"plug_xiaomi_ZNCZ02LM.json",
+         "zigbee2mqtt_0x0017880104e45524",
+         K::switch_,
          {"on", "power", "energy", "power_outage_memory"},
          {{"on", false}, {"power", num(57.3)}, {"power_outage_memory", false}},
          {{{{"on", false}}, "zigbee2mqtt/power_plug/set", "OFF"},
-          {{{"power_outage_memory", true}}, "zigbee2mqtt/power_plug/set/power_outage_memory", "true"}},
+          {{{"power_outage_memory", true}},
+           "zigbee2mqtt/power_plug/set/power_outage_memory",
+           "true"}},
          1},
-        {"cover_curtain_aqara_ZNCLDJ11LM.json", "zigbee2mqtt_0x0017880104e45547", K::curtain,
+        {"cover_curtain_aqara_ZNCLDJ11LM.json",
+         "zigbee2mqtt_0x0017880104e45547",
+         K::curtain,
          {"position", "cover_state", "cover_command", "running", "motor_state"},
          {{"cover_state", text("stopped")}, {"position", num(0)}},
          {{{{"position", num(30)}}, "zigbee2mqtt/curtain/set", R"({"position":30})"},
           {{{"cover_command", text("close")}}, "zigbee2mqtt/curtain/set", "CLOSE"}},
          1},
-        {"fan_hamptonbay_99432.json", "zigbee2mqtt_0x0017880104e45548", K::fan,
-         {"on", "fan_speed", "light_on", "light_brightness", "transition", "effect", "power_on_behavior"},
+        {"fan_hamptonbay_99432.json",
+         "zigbee2mqtt_0x0017880104e45548",
+         K::fan,
+         {"on", "fan_speed", "light_on", "light_brightness", "transition", "effect",
+          "power_on_behavior"},
          {{"fan_speed", text("high")}, {"on", true}},
          {{{{"fan_speed", text("high")}}, "zigbee2mqtt/fan/set/fan_mode", "high"},
           {{{"fan_speed", text("low")}}, "zigbee2mqtt/fan/set/fan_mode", "low"},
           {{{"fan_speed", text("auto")}}, "zigbee2mqtt/fan/set/fan_mode", "smart"},
           {{{"on", false}}, "zigbee2mqtt/fan/set/fan_state", "OFF"},
-          {{{"light_on", true}, {"light_brightness", num(100)}}, "zigbee2mqtt/fan/set", R"({"state":"ON","brightness":254})"}},
+          {{{"light_on", true}, {"light_brightness", num(100)}},
+           "zigbee2mqtt/fan/set",
+           R"({"state":"ON","brightness":254})"}},
          1},
-        {"button_aqara_WXKG11LM.json", "zigbee2mqtt_0x0017880104e45520", K::button,
+        {"button_aqara_WXKG11LM.json",
+         "zigbee2mqtt_0x0017880104e45520",
+         K::button,
          {"action", "battery", "voltage", "device_temperature"},
          {},
          {},
@@ -214,7 +277,9 @@ bool same_shape(const std::string& actual, const std::string& recorded) {
 
 }  // namespace
 
-TEST_CASE("Every recorded Zigbee2MQTT device registers with the right kind, capabilities and final state") {
+TEST_CASE(
+    "Every recorded Zigbee2MQTT device registers with the right kind, capabilities and final "
+    "state") {
     for (const auto& x : expectations()) {
         INFO(x.file);
         Replay r;
@@ -258,7 +323,8 @@ TEST_CASE("Hearth commands become the payloads the recorded devices expect") {
     }
 }
 
-TEST_CASE("Every recorded Zigbee2MQTT command has a Hearth command of the same shape, colour aside") {
+TEST_CASE(
+    "Every recorded Zigbee2MQTT command has a Hearth command of the same shape, colour aside") {
     // The Hue Go's xy colour command has no Hearth equivalent (colour is listed as unmapped).
     for (const auto& x : expectations()) {
         Replay r;
@@ -267,10 +333,12 @@ TEST_CASE("Every recorded Zigbee2MQTT command has a Hearth command of the same s
         for (const auto& recorded : recorded_commands(fixture)) {
             if (recorded.payload.find("\"color\"") != std::string::npos) continue;
             INFO(x.file << ": " << recorded.topic << " " << recorded.payload);
-            const auto match = std::find_if(x.commands.begin(), x.commands.end(), [&](const ExpectedCommand& c) {
-                return c.topic == recorded.topic && same_shape(c.payload, recorded.payload) &&
-                       (nlohmann::json::parse(recorded.payload, nullptr, false).is_object() || c.payload == recorded.payload);
-            });
+            const auto match =
+                std::find_if(x.commands.begin(), x.commands.end(), [&](const ExpectedCommand& c) {
+                    return c.topic == recorded.topic && same_shape(c.payload, recorded.payload) &&
+                           (nlohmann::json::parse(recorded.payload, nullptr, false).is_object() ||
+                            c.payload == recorded.payload);
+                });
             CHECK(match != x.commands.end());
         }
     }
@@ -304,7 +372,8 @@ TEST_CASE("The bridge going offline makes every Zigbee2MQTT device offline") {
     r.replay(load(kZ2m / "light_colortemp_ikea_LED1545G12.json"));
     const proto::DeviceId id{"zigbee2mqtt_0x000b57fffec6a5b2"};
     REQUIRE(r.registry.find(id)->availability == devices::Availability::online);
-    for (const auto& m : bridge_state_messages(load(kZ2m / "bridge.json"), "shutdown")) r.publish(m);
+    for (const auto& m : bridge_state_messages(load(kZ2m / "bridge.json"), "shutdown"))
+        r.publish(m);
     CHECK(r.registry.find(id)->availability == devices::Availability::offline);
 }
 
@@ -324,8 +393,11 @@ namespace {
 /// `zigbee2mqtt/bridge/devices` as Zigbee2MQTT would publish it for all twelve recorded devices.
 std::string bridge_devices() {
     auto list = nlohmann::json::array();
-    list.push_back({{"friendly_name", "Coordinator"}, {"ieee_address", "0x00124b00120144ae"}, {"type", "Coordinator"}});
-    for (const auto& x : expectations()) list.push_back(load(kZ2m / x.file)["z2m_bridge_devices_entry"]);
+    list.push_back({{"friendly_name", "Coordinator"},
+                    {"ieee_address", "0x00124b00120144ae"},
+                    {"type", "Coordinator"}});
+    for (const auto& x : expectations())
+        list.push_back(load(kZ2m / x.file)["z2m_bridge_devices_entry"]);
     return list.dump();
 }
 
@@ -362,27 +434,71 @@ struct NativeExpectation {
 
 }  // namespace
 
-TEST_CASE("Zigbee2MQTT's device list alone registers all twelve devices with their capabilities and states") {
+TEST_CASE(
+    "Zigbee2MQTT's device list alone registers all twelve devices with their capabilities and "
+    "states") {
     using K = proto::DeviceKind;
     const std::vector<NativeExpectation> expected = {
-        {"zigbee2mqtt_0x000b57fffec6a5b2", K::light, {{"on", false}, {"brightness", num(50)}, {"color_temp", num(3333)}},
-         {{"on", true}, {"brightness", num(50)}, {"color_temp", num(3333)}}, R"({"state":"ON","brightness":127,"color_temp":300})"},
-        {"zigbee2mqtt_0x0017880104e45553", K::light, {{"on", true}, {"brightness", num(25)}}, {{"brightness", num(25)}}, R"({"brightness":64})"},
-        {"zigbee2mqtt_0x000b57fffec6a5b3", K::light, {{"on", true}, {"brightness", num(71)}, {"color_temp", num(4000)}},
-         {{"color_temp", num(4000)}}, R"({"color_temp":250})"},
-        {"zigbee2mqtt_0x0017880104e45550", K::thermostat,
-         {{"hvac_mode", text("off")}, {"target_temperature", num(22.5)}, {"temperature", num(19.5)}, {"battery", num(85)}},
-         {{"target_temperature", num(22.5)}}, R"({"occupied_heating_setpoint":22.5})"},
-        {"zigbee2mqtt_0x0017882104a44559", K::thermostat,
-         {{"target_temperature", num(21.5)}, {"temperature", num(19.8)}, {"preset", text("schedule")}, {"child_lock", false}},
-         {{"target_temperature", num(23)}}, R"({"current_heating_setpoint":23})"},
-        {"zigbee2mqtt_0x0017880104e45522", K::climate_sensor, {{"temperature", num(21.37)}, {"humidity", num(55.23)}}, {}, {}},
-        {"zigbee2mqtt_0x0017880104e45523", K::presence_sensor, {{"occupancy", false}, {"illuminance", num(215)}}, {}, {}},
-        {"zigbee2mqtt_0x54ef4410009ab001", K::presence_sensor, {{"occupancy", false}, {"target_distance", num(1.85)}},
-         {{"motion_sensitivity", text("high")}}, R"({"motion_sensitivity":"high"})"},
-        {"zigbee2mqtt_0x0017880104e45524", K::switch_, {{"on", false}, {"power", num(57.3)}}, {{"on", false}}, R"({"state":"OFF"})"},
-        {"zigbee2mqtt_0x0017880104e45547", K::curtain, {{"position", num(0)}}, {{"position", num(30)}}, R"({"position":30})"},
-        {"zigbee2mqtt_0x0017880104e45548", K::fan, {{"on", true}, {"fan_speed", text("high")}}, {{"fan_speed", text("high")}},
+        {"zigbee2mqtt_0x000b57fffec6a5b2",
+         K::light,
+         {{"on", false}, {"brightness", num(50)}, {"color_temp", num(3333)}},
+         {{"on", true}, {"brightness", num(50)}, {"color_temp", num(3333)}},
+         R"({"state":"ON","brightness":127,"color_temp":300})"},
+        {"zigbee2mqtt_0x0017880104e45553",
+         K::light,
+         {{"on", true}, {"brightness", num(25)}},
+         {{"brightness", num(25)}},
+         R"({"brightness":64})"},
+        {"zigbee2mqtt_0x000b57fffec6a5b3",
+         K::light,
+         {{"on", true}, {"brightness", num(71)}, {"color_temp", num(4000)}},
+         {{"color_temp", num(4000)}},
+         R"({"color_temp":250})"},
+        {"zigbee2mqtt_0x0017880104e45550",
+         K::thermostat,
+         {{"hvac_mode", text("off")},
+          {"target_temperature", num(22.5)},
+          {"temperature", num(19.5)},
+          {"battery", num(85)}},
+         {{"target_temperature", num(22.5)}},
+         R"({"occupied_heating_setpoint":22.5})"},
+        {"zigbee2mqtt_0x0017882104a44559",
+         K::thermostat,
+         {{"target_temperature", num(21.5)},
+          {"temperature", num(19.8)},
+          {"preset", text("schedule")},
+          {"child_lock", false}},
+         {{"target_temperature", num(23)}},
+         R"({"current_heating_setpoint":23})"},
+        {"zigbee2mqtt_0x0017880104e45522",
+         K::climate_sensor,
+         {{"temperature", num(21.37)}, {"humidity", num(55.23)}},
+         {},
+         {}},
+        {"zigbee2mqtt_0x0017880104e45523",
+         K::presence_sensor,
+         {{"occupancy", false}, {"illuminance", num(215)}},
+         {},
+         {}},
+        {"zigbee2mqtt_0x54ef4410009ab001",
+         K::presence_sensor,
+         {{"occupancy", false}, {"target_distance", num(1.85)}},
+         {{"motion_sensitivity", text("high")}},
+         R"({"motion_sensitivity":"high"})"},
+        {"zigbee2mqtt_0x0017880104e45524",
+         K::switch_,
+         {{"on", false}, {"power", num(57.3)}},
+         {{"on", false}},
+         R"({"state":"OFF"})"},
+        {"zigbee2mqtt_0x0017880104e45547",
+         K::curtain,
+         {{"position", num(0)}},
+         {{"position", num(30)}},
+         R"({"position":30})"},
+        {"zigbee2mqtt_0x0017880104e45548",
+         K::fan,
+         {{"on", true}, {"fan_speed", text("high")}},
+         {{"fan_speed", text("high")}},
          R"({"fan_mode":"high"})"},
         {"zigbee2mqtt_0x0017880104e45520", K::button, {}, {}, {}},
     };
@@ -405,12 +521,14 @@ TEST_CASE("Zigbee2MQTT's device list alone registers all twelve devices with the
             CHECK(d->state.at(attribute) == value);
         }
         if (x.command.empty()) continue;
-        auto valid = r.registry.validate(proto::DeviceId{x.id}, proto::Command{x.command, std::nullopt, {}});
+        auto valid =
+            r.registry.validate(proto::DeviceId{x.id}, proto::Command{x.command, std::nullopt, {}});
         REQUIRE(valid.has_value());
         auto out = r.adapter.command(proto::DeviceId{x.id}, *valid);
         REQUIRE(out.has_value());
         REQUIRE(out->size() == 1);
-        CHECK((*out)[0].topic == "zigbee2mqtt/" + r.adapter.find(proto::DeviceId{x.id})->name.en + "/set");
+        CHECK((*out)[0].topic ==
+              "zigbee2mqtt/" + r.adapter.find(proto::DeviceId{x.id})->name.en + "/set");
         CHECK(same_payload((*out)[0].payload, x.payload));
     }
     REQUIRE(r.events.size() == 1);
@@ -457,12 +575,14 @@ TEST_CASE("A transition reaches a Zigbee2MQTT light, and /get asks for what can 
     CHECK(nlohmann::json::parse((*get)[0].payload).contains("state"));
 }
 
-TEST_CASE("A device that leaves Zigbee2MQTT's list is removed, and unknown devices get no commands") {
+TEST_CASE(
+    "A device that leaves Zigbee2MQTT's list is removed, and unknown devices get no commands") {
     NativeReplay r;
     r.replay_all();
     r.feed("zigbee2mqtt/bridge/devices", "[]");
     CHECK(r.registry.size() == 0);
-    auto out = r.adapter.command(proto::DeviceId{"zigbee2mqtt_0x000b57fffec6a5b2"}, proto::Command{{{"on", true}}, std::nullopt, {}});
+    auto out = r.adapter.command(proto::DeviceId{"zigbee2mqtt_0x000b57fffec6a5b2"},
+                                 proto::Command{{{"on", true}}, std::nullopt, {}});
     REQUIRE_FALSE(out.has_value());
     CHECK(out.error().code == proto::Errc::unknown_device);
 }
@@ -490,11 +610,13 @@ TEST_CASE("Replay throughput (prints figures)", "[.bench]") {
     constexpr int kStates = 5000;
     const auto t2 = std::chrono::steady_clock::now();
     std::size_t reports = 0;
-    for (int i = 0; i < kStates; ++i) reports += r.adapter.handle("zigbee2mqtt/TS0601_thermostat", state).states.size();
+    for (int i = 0; i < kStates; ++i)
+        reports += r.adapter.handle("zigbee2mqtt/TS0601_thermostat", state).states.size();
     const auto t3 = std::chrono::steady_clock::now();
     const auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-    std::cout << "full replay of 12 devices (discovery + states, registry included): " << messages / kRounds << " messages in "
-              << secs(t0, t1) / kRounds * 1000 << " ms\n"
-              << "state message of a 24-entity device (Tuya TRV): " << kStates / secs(t2, t3) << " messages/s\n";
+    std::cout << "full replay of 12 devices (discovery + states, registry included): "
+              << messages / kRounds << " messages in " << secs(t0, t1) / kRounds * 1000 << " ms\n"
+              << "state message of a 24-entity device (Tuya TRV): " << kStates / secs(t2, t3)
+              << " messages/s\n";
     CHECK(reports == static_cast<std::size_t>(kStates));
 }

@@ -19,7 +19,8 @@ struct DiscoveryTopic {
     std::string key() const;
 };
 
-std::optional<DiscoveryTopic> parse_discovery_topic(std::string_view prefix, std::string_view topic);
+std::optional<DiscoveryTopic> parse_discovery_topic(std::string_view prefix,
+                                                    std::string_view topic);
 
 /// The full name of an abbreviated discovery key ("stat_t" → "state_topic"), or the key itself.
 std::string_view expand_key(std::string_view key);

@@ -15,18 +15,22 @@ namespace {
 
 /// Platforms whose main entity carries the device's canonical actuator attributes.
 bool is_actuator(std::string_view component) {
-    return component == "light" || component == "switch" || component == "fan" || component == "lock" ||
-           component == "cover" || component == "climate";
+    return component == "light" || component == "switch" || component == "fan" ||
+           component == "lock" || component == "cover" || component == "climate";
 }
 
 std::vector<const HaEntity*> ordered(const std::map<std::string, HaEntity>& entities) {
     std::vector<const HaEntity*> out;
     for (const auto& [key, e] : entities) out.push_back(&e);
-    std::stable_sort(out.begin(), out.end(), [](const HaEntity* a, const HaEntity* b) { return a->priority < b->priority; });
+    std::stable_sort(out.begin(), out.end(), [](const HaEntity* a, const HaEntity* b) {
+        return a->priority < b->priority;
+    });
     return out;
 }
 
-proto::JsonLimits discovery_limits() { return proto::JsonLimits{256 * 1024, 16}; }
+proto::JsonLimits discovery_limits() {
+    return proto::JsonLimits{256 * 1024, 16};
+}
 
 }  // namespace
 
@@ -38,9 +42,13 @@ std::vector<std::string> HaDiscovery::subscriptions() const {
     return out;
 }
 
-Publish HaDiscovery::birth() const { return Publish{status_topic(), "online", false}; }
+Publish HaDiscovery::birth() const {
+    return Publish{status_topic(), "online", false};
+}
 
-bool HaDiscovery::owns(const proto::DeviceId& id) const { return ids_.count(id) > 0 && find(id) != nullptr; }
+bool HaDiscovery::owns(const proto::DeviceId& id) const {
+    return ids_.count(id) > 0 && find(id) != nullptr;
+}
 
 const proto::DeviceDescription* HaDiscovery::find(const proto::DeviceId& id) const {
     const auto it = ids_.find(id);
@@ -55,7 +63,8 @@ Effects HaDiscovery::handle(std::string_view topic, std::string_view payload) {
     return handle_state(topic, payload);
 }
 
-Effects HaDiscovery::handle_config(const DiscoveryTopic& dt, std::string_view full_topic, std::string_view payload) {
+Effects HaDiscovery::handle_config(const DiscoveryTopic& dt, std::string_view full_topic,
+                                   std::string_view payload) {
     Effects fx;
     const std::string source(full_topic);
     const bool device_form = dt.component == "device" && dt.node_id.empty();
@@ -71,11 +80,13 @@ Effects HaDiscovery::handle_config(const DiscoveryTopic& dt, std::string_view fu
     }
     auto parsed = proto::parse_json(payload, discovery_limits());
     if (!parsed) {
-        fx.errors.push_back(make_error(parsed.error().code, source + ": " + parsed.error().message));
+        fx.errors.push_back(
+            make_error(parsed.error().code, source + ": " + parsed.error().message));
         return fx;
     }
     if (!parsed->is_object()) {
-        fx.errors.push_back(make_error(Errc::bad_json, source + ": a discovery config must be a JSON object"));
+        fx.errors.push_back(
+            make_error(Errc::bad_json, source + ": a discovery config must be a JSON object"));
         return fx;
     }
     auto config = expand_config(*parsed);
@@ -86,14 +97,17 @@ Effects HaDiscovery::handle_config(const DiscoveryTopic& dt, std::string_view fu
     }
     const auto components = config.find("components");
     if (components == config.end() || !components->is_object()) {
-        fx.errors.push_back(make_error(Errc::invalid_field, source + ": a device discovery config needs components", "components"));
+        fx.errors.push_back(make_error(Errc::invalid_field,
+                                       source + ": a device discovery config needs components",
+                                       "components"));
         return fx;
     }
     std::vector<std::string> keys;
     for (const auto& [id, raw] : components->items()) {
         if (!raw.is_object()) continue;
         const DiscoveryTopic ct{"device", dt.object_id, id};
-        if (raw.size() == 1 && raw.contains("platform")) continue;  // a component announced for removal
+        if (raw.size() == 1 && raw.contains("platform"))
+            continue;  // a component announced for removal
         auto component = raw;
         for (const auto& [k, v] : config.items())
             if (k != "components" && k != "~" && !component.contains(k)) component[k] = v;
@@ -112,7 +126,8 @@ void HaDiscovery::add_entity(HaEntity entity, Effects& fx) {
     std::string identity = !entity.device.identifier.empty() ? "dev:" + entity.device.identifier
                            : !entity.unique_id.empty()       ? "uid:" + entity.unique_id
                                                              : "topic:" + key;
-    if (auto it = entity_device_.find(key); it != entity_device_.end() && it->second != identity) remove_entity(key, fx);
+    if (auto it = entity_device_.find(key); it != entity_device_.end() && it->second != identity)
+        remove_entity(key, fx);
 
     auto [it, created] = devices_.try_emplace(identity);
     auto& device = it->second;
@@ -130,9 +145,11 @@ void HaDiscovery::add_entity(HaEntity entity, Effects& fx) {
     const auto display = entity.name.empty() ? entity.device.name : entity.name;
     std::vector<UnmappedEntity> unmapped;
     if (!entity.unmapped_reason.empty())
-        unmapped.push_back({entity.source, entity.unique_id, device.id, entity.component, display, entity.unmapped_reason});
+        unmapped.push_back({entity.source, entity.unique_id, device.id, entity.component, display,
+                            entity.unmapped_reason});
     for (const auto& reason : entity.ignored)
-        unmapped.push_back({entity.source, entity.unique_id, device.id, entity.component, display, reason});
+        unmapped.push_back(
+            {entity.source, entity.unique_id, device.id, entity.component, display, reason});
     if (set_unmapped(key, std::move(unmapped))) fx.unmapped_changed = true;
     device.entities.insert_or_assign(key, std::move(entity));
     entity_device_[key] = identity;
@@ -170,7 +187,8 @@ HaDiscovery::Layout HaDiscovery::layout(const Device& device) {
     const auto entities = ordered(device.entities);
     std::map<std::string, int> contenders;  // actuator platform → entities that may lead it
     for (const auto* e : entities)
-        if (e->unmapped_reason.empty() && e->may_claim_canonical && is_actuator(e->component)) ++contenders[e->component];
+        if (e->unmapped_reason.empty() && e->may_claim_canonical && is_actuator(e->component))
+            ++contenders[e->component];
 
     Layout out;
     out.description.id = device.id;
@@ -179,35 +197,46 @@ HaDiscovery::Layout HaDiscovery::layout(const Device& device) {
     for (const auto* e : entities) {
         if (!e->unmapped_reason.empty()) {
             const bool leads = is_actuator(e->component) && e->main_feature;
-            if (e->template_problem && leads && out.problem.empty()) out.problem = e->source + ": " + e->unmapped_reason;
+            if (e->template_problem && leads && out.problem.empty())
+                out.problem = e->source + ": " + e->unmapped_reason;
             continue;
         }
         // An entity claims its canonical names together or not at all, so that a fan's light
         // becomes light_on + light_brightness rather than lending its brightness to the fan.
-        const bool eligible = e->may_claim_canonical &&
-                              (!is_actuator(e->component) || e->main_feature || contenders[e->component] == 1) &&
-                              std::none_of(e->capabilities.begin(), e->capabilities.end(), [&](const HaCapability& c) {
-                                  return c.naming == Naming::canonical && c.capability.access != proto::Access::event &&
-                                         c.capability.attribute != "transition" && taken.count(c.capability.attribute);
-                              });
+        const bool eligible =
+            e->may_claim_canonical &&
+            (!is_actuator(e->component) || e->main_feature || contenders[e->component] == 1) &&
+            std::none_of(e->capabilities.begin(), e->capabilities.end(),
+                         [&](const HaCapability& c) {
+                             return c.naming == Naming::canonical &&
+                                    c.capability.access != proto::Access::event &&
+                                    c.capability.attribute != "transition" &&
+                                    taken.count(c.capability.attribute);
+                         });
         bool claimed = false;
         auto& renames = out.renames[e->topic.key()];
         for (const auto& hc : e->capabilities) {
             const auto& local = hc.capability.attribute;
             std::string name;
             if (local == "transition") {
-                // Not a value but the declaration that the device fades: one per device, never renamed.
+                // Not a value but the declaration that the device fades: one per device, never
+                // renamed.
                 if (taken.count(local)) continue;
                 name = local;
             } else if (hc.naming == Naming::canonical && eligible && !taken.count(local)) {
                 name = local;
                 claimed = true;
-            } else if (hc.naming == Naming::canonical && hc.capability.access == proto::Access::event && taken.count(local)) {
-                renames[local] = local;  // one `action` event shared by all of the device's triggers
+            } else if (hc.naming == Naming::canonical &&
+                       hc.capability.access == proto::Access::event && taken.count(local)) {
+                renames[local] =
+                    local;  // one `action` event shared by all of the device's triggers
                 continue;
             } else {
-                name = hc.naming == Naming::canonical ? (e->capabilities.size() == 1 ? e->key : e->key + "_" + local) : local;
-                if (proto::canonical_capability(name)) name = attribute_name(e->component) + "_" + name;
+                name = hc.naming == Naming::canonical
+                           ? (e->capabilities.size() == 1 ? e->key : e->key + "_" + local)
+                           : local;
+                if (proto::canonical_capability(name))
+                    name = attribute_name(e->component) + "_" + name;
             }
             const auto stem = name;
             for (int n = 2; taken.count(name); ++n) name = stem + "_" + std::to_string(n);
@@ -227,12 +256,15 @@ HaDiscovery::Layout HaDiscovery::layout(const Device& device) {
                 out.problem = e->source + ": " + e->unmapped_reason;
                 break;
             }
-    if (!kind && std::any_of(d.capabilities.begin(), d.capabilities.end(), [](const auto& c) { return c.access == proto::Access::read; }))
+    if (!kind && std::any_of(d.capabilities.begin(), d.capabilities.end(),
+                             [](const auto& c) { return c.access == proto::Access::read; }))
         kind = proto::DeviceKind::sensor;
     d.kind = kind.value_or(proto::DeviceKind::other);
     if (!entities.empty()) {
         const auto* first = entities.front();
-        d.name.en = !first->device.name.empty() ? first->device.name : !first->name.empty() ? first->name : device.id.value;
+        d.name.en = !first->device.name.empty() ? first->device.name
+                    : !first->name.empty()      ? first->name
+                                                : device.id.value;
         d.manufacturer = first->device.manufacturer;
         d.model = first->device.model;
     }
@@ -251,7 +283,8 @@ void HaDiscovery::rebuild(Device& device, Effects& fx) {
         return;
     }
     const bool changed = !device.announced || !(device.description == l.description);
-    const bool problem_changed = device.announced ? l.problem != device.problem : !l.problem.empty();
+    const bool problem_changed =
+        device.announced ? l.problem != device.problem : !l.problem.empty();
     device.description = std::move(l.description);
     device.problem = std::move(l.problem);
     device.announced = true;
@@ -299,15 +332,16 @@ Effects HaDiscovery::handle_state(std::string_view topic, std::string_view paylo
     cached.seen = true;
     std::vector<Device*> devices;
     for (const auto& identity : followers->second)
-        if (auto it = devices_.find(identity); it != devices_.end() && it->second.announced) devices.push_back(&it->second);
+        if (auto it = devices_.find(identity); it != devices_.end() && it->second.announced)
+            devices.push_back(&it->second);
     read_message(topic, payload, devices, fx, true);
     if (availability_topics_.count(topic))
         for (auto* d : devices) update_availability(*d, fx);
     return fx;
 }
 
-void HaDiscovery::read_message(std::string_view topic, std::string_view payload, const std::vector<Device*>& devices,
-                               Effects& fx, bool live) {
+void HaDiscovery::read_message(std::string_view topic, std::string_view payload,
+                               const std::vector<Device*>& devices, Effects& fx, bool live) {
     auto parsed = proto::parse_json(payload);
     const nlohmann::json* json = parsed ? &*parsed : nullptr;
     const auto variables = value_template_variables(payload, json);
@@ -322,13 +356,15 @@ void HaDiscovery::read_message(std::string_view topic, std::string_view payload,
                 HaReading reading;
                 reader.read(message, reading);
                 for (auto& [local, value] : reading.attributes)
-                    if (auto r = renames.find(local); r != renames.end()) attributes.insert_or_assign(r->second, std::move(value));
+                    if (auto r = renames.find(local); r != renames.end())
+                        attributes.insert_or_assign(r->second, std::move(value));
                 for (auto& err : reading.errors) {
                     err.message = device->id.value + " (" + e.source + "): " + err.message;
                     fx.errors.push_back(std::move(err));
                 }
                 if (!live) continue;
-                for (auto& [name, attrs] : reading.events) fx.events.push_back({device->id, name, std::move(attrs)});
+                for (auto& [name, attrs] : reading.events)
+                    fx.events.push_back({device->id, name, std::move(attrs)});
             }
         }
         if (!attributes.empty()) fx.states.push_back({device->id, std::move(attributes)});
@@ -356,11 +392,14 @@ Availability HaDiscovery::entity_availability(const HaEntity& e) const {
             std::string value = it->second.payload;
             if (s.value_template) {
                 auto parsed = proto::parse_json(value);
-                auto rendered = s.value_template->render(value_template_variables(value, parsed ? &*parsed : nullptr));
+                auto rendered = s.value_template->render(
+                    value_template_variables(value, parsed ? &*parsed : nullptr));
                 value = rendered ? *rendered : std::string{};
             }
-            if (value == s.payload_available) a = Availability::online;
-            else if (value == s.payload_not_available) a = Availability::offline;
+            if (value == s.payload_available)
+                a = Availability::online;
+            else if (value == s.payload_not_available)
+                a = Availability::offline;
             if (a != Availability::unknown && it->second.sequence > latest_seq) {
                 latest = a;
                 latest_seq = it->second.sequence;
@@ -370,13 +409,18 @@ Availability HaDiscovery::entity_availability(const HaEntity& e) const {
     }
     const auto count = [&](Availability a) { return std::count(states.begin(), states.end(), a); };
     switch (e.availability.mode) {
-        case HaAvailability::Mode::latest: return latest;
+        case HaAvailability::Mode::latest:
+            return latest;
         case HaAvailability::Mode::all:
             if (count(Availability::offline)) return Availability::offline;
-            return count(Availability::online) == static_cast<long>(states.size()) ? Availability::online : Availability::unknown;
+            return count(Availability::online) == static_cast<long>(states.size())
+                       ? Availability::online
+                       : Availability::unknown;
         case HaAvailability::Mode::any:
             if (count(Availability::online)) return Availability::online;
-            return count(Availability::offline) == static_cast<long>(states.size()) ? Availability::offline : Availability::unknown;
+            return count(Availability::offline) == static_cast<long>(states.size())
+                       ? Availability::offline
+                       : Availability::unknown;
     }
     return Availability::unknown;
 }
@@ -390,26 +434,34 @@ void HaDiscovery::update_availability(Device& device, Effects& fx) {
         any_online = any_online || a == Availability::online;
         any_offline = any_offline || a == Availability::offline;
     }
-    const auto a = any_online ? Availability::online : any_offline ? Availability::offline : Availability::unknown;
+    const auto a = any_online    ? Availability::online
+                   : any_offline ? Availability::offline
+                                 : Availability::unknown;
     if (a == device.availability) return;
     device.availability = a;
     fx.availability.push_back({device.id, a});
 }
 
-proto::Result<std::vector<Publish>> HaDiscovery::command(const proto::DeviceId& id, const proto::Command& command) const {
+proto::Result<std::vector<Publish>> HaDiscovery::command(const proto::DeviceId& id,
+                                                         const proto::Command& command) const {
     const auto owner = ids_.find(id);
     const auto it = owner == ids_.end() ? devices_.end() : devices_.find(owner->second);
     if (it == devices_.end() || !it->second.announced)
-        return make_error(Errc::unknown_device, "device '" + id.value + "' is not a Home Assistant discovery device", "device");
+        return make_error(Errc::unknown_device,
+                          "device '" + id.value + "' is not a Home Assistant discovery device",
+                          "device");
     const auto& device = it->second;
     std::map<std::string, proto::Attributes> per_entity;
     for (const auto& [attribute, value] : command.set) {
         const auto b = device.bindings.find(attribute);
         const auto* cap = device.description.find(attribute);
         if (b == device.bindings.end() || !cap)
-            return make_error(Errc::unknown_attribute, "device '" + id.value + "' has no attribute '" + attribute + "'", attribute);
+            return make_error(Errc::unknown_attribute,
+                              "device '" + id.value + "' has no attribute '" + attribute + "'",
+                              attribute);
         if (!proto::has(cap->access, proto::Access::write))
-            return make_error(Errc::read_only, attribute + " on '" + id.value + "' cannot be set", attribute);
+            return make_error(Errc::read_only, attribute + " on '" + id.value + "' cannot be set",
+                              attribute);
         per_entity[b->second.entity][b->second.local] = value;
     }
     std::vector<Publish> out;
@@ -417,19 +469,41 @@ proto::Result<std::vector<Publish>> HaDiscovery::command(const proto::DeviceId& 
         const auto set = per_entity.find(e->topic.key());
         if (set == per_entity.end()) continue;
         if (!e->writer) return make_error(Errc::read_only, e->source + " takes no commands");
-        const bool fades = std::any_of(e->capabilities.begin(), e->capabilities.end(),
-                                       [](const HaCapability& c) { return c.capability.attribute == "transition"; });
-        if (auto r = e->writer(set->second, fades ? command.transition : std::nullopt, out); !r) return r.error();
+        const bool fades = std::any_of(
+            e->capabilities.begin(), e->capabilities.end(),
+            [](const HaCapability& c) { return c.capability.attribute == "transition"; });
+        if (auto r = e->writer(set->second, fades ? command.transition : std::nullopt, out); !r)
+            return r.error();
+    }
+    return out;
+}
+
+proto::Attributes HaDiscovery::optimistic_state(const proto::DeviceId& id,
+                                                const proto::Command& command) const {
+    proto::Attributes out;
+    const auto owner = ids_.find(id);
+    const auto it = owner == ids_.end() ? devices_.end() : devices_.find(owner->second);
+    if (it == devices_.end()) return out;
+    const auto& device = it->second;
+    for (const auto& [attribute, value] : command.set) {
+        const auto b = device.bindings.find(attribute);
+        if (b == device.bindings.end()) continue;
+        const auto e = device.entities.find(b->second.entity);
+        if (e != device.entities.end() && e->second.optimistic.count(b->second.local))
+            out[attribute] = value;
     }
     return out;
 }
 
 std::vector<UnmappedEntity> HaDiscovery::unmapped() const {
     std::vector<UnmappedEntity> out;
-    for (const auto& [key, entries] : unmapped_) out.insert(out.end(), entries.begin(), entries.end());
+    for (const auto& [key, entries] : unmapped_)
+        out.insert(out.end(), entries.begin(), entries.end());
     return out;
 }
 
-nlohmann::json HaDiscovery::unmapped_json() const { return to_json(unmapped()); }
+nlohmann::json HaDiscovery::unmapped_json() const {
+    return to_json(unmapped());
+}
 
 }  // namespace hearth::devices::adapters

@@ -25,7 +25,7 @@
 namespace hearth::devices::adapters {
 
 class HaDiscovery final : public Adapter {
-public:
+  public:
     std::string_view name() const noexcept override { return "ha_discovery"; }
     explicit HaDiscovery(std::string prefix = "homeassistant");
 
@@ -50,7 +50,11 @@ public:
     /// The messages that carry out a Hearth command on one of this adapter's devices. The command
     /// should be validated by the registry first; an attribute the device cannot take is an error
     /// and nothing is returned.
-    proto::Result<std::vector<Publish>> command(const proto::DeviceId& id, const proto::Command& command) const override;
+    proto::Result<std::vector<Publish>> command(const proto::DeviceId& id,
+                                                const proto::Command& command) const override;
+
+    proto::Attributes optimistic_state(const proto::DeviceId& id,
+                                       const proto::Command& command) const override;
 
     /// Discovered entities that map to nothing in Hearth, with their reasons.
     std::vector<UnmappedEntity> unmapped() const override;
@@ -60,7 +64,7 @@ public:
     const proto::DeviceDescription* find(const proto::DeviceId& id) const;
     std::size_t device_count() const noexcept { return devices_.size(); }
 
-private:
+  private:
     /// Where a Hearth attribute of a device comes from: entity (by key) and its local name.
     struct Binding {
         std::string entity;
@@ -71,8 +75,9 @@ private:
         std::string identity;  // HA device identifier, unique id or discovery key
         proto::DeviceId id;
         std::map<std::string, HaEntity> entities;  // by discovery key
-        std::map<std::string, std::map<std::string, std::string>> renames;  // entity → local → device attribute
-        std::map<std::string, Binding> bindings;   // device attribute → source
+        std::map<std::string, std::map<std::string, std::string>>
+            renames;                              // entity → local → device attribute
+        std::map<std::string, Binding> bindings;  // device attribute → source
         proto::DeviceDescription description;
         std::string problem;
         Availability availability = Availability::unknown;
@@ -94,7 +99,8 @@ private:
     };
     static Layout layout(const Device& device);
 
-    Effects handle_config(const DiscoveryTopic& topic, std::string_view full_topic, std::string_view payload);
+    Effects handle_config(const DiscoveryTopic& topic, std::string_view full_topic,
+                          std::string_view payload);
     void add_entity(HaEntity entity, Effects& fx);
     void remove_entity(const std::string& key, Effects& fx);
     /// Replaces an entity's unmapped entries; true when they changed.
@@ -106,20 +112,22 @@ private:
     void update_availability(Device& device, Effects& fx);
     void read_cached(Device& device, Effects& fx);
     /// live: a message just received (events fire); otherwise a cached one re-read after a change.
-    void read_message(std::string_view topic, std::string_view payload, const std::vector<Device*>& devices, Effects& fx,
-                      bool live);
+    void read_message(std::string_view topic, std::string_view payload,
+                      const std::vector<Device*>& devices, Effects& fx, bool live);
     Device* device_of_entity(const std::string& key);
 
     std::string prefix_;
-    std::map<std::string, Device> devices_;                 // by identity
-    std::map<std::string, std::string> entity_device_;      // entity discovery key → device identity
-    std::map<std::string, std::vector<std::string>> components_;  // per-device discovery topic → its entity keys
+    std::map<std::string, Device> devices_;             // by identity
+    std::map<std::string, std::string> entity_device_;  // entity discovery key → device identity
+    std::map<std::string, std::vector<std::string>>
+        components_;  // per-device discovery topic → its entity keys
     std::map<std::string, std::vector<UnmappedEntity>> unmapped_;  // by entity discovery key
-    std::map<proto::DeviceId, std::string> ids_;            // Hearth id → device identity
+    std::map<proto::DeviceId, std::string> ids_;                   // Hearth id → device identity
     std::set<std::string> subscribed_;
-    std::map<std::string, std::set<std::string>, std::less<>> topic_devices_;  // followed topic → device identities
+    std::map<std::string, std::set<std::string>, std::less<>>
+        topic_devices_;  // followed topic → device identities
     std::set<std::string, std::less<>> availability_topics_;
-    std::map<std::string, TopicState, std::less<>> topics_; // last message on each followed topic
+    std::map<std::string, TopicState, std::less<>> topics_;  // last message on each followed topic
     std::uint64_t sequence_ = 0;
 };
 

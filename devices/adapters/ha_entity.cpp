@@ -90,20 +90,23 @@ OptionalTemplate template_option(const json& c, std::string_view key) {
 
 /// The text a value template produces for a message (the payload itself without a template);
 /// nullopt when it says nothing (None, empty, unknown).
-std::optional<std::string> render_value(const std::optional<Template>& tpl, const HaMessage& m, HaReading& r,
-                                        std::string_view what) {
+std::optional<std::string> render_value(const std::optional<Template>& tpl, const HaMessage& m,
+                                        HaReading& r, std::string_view what) {
     std::string text;
     if (tpl) {
         auto rendered = tpl->render(*m.variables);
         if (!rendered) {
-            r.errors.push_back(make_error(Errc::invalid_field, std::string(what) + ": " + rendered.error().message));
+            r.errors.push_back(make_error(Errc::invalid_field,
+                                          std::string(what) + ": " + rendered.error().message));
             return std::nullopt;
         }
         text = std::move(*rendered);
     } else {
         text = std::string(m.payload);
     }
-    if (text.empty() || text == "None" || text == "unknown" || text == "unavailable" || text == "null") return std::nullopt;
+    if (text.empty() || text == "None" || text == "unknown" || text == "unavailable" ||
+        text == "null")
+        return std::nullopt;
     return text;
 }
 
@@ -121,22 +124,26 @@ std::optional<double> parse_double(std::string_view s) {
 
 using Decode = std::function<std::optional<Value>(const std::string&, HaReading&)>;
 
-HaReader value_reader(std::string topic, std::optional<Template> tpl, std::string attribute, Decode decode) {
+HaReader value_reader(std::string topic, std::optional<Template> tpl, std::string attribute,
+                      Decode decode) {
     return HaReader{std::move(topic),
-                    [tpl = std::move(tpl), attribute = std::move(attribute), decode = std::move(decode)](
+                    [tpl = std::move(tpl), attribute, decode = std::move(decode)](
                         const HaMessage& m, HaReading& r) {
                         auto text = render_value(tpl, m, r, attribute);
                         if (!text) return;
-                        if (auto v = decode(*text, r)) r.attributes.insert_or_assign(attribute, std::move(*v));
-                    }};
+                        if (auto v = decode(*text, r))
+                            r.attributes.insert_or_assign(attribute, std::move(*v));
+                    },
+                    {attribute}};
 }
 
 Decode decode_number(std::string attribute, std::function<double(double)> convert = {}) {
-    return [attribute = std::move(attribute), convert = std::move(convert)](const std::string& s,
-                                                                            HaReading& r) -> std::optional<Value> {
+    return [attribute = std::move(attribute), convert = std::move(convert)](
+               const std::string& s, HaReading& r) -> std::optional<Value> {
         const auto d = parse_double(s);
         if (!d) {
-            r.errors.push_back(make_error(Errc::wrong_type, attribute + ": '" + s + "' is not a number", attribute));
+            r.errors.push_back(make_error(Errc::wrong_type,
+                                          attribute + ": '" + s + "' is not a number", attribute));
             return std::nullopt;
         }
         return Value{convert ? convert(*d) : *d};
@@ -147,7 +154,9 @@ Decode decode_bool(std::string attribute, std::string on, std::string off, bool 
     return [=](const std::string& s, HaReading& r) -> std::optional<Value> {
         if (s == on) return Value{!invert};
         if (s == off) return Value{invert};
-        r.errors.push_back(make_error(Errc::out_of_range, attribute + ": '" + s + "' is neither '" + on + "' nor '" + off + "'", attribute));
+        r.errors.push_back(make_error(
+            Errc::out_of_range,
+            attribute + ": '" + s + "' is neither '" + on + "' nor '" + off + "'", attribute));
         return std::nullopt;
     };
 }
@@ -158,10 +167,12 @@ Decode decode_text() {
 
 /// Maps device words to Hearth words; words outside the map are refused.
 Decode decode_words(std::string attribute, std::map<std::string, std::string> words) {
-    return [attribute = std::move(attribute), words = std::move(words)](const std::string& s, HaReading& r) -> std::optional<Value> {
+    return [attribute = std::move(attribute), words = std::move(words)](
+               const std::string& s, HaReading& r) -> std::optional<Value> {
         const auto it = words.find(s);
         if (it != words.end()) return Value{it->second};
-        r.errors.push_back(make_error(Errc::out_of_range, attribute + ": '" + s + "' has no Hearth equivalent", attribute));
+        r.errors.push_back(make_error(
+            Errc::out_of_range, attribute + ": '" + s + "' has no Hearth equivalent", attribute));
         return std::nullopt;
     };
 }
@@ -170,7 +181,8 @@ Decode decode_words(std::string attribute, std::map<std::string, std::string> wo
 
 /// The payload for a command value: through the command template when there is one, else the
 /// value itself ("ON", "22.5", "23").
-Result<std::string> command_payload(const std::optional<Template>& tpl, const TemplateValue& value, std::string_view name = "value") {
+Result<std::string> command_payload(const std::optional<Template>& tpl, const TemplateValue& value,
+                                    std::string_view name = "value") {
     if (!tpl) return to_python_string(value);
     TemplateVariables vars{{"value", value}};
     if (name != "value") vars.emplace(std::string(name), value);
@@ -178,7 +190,8 @@ Result<std::string> command_payload(const std::optional<Template>& tpl, const Te
 }
 
 TemplateValue template_number(double d) {
-    if (std::floor(d) == d && std::fabs(d) < 1e15) return TemplateValue{static_cast<std::int64_t>(d)};
+    if (std::floor(d) == d && std::fabs(d) < 1e15)
+        return TemplateValue{static_cast<std::int64_t>(d)};
     return TemplateValue{d};
 }
 
@@ -190,34 +203,42 @@ const Value* find(const proto::Attributes& set, std::string_view attribute) {
 Result<double> want_number(const proto::Attributes& set, std::string_view attribute) {
     const auto* v = find(set, attribute);
     if (const auto* d = v ? proto::as_number(*v) : nullptr) return *d;
-    return make_error(Errc::wrong_type, std::string(attribute) + " expects a number", std::string(attribute));
+    return make_error(Errc::wrong_type, std::string(attribute) + " expects a number",
+                      std::string(attribute));
 }
 Result<bool> want_bool(const proto::Attributes& set, std::string_view attribute) {
     const auto* v = find(set, attribute);
     if (const auto* b = v ? proto::as_bool(*v) : nullptr) return *b;
-    return make_error(Errc::wrong_type, std::string(attribute) + " expects true or false", std::string(attribute));
+    return make_error(Errc::wrong_type, std::string(attribute) + " expects true or false",
+                      std::string(attribute));
 }
 Result<std::string> want_text(const proto::Attributes& set, std::string_view attribute) {
     const auto* v = find(set, attribute);
     if (const auto* s = v ? proto::as_text(*v) : nullptr) return *s;
-    return make_error(Errc::wrong_type, std::string(attribute) + " expects text", std::string(attribute));
+    return make_error(Errc::wrong_type, std::string(attribute) + " expects text",
+                      std::string(attribute));
 }
 
-Capability number_capability(std::string attribute, std::optional<double> min, std::optional<double> max,
-                             std::optional<double> step, std::string unit, Access access) {
-    return Capability{std::move(attribute), ValueType::number, min, max, step, std::move(unit), {}, access};
+Capability number_capability(std::string attribute, std::optional<double> min,
+                             std::optional<double> max, std::optional<double> step,
+                             std::string unit, Access access) {
+    return Capability{
+        std::move(attribute), ValueType::number, min, max, step, std::move(unit), {}, access};
 }
 Capability bool_capability(std::string attribute, Access access) {
     return Capability{std::move(attribute), ValueType::boolean, {}, {}, {}, {}, {}, access};
 }
 Capability enum_capability(std::string attribute, std::vector<std::string> options, Access access) {
-    return Capability{std::move(attribute), ValueType::enumeration, {}, {}, {}, {}, std::move(options), access};
+    return Capability{
+        std::move(attribute), ValueType::enumeration, {}, {}, {}, {}, std::move(options), access};
 }
 Capability text_capability(std::string attribute, Access access) {
     return Capability{std::move(attribute), ValueType::text, {}, {}, {}, {}, {}, access};
 }
 /// A canonical capability with its standard definition, optionally narrowed.
-Capability canonical(std::string_view attribute) { return *proto::canonical_capability(attribute); }
+Capability canonical(std::string_view attribute) {
+    return *proto::canonical_capability(attribute);
+}
 
 // ---- platforms ------------------------------------------------------------------------------
 
@@ -226,18 +247,25 @@ struct Builder {
     HaEntity& e;
 
     void add(Capability cap, Naming naming) { e.capabilities.push_back({std::move(cap), naming}); }
+    /// Without a state topic (or with `optimistic: true`) the entity's values are assumed from
+    /// the commands sent, as Home Assistant does.
     void read(HaReader r) {
+        if (r.topic.empty() || flag(c, "optimistic"))
+            e.optimistic.insert(r.produces.begin(), r.produces.end());
         if (!r.topic.empty()) e.readers.push_back(std::move(r));
     }
 };
 
 /// Sensor device classes that are canonical Hearth attributes, with their unit conversions.
-std::optional<std::pair<std::string, std::function<double(double)>>> canonical_sensor(const std::string& device_class,
-                                                                                     const std::string& unit) {
+std::optional<std::pair<std::string, std::function<double(double)>>> canonical_sensor(
+    const std::string& device_class, const std::string& unit) {
     using Convert = std::function<double(double)>;
     if (device_class == "temperature") {
-        if (unit == "°F" || unit == "F") return std::pair{std::string("temperature"), Convert(fahrenheit_to_celsius)};
-        if (unit == "K") return std::pair{std::string("temperature"), Convert([](double k) { return k - 273.15; })};
+        if (unit == "°F" || unit == "F")
+            return std::pair{std::string("temperature"), Convert(fahrenheit_to_celsius)};
+        if (unit == "K")
+            return std::pair{std::string("temperature"),
+                             Convert([](double k) { return k - 273.15; })};
         return std::pair{std::string("temperature"), Convert{}};
     }
     if (device_class == "humidity") return std::pair{std::string("humidity"), Convert{}};
@@ -245,7 +273,8 @@ std::optional<std::pair<std::string, std::function<double(double)>>> canonical_s
     if (device_class == "battery") return std::pair{std::string("battery"), Convert{}};
     if (device_class == "pm25") return std::pair{std::string("pm25"), Convert{}};
     if (device_class == "power") {
-        if (unit == "kW") return std::pair{std::string("power"), Convert([](double kw) { return kw * 1000; })};
+        if (unit == "kW")
+            return std::pair{std::string("power"), Convert([](double kw) { return kw * 1000; })};
         return std::pair{std::string("power"), Convert{}};
     }
     return std::nullopt;
@@ -262,22 +291,28 @@ std::optional<Unmapped> map_sensor(Builder b) {
     e.priority = 70;
     if (e.key == "action") {
         b.add(canonical("action"), Naming::canonical);
-        b.read(HaReader{topic, [t](const HaMessage& m, HaReading& r) {
-                            if (auto text = render_value(t, m, r, "action"))
-                                r.events.push_back({"action", proto::Attributes{{"action", Value{*text}}}});
-                        }});
+        b.read(HaReader{
+            topic,
+            [t](const HaMessage& m, HaReading& r) {
+                if (auto text = render_value(t, m, r, "action"))
+                    r.events.push_back({"action", proto::Attributes{{"action", Value{*text}}}});
+            },
+            {}});
         e.kind = proto::DeviceKind::button;
         return std::nullopt;
     }
     if (auto c = e.may_claim_canonical ? canonical_sensor(e.device_class, unit) : std::nullopt) {
         b.add(canonical(c->first), Naming::canonical);
         b.read(value_reader(topic, t, c->first, decode_number(c->first, c->second)));
-        if (c->first == "temperature" || c->first == "humidity") e.kind = proto::DeviceKind::climate_sensor;
-        else if (c->first != "battery" && c->first != "power") e.kind = proto::DeviceKind::sensor;
+        if (c->first == "temperature" || c->first == "humidity")
+            e.kind = proto::DeviceKind::climate_sensor;
+        else if (c->first != "battery" && c->first != "power")
+            e.kind = proto::DeviceKind::sensor;
         return std::nullopt;
     }
     const bool numeric = !unit.empty() || !str(b.c, "state_class").empty() ||
-                         (!e.device_class.empty() && e.device_class != "enum" && e.device_class != "timestamp" && e.device_class != "date");
+                         (!e.device_class.empty() && e.device_class != "enum" &&
+                          e.device_class != "timestamp" && e.device_class != "date");
     if (numeric) {
         b.add(number_capability(e.key, {}, {}, {}, unit, Access::read), Naming::own);
         b.read(value_reader(topic, t, e.key, decode_number(e.key)));
@@ -308,9 +343,12 @@ std::optional<Unmapped> map_binary_sensor(Builder b) {
         e.kind = proto::DeviceKind::presence_sensor;
         return std::nullopt;
     }
-    if (e.may_claim_canonical && (dc == "door" || dc == "window" || dc == "opening" || dc == "garage_door")) {
+    if (e.may_claim_canonical &&
+        (dc == "door" || dc == "window" || dc == "opening" || dc == "garage_door")) {
         b.add(canonical("contact"), Naming::canonical);
-        b.read(value_reader(topic, t, "contact", decode_bool("contact", on, off, true)));  // HA on = open; contact true = closed
+        b.read(value_reader(
+            topic, t, "contact",
+            decode_bool("contact", on, off, true)));  // HA on = open; contact true = closed
         e.kind = proto::DeviceKind::contact_sensor;
         return std::nullopt;
     }
@@ -324,7 +362,8 @@ struct Toggle {
     std::string state_on, state_off, payload_on, payload_off;
 };
 
-std::optional<Unmapped> map_toggle(Builder b, std::string_view canonical_name, Toggle words, proto::DeviceKind kind, int priority) {
+std::optional<Unmapped> map_toggle(Builder b, std::string_view canonical_name, Toggle words,
+                                   proto::DeviceKind kind, int priority) {
     auto tpl = template_option(b.c, "value_template");
     if (auto* u = std::get_if<Unmapped>(&tpl)) return *u;
     auto cmd = template_option(b.c, "command_template");
@@ -335,15 +374,18 @@ std::optional<Unmapped> map_toggle(Builder b, std::string_view canonical_name, T
     e.priority = priority;
     const bool lead = e.may_claim_canonical;
     const std::string attribute = lead ? std::string(canonical_name) : e.key;
-    b.add(lead ? canonical(canonical_name) : bool_capability(e.key, kReadWrite), lead ? Naming::canonical : Naming::own);
+    b.add(lead ? canonical(canonical_name) : bool_capability(e.key, kReadWrite),
+          lead ? Naming::canonical : Naming::own);
     if (lead) e.kind = kind;
     b.read(value_reader(str(b.c, "state_topic"), std::get<std::optional<Template>>(tpl), attribute,
                         decode_bool(attribute, words.state_on, words.state_off)));
     e.writer = [attribute, words, command_topic, cmd = std::get<std::optional<Template>>(cmd),
-                retain = flag(b.c, "retain")](const proto::Attributes& set, std::optional<double>, std::vector<Publish>& out) -> Result<void> {
+                retain = flag(b.c, "retain")](const proto::Attributes& set, std::optional<double>,
+                                              std::vector<Publish>& out) -> Result<void> {
         auto v = want_bool(set, attribute);
         if (!v) return v.error();
-        auto payload = command_payload(cmd, TemplateValue{*v ? words.payload_on : words.payload_off});
+        auto payload =
+            command_payload(cmd, TemplateValue{*v ? words.payload_on : words.payload_off});
         if (!payload) return payload.error();
         out.push_back({command_topic, *payload, retain});
         return {};
@@ -354,7 +396,9 @@ std::optional<Unmapped> map_toggle(Builder b, std::string_view canonical_name, T
 std::optional<Unmapped> map_switch(Builder b) {
     const auto payload_on = str(b.c, "payload_on", "ON");
     const auto payload_off = str(b.c, "payload_off", "OFF");
-    return map_toggle(b, "on", {str(b.c, "state_on", payload_on), str(b.c, "state_off", payload_off), payload_on, payload_off},
+    return map_toggle(b, "on",
+                      {str(b.c, "state_on", payload_on), str(b.c, "state_off", payload_off),
+                       payload_on, payload_off},
                       proto::DeviceKind::switch_, 50);
 }
 
@@ -369,7 +413,8 @@ std::optional<Unmapped> map_lock(Builder b) {
 std::pair<double, double> kelvin_range(const json& c) {
     if (flag(c, "color_temp_kelvin"))
         return {number(c, "min_kelvin").value_or(2000), number(c, "max_kelvin").value_or(6535)};
-    return {mireds_to_kelvin(number(c, "max_mireds").value_or(500)), mireds_to_kelvin(number(c, "min_mireds").value_or(153))};
+    return {mireds_to_kelvin(number(c, "max_mireds").value_or(500)),
+            mireds_to_kelvin(number(c, "min_mireds").value_or(153))};
 }
 
 std::optional<Unmapped> map_json_light(Builder b) {
@@ -377,9 +422,12 @@ std::optional<Unmapped> map_json_light(Builder b) {
     if (command_topic.empty()) return Unmapped{"a light needs a command_topic"};
     const auto state_topic = str(b.c, "state_topic");
     const auto modes = strings(b.c, "supported_color_modes");
-    const auto has_mode = [&](std::string_view m) { return std::find(modes.begin(), modes.end(), m) != modes.end(); };
-    const bool dimmable = flag(b.c, "brightness") ||
-                          std::any_of(modes.begin(), modes.end(), [](const auto& m) { return m != "onoff"; });
+    const auto has_mode = [&](std::string_view m) {
+        return std::find(modes.begin(), modes.end(), m) != modes.end();
+    };
+    const bool dimmable =
+        flag(b.c, "brightness") ||
+        std::any_of(modes.begin(), modes.end(), [](const auto& m) { return m != "onoff"; });
     const bool has_color_temp = has_mode("color_temp") || flag(b.c, "color_temp");
     const double scale = number(b.c, "brightness_scale").value_or(255);
     const bool kelvin = flag(b.c, "color_temp_kelvin");
@@ -388,8 +436,10 @@ std::optional<Unmapped> map_json_light(Builder b) {
     e.kind = proto::DeviceKind::light;
     for (const auto* colour : {"xy", "hs", "rgb", "rgbw", "rgbww"})
         if (has_mode(colour) || flag(b.c, colour))
-            e.ignored.push_back(std::string("colour (") + colour + ") is not in Hearth's capability model");
-    if (flag(b.c, "effect")) e.ignored.push_back("light effects are not in Hearth's capability model");
+            e.ignored.push_back(std::string("colour (") + colour +
+                                ") is not in Hearth's capability model");
+    if (flag(b.c, "effect"))
+        e.ignored.push_back("light effects are not in Hearth's capability model");
     b.add(canonical("on"), Naming::canonical);
     if (dimmable) b.add(canonical("brightness"), Naming::canonical);
     if (has_color_temp) {
@@ -398,20 +448,26 @@ std::optional<Unmapped> map_json_light(Builder b) {
         b.add(cap, Naming::canonical);
     }
     b.add(canonical("transition"), Naming::canonical);
-    b.read(HaReader{state_topic, [=](const HaMessage& m, HaReading& r) {
-                        if (!m.json || !m.json->is_object()) {
-                            r.errors.push_back(make_error(Errc::bad_json, "a JSON-schema light state must be a JSON object"));
-                            return;
-                        }
-                        const auto& j = *m.json;
-                        if (auto s = j.find("state"); s != j.end() && s->is_string())
-                            r.attributes["on"] = Value{s->get<std::string>() == "ON"};
-                        if (auto v = j.find("brightness"); dimmable && v != j.end() && v->is_number())
-                            r.attributes["brightness"] = Value{brightness_to_percent(v->get<double>(), scale)};
-                        if (auto v = j.find("color_temp"); has_color_temp && v != j.end() && v->is_number())
-                            r.attributes["color_temp"] = Value{kelvin ? v->get<double>() : mireds_to_kelvin(v->get<double>())};
-                    }});
-    e.writer = [=, retain = flag(b.c, "retain")](const proto::Attributes& set, std::optional<double> transition,
+    b.read(HaReader{
+        state_topic,
+        [=](const HaMessage& m, HaReading& r) {
+            if (!m.json || !m.json->is_object()) {
+                r.errors.push_back(
+                    make_error(Errc::bad_json, "a JSON-schema light state must be a JSON object"));
+                return;
+            }
+            const auto& j = *m.json;
+            if (auto s = j.find("state"); s != j.end() && s->is_string())
+                r.attributes["on"] = Value{s->get<std::string>() == "ON"};
+            if (auto v = j.find("brightness"); dimmable && v != j.end() && v->is_number())
+                r.attributes["brightness"] = Value{brightness_to_percent(v->get<double>(), scale)};
+            if (auto v = j.find("color_temp"); has_color_temp && v != j.end() && v->is_number())
+                r.attributes["color_temp"] =
+                    Value{kelvin ? v->get<double>() : mireds_to_kelvin(v->get<double>())};
+        },
+        {"on", "brightness", "color_temp"}});
+    e.writer = [=, retain = flag(b.c, "retain")](const proto::Attributes& set,
+                                                 std::optional<double> transition,
                                                  std::vector<Publish>& out) -> Result<void> {
         nlohmann::ordered_json j = nlohmann::ordered_json::object();
         if (find(set, "on")) {
@@ -427,7 +483,8 @@ std::optional<Unmapped> map_json_light(Builder b) {
         if (find(set, "color_temp")) {
             auto k = want_number(set, "color_temp");
             if (!k) return k.error();
-            j["color_temp"] = static_cast<std::int64_t>(kelvin ? std::round(*k) : kelvin_to_mireds(*k));
+            j["color_temp"] =
+                static_cast<std::int64_t>(kelvin ? std::round(*k) : kelvin_to_mireds(*k));
         }
         if (transition) j["transition"] = *transition;
         out.push_back({command_topic, j.dump(), retain});
@@ -440,7 +497,8 @@ std::optional<Unmapped> map_default_light(Builder b) {
     const auto command_topic = str(b.c, "command_topic");
     if (command_topic.empty()) return Unmapped{"a light needs a command_topic"};
     std::optional<Template> templates[4];
-    constexpr std::string_view names[] = {"state_value_template", "brightness_value_template", "color_temp_value_template",
+    constexpr std::string_view names[] = {"state_value_template", "brightness_value_template",
+                                          "color_temp_value_template",
                                           "brightness_command_template"};
     for (std::size_t i = 0; i < 4; ++i) {
         auto t = template_option(b.c, names[i]);
@@ -461,21 +519,27 @@ std::optional<Unmapped> map_default_light(Builder b) {
     e.priority = 30;
     e.kind = proto::DeviceKind::light;
     b.add(canonical("on"), Naming::canonical);
-    b.read(value_reader(str(b.c, "state_topic"), templates[0], "on", decode_bool("on", payload_on, payload_off)));
+    b.read(value_reader(str(b.c, "state_topic"), templates[0], "on",
+                        decode_bool("on", payload_on, payload_off)));
     if (!brightness_cmd.empty()) {
         b.add(canonical("brightness"), Naming::canonical);
         b.read(value_reader(str(b.c, "brightness_state_topic"), templates[1], "brightness",
-                            decode_number("brightness", [scale](double raw) { return brightness_to_percent(raw, scale); })));
+                            decode_number("brightness", [scale](double raw) {
+                                return brightness_to_percent(raw, scale);
+                            })));
     }
     if (!color_temp_cmd.empty()) {
         auto cap = canonical("color_temp");
         std::tie(cap.min, cap.max) = kelvin_range(b.c);
         b.add(cap, Naming::canonical);
         b.read(value_reader(str(b.c, "color_temp_state_topic"), templates[2], "color_temp",
-                            decode_number("color_temp", [kelvin](double raw) { return kelvin ? raw : mireds_to_kelvin(raw); })));
+                            decode_number("color_temp", [kelvin](double raw) {
+                                return kelvin ? raw : mireds_to_kelvin(raw);
+                            })));
     }
     e.writer = [=, bri_tpl = templates[3], ct_tpl = std::get<std::optional<Template>>(ct_cmd)](
-                   const proto::Attributes& set, std::optional<double>, std::vector<Publish>& out) -> Result<void> {
+                   const proto::Attributes& set, std::optional<double>,
+                   std::vector<Publish>& out) -> Result<void> {
         std::vector<Publish> values;
         if (find(set, "brightness")) {
             auto pct = want_number(set, "brightness");
@@ -487,7 +551,8 @@ std::optional<Unmapped> map_default_light(Builder b) {
         if (find(set, "color_temp")) {
             auto k = want_number(set, "color_temp");
             if (!k) return k.error();
-            auto p = command_payload(ct_tpl, template_number(kelvin ? std::round(*k) : kelvin_to_mireds(*k)));
+            auto p = command_payload(
+                ct_tpl, template_number(kelvin ? std::round(*k) : kelvin_to_mireds(*k)));
             if (!p) return p.error();
             values.push_back({color_temp_cmd, *p, retain});
         }
@@ -495,8 +560,10 @@ std::optional<Unmapped> map_default_light(Builder b) {
         if (find(set, "on")) {
             auto on = want_bool(set, "on");
             if (!on) return on.error();
-            const bool brightness_turns_on = on_command_type == "brightness" && find(set, "brightness");
-            if (!*on || !brightness_turns_on) power = Publish{command_topic, *on ? payload_on : payload_off, retain};
+            const bool brightness_turns_on =
+                on_command_type == "brightness" && find(set, "brightness");
+            if (!*on || !brightness_turns_on)
+                power = Publish{command_topic, *on ? payload_on : payload_off, retain};
             if (!*on) values.clear();
         }
         if (power && on_command_type == "first") out.push_back(*power);
@@ -522,9 +589,12 @@ struct Setting {
     std::optional<Template> command_template;
 };
 
-std::variant<Setting, Unmapped> setting(const json& c, std::string_view state_topic, std::string_view state_template,
-                                        std::string_view command_topic, std::string_view command_template) {
-    Setting s{str(c, state_topic), {}, command_topic.empty() ? std::string{} : str(c, command_topic), {}};
+std::variant<Setting, Unmapped> setting(const json& c, std::string_view state_topic,
+                                        std::string_view state_template,
+                                        std::string_view command_topic,
+                                        std::string_view command_template) {
+    Setting s{
+        str(c, state_topic), {}, command_topic.empty() ? std::string{} : str(c, command_topic), {}};
     auto st = template_option(c, state_template);
     if (auto* u = std::get_if<Unmapped>(&st)) return *u;
     s.state_template = std::get<std::optional<Template>>(st);
@@ -536,7 +606,8 @@ std::variant<Setting, Unmapped> setting(const json& c, std::string_view state_to
     return s;
 }
 
-Result<void> publish_setting(const Setting& s, const TemplateValue& value, bool retain, std::vector<Publish>& out) {
+Result<void> publish_setting(const Setting& s, const TemplateValue& value, bool retain,
+                             std::vector<Publish>& out) {
     auto payload = command_payload(s.command_template, value);
     if (!payload) return payload.error();
     out.push_back({s.command_topic, *payload, retain});
@@ -544,12 +615,17 @@ Result<void> publish_setting(const Setting& s, const TemplateValue& value, bool 
 }
 
 std::optional<Unmapped> map_climate(Builder b) {
-    auto mode = setting(b.c, "mode_state_topic", "mode_state_template", "mode_command_topic", "mode_command_template");
-    auto target = setting(b.c, "temperature_state_topic", "temperature_state_template", "temperature_command_topic", "temperature_command_template");
-    auto current = setting(b.c, "current_temperature_topic", "current_temperature_template", {}, {});
-    auto fan = setting(b.c, "fan_mode_state_topic", "fan_mode_state_template", "fan_mode_command_topic", "fan_mode_command_template");
+    auto mode = setting(b.c, "mode_state_topic", "mode_state_template", "mode_command_topic",
+                        "mode_command_template");
+    auto target = setting(b.c, "temperature_state_topic", "temperature_state_template",
+                          "temperature_command_topic", "temperature_command_template");
+    auto current =
+        setting(b.c, "current_temperature_topic", "current_temperature_template", {}, {});
+    auto fan = setting(b.c, "fan_mode_state_topic", "fan_mode_state_template",
+                       "fan_mode_command_topic", "fan_mode_command_template");
     auto action = setting(b.c, "action_topic", "action_template", {}, {});
-    auto preset = setting(b.c, "preset_mode_state_topic", "preset_mode_value_template", "preset_mode_command_topic", "preset_mode_command_template");
+    auto preset = setting(b.c, "preset_mode_state_topic", "preset_mode_value_template",
+                          "preset_mode_command_topic", "preset_mode_command_template");
     for (auto* s : {&mode, &target, &current, &fan, &action, &preset})
         if (auto* u = std::get_if<Unmapped>(s)) return *u;
     const auto& mode_s = std::get<Setting>(mode);
@@ -559,7 +635,9 @@ std::optional<Unmapped> map_climate(Builder b) {
     const auto& action_s = std::get<Setting>(action);
     const auto& preset_s = std::get<Setting>(preset);
     const bool fahrenheit = str(b.c, "temperature_unit") == "F";
-    const auto to_c = [fahrenheit](double t) { return fahrenheit ? std::round(fahrenheit_to_celsius(t) * 10) / 10 : t; };
+    const auto to_c = [fahrenheit](double t) {
+        return fahrenheit ? std::round(fahrenheit_to_celsius(t) * 10) / 10 : t;
+    };
     const bool retain = flag(b.c, "retain");
     auto& e = b.e;
     e.priority = 10;
@@ -573,7 +651,8 @@ std::optional<Unmapped> map_climate(Builder b) {
     std::vector<std::string> options;
     for (const auto& m : modes) {
         std::string hearth = m == "heat_cool" && !has_auto ? "auto" : m;
-        if (std::find(hvac_options.begin(), hvac_options.end(), hearth) == hvac_options.end()) continue;
+        if (std::find(hvac_options.begin(), hvac_options.end(), hearth) == hvac_options.end())
+            continue;
         mode_in[m] = hearth;
         mode_out[hearth] = m;
         options.push_back(hearth);
@@ -582,7 +661,8 @@ std::optional<Unmapped> map_climate(Builder b) {
     e.kind = cools ? proto::DeviceKind::air_conditioner : proto::DeviceKind::thermostat;
     if (!mode_s.command_topic.empty() && !options.empty()) {
         b.add(enum_capability("hvac_mode", options, kReadWrite), Naming::canonical);
-        b.read(value_reader(mode_s.state_topic, mode_s.state_template, "hvac_mode", decode_words("hvac_mode", mode_in)));
+        b.read(value_reader(mode_s.state_topic, mode_s.state_template, "hvac_mode",
+                            decode_words("hvac_mode", mode_in)));
     }
     if (!target_s.command_topic.empty()) {
         const double lo = number(b.c, "min_temp").value_or(fahrenheit ? 45 : 7);
@@ -592,15 +672,19 @@ std::optional<Unmapped> map_climate(Builder b) {
         cap.max = to_c(hi);
         cap.step = number(b.c, "temp_step").value_or(fahrenheit ? 1 : 0.5);
         b.add(cap, Naming::canonical);
-        b.read(value_reader(target_s.state_topic, target_s.state_template, "target_temperature", decode_number("target_temperature", to_c)));
+        b.read(value_reader(target_s.state_topic, target_s.state_template, "target_temperature",
+                            decode_number("target_temperature", to_c)));
     }
     if (!current_s.state_topic.empty()) {
         b.add(canonical("temperature"), Naming::canonical);
-        b.read(value_reader(current_s.state_topic, current_s.state_template, "temperature", decode_number("temperature", to_c)));
+        b.read(value_reader(current_s.state_topic, current_s.state_template, "temperature",
+                            decode_number("temperature", to_c)));
     }
     std::map<std::string, std::string> fan_in, fan_out;
     if (!fan_s.command_topic.empty()) {
-        auto fan_modes = b.c.contains("fan_modes") ? strings(b.c, "fan_modes") : std::vector<std::string>{"auto", "low", "medium", "high"};
+        auto fan_modes = b.c.contains("fan_modes")
+                             ? strings(b.c, "fan_modes")
+                             : std::vector<std::string>{"auto", "low", "medium", "high"};
         std::vector<std::string> fan_options;
         for (const auto& m : fan_modes) {
             const auto& allowed = canonical("fan_speed").options;
@@ -611,26 +695,32 @@ std::optional<Unmapped> map_climate(Builder b) {
         }
         if (!fan_options.empty()) {
             b.add(enum_capability("fan_speed", fan_options, kReadWrite), Naming::canonical);
-            b.read(value_reader(fan_s.state_topic, fan_s.state_template, "fan_speed", decode_words("fan_speed", fan_in)));
+            b.read(value_reader(fan_s.state_topic, fan_s.state_template, "fan_speed",
+                                decode_words("fan_speed", fan_in)));
         }
     }
     if (!action_s.state_topic.empty()) {
         b.add(text_capability("hvac_action", Access::read), Naming::own);
-        b.read(value_reader(action_s.state_topic, action_s.state_template, "hvac_action", decode_text()));
+        b.read(value_reader(action_s.state_topic, action_s.state_template, "hvac_action",
+                            decode_text()));
     }
     const auto presets = strings(b.c, "preset_modes");
     if (!preset_s.command_topic.empty() && !presets.empty()) {
         b.add(enum_capability("preset", presets, kReadWrite), Naming::own);
-        b.read(value_reader(preset_s.state_topic, preset_s.state_template, "preset", decode_text()));
+        b.read(
+            value_reader(preset_s.state_topic, preset_s.state_template, "preset", decode_text()));
     }
-    e.writer = [=](const proto::Attributes& set, std::optional<double>, std::vector<Publish>& out) -> Result<void> {
+    e.writer = [=](const proto::Attributes& set, std::optional<double>,
+                   std::vector<Publish>& out) -> Result<void> {
         for (const auto& [attribute, value] : set) {
             Result<void> r;
             if (attribute == "hvac_mode") {
                 auto m = want_text(set, attribute);
                 if (!m) return m.error();
                 const auto it = mode_out.find(*m);
-                if (it == mode_out.end()) return make_error(Errc::out_of_range, "hvac_mode '" + *m + "' is not supported", attribute);
+                if (it == mode_out.end())
+                    return make_error(Errc::out_of_range, "hvac_mode '" + *m + "' is not supported",
+                                      attribute);
                 r = publish_setting(mode_s, TemplateValue{it->second}, retain, out);
             } else if (attribute == "target_temperature") {
                 auto t = want_number(set, attribute);
@@ -641,7 +731,9 @@ std::optional<Unmapped> map_climate(Builder b) {
                 auto f = want_text(set, attribute);
                 if (!f) return f.error();
                 const auto it = fan_out.find(*f);
-                if (it == fan_out.end()) return make_error(Errc::out_of_range, "fan_speed '" + *f + "' is not supported", attribute);
+                if (it == fan_out.end())
+                    return make_error(Errc::out_of_range, "fan_speed '" + *f + "' is not supported",
+                                      attribute);
                 r = publish_setting(fan_s, TemplateValue{it->second}, retain, out);
             } else if (attribute == "preset") {
                 auto p = want_text(set, attribute);
@@ -658,7 +750,8 @@ std::optional<Unmapped> map_climate(Builder b) {
 }
 
 std::optional<Unmapped> map_cover(Builder b) {
-    auto position = setting(b.c, "position_topic", "position_template", "set_position_topic", "set_position_template");
+    auto position = setting(b.c, "position_topic", "position_template", "set_position_topic",
+                            "set_position_template");
     auto state = setting(b.c, "state_topic", "value_template", "command_topic", {});
     for (auto* s : {&position, &state})
         if (auto* u = std::get_if<Unmapped>(s)) return *u;
@@ -678,26 +771,34 @@ std::optional<Unmapped> map_cover(Builder b) {
         auto cap = canonical("position");
         if (!settable) cap.access = Access::read;
         b.add(cap, Naming::canonical);
-        b.read(value_reader(pos.state_topic, pos.state_template, "position", decode_number("position", [=](double raw) {
+        b.read(value_reader(pos.state_topic, pos.state_template, "position",
+                            decode_number("position", [=](double raw) {
                                 return std::round((raw - closed) * 100.0 / (open - closed));
                             })));
     }
     if (!st.state_topic.empty()) {
-        std::map<std::string, std::string> words{
-            {str(b.c, "state_open", "open"), "open"},         {str(b.c, "state_closed", "closed"), "closed"},
-            {str(b.c, "state_opening", "opening"), "opening"}, {str(b.c, "state_closing", "closing"), "closing"},
-            {str(b.c, "state_stopped", "stopped"), "stopped"}};
-        b.add(enum_capability("cover_state", {"open", "closed", "opening", "closing", "stopped"}, Access::read), Naming::own);
-        b.read(value_reader(st.state_topic, st.state_template, "cover_state", decode_words("cover_state", words)));
+        std::map<std::string, std::string> words{{str(b.c, "state_open", "open"), "open"},
+                                                 {str(b.c, "state_closed", "closed"), "closed"},
+                                                 {str(b.c, "state_opening", "opening"), "opening"},
+                                                 {str(b.c, "state_closing", "closing"), "closing"},
+                                                 {str(b.c, "state_stopped", "stopped"), "stopped"}};
+        b.add(enum_capability("cover_state", {"open", "closed", "opening", "closing", "stopped"},
+                              Access::read),
+              Naming::own);
+        b.read(value_reader(st.state_topic, st.state_template, "cover_state",
+                            decode_words("cover_state", words)));
     }
     if (!st.command_topic.empty())
-        b.add(enum_capability("cover_command", {"open", "close", "stop"}, Access::write), Naming::own);
-    e.writer = [=](const proto::Attributes& set, std::optional<double>, std::vector<Publish>& out) -> Result<void> {
+        b.add(enum_capability("cover_command", {"open", "close", "stop"}, Access::write),
+              Naming::own);
+    e.writer = [=](const proto::Attributes& set, std::optional<double>,
+                   std::vector<Publish>& out) -> Result<void> {
         if (find(set, "position")) {
             auto pct = want_number(set, "position");
             if (!pct) return pct.error();
             if (!pos.command_topic.empty()) {
-                const auto raw = template_number(std::round(closed + *pct * (open - closed) / 100.0));
+                const auto raw =
+                    template_number(std::round(closed + *pct * (open - closed) / 100.0));
                 TemplateVariables vars{{"position", raw}, {"value", raw}};
                 std::string payload = to_python_string(raw);
                 if (pos.command_template) {
@@ -709,14 +810,21 @@ std::optional<Unmapped> map_cover(Builder b) {
             } else if (*pct == 0 || *pct == 100) {
                 out.push_back({st.command_topic, *pct == 0 ? payload_close : payload_open, retain});
             } else {
-                return make_error(Errc::out_of_range, "this cover only opens or closes fully (position 0 or 100)", "position");
+                return make_error(Errc::out_of_range,
+                                  "this cover only opens or closes fully (position 0 or 100)",
+                                  "position");
             }
         }
         if (find(set, "cover_command")) {
             auto c = want_text(set, "cover_command");
             if (!c) return c.error();
-            const std::string payload = *c == "open" ? payload_open : *c == "close" ? payload_close : *c == "stop" ? payload_stop : "";
-            if (payload.empty()) return make_error(Errc::out_of_range, "cover_command must be open, close or stop", "cover_command");
+            const std::string payload = *c == "open"    ? payload_open
+                                        : *c == "close" ? payload_close
+                                        : *c == "stop"  ? payload_stop
+                                                        : "";
+            if (payload.empty())
+                return make_error(Errc::out_of_range, "cover_command must be open, close or stop",
+                                  "cover_command");
             out.push_back({st.command_topic, payload, retain});
         }
         return {};
@@ -725,9 +833,12 @@ std::optional<Unmapped> map_cover(Builder b) {
 }
 
 std::optional<Unmapped> map_fan(Builder b) {
-    auto state = setting(b.c, "state_topic", "state_value_template", "command_topic", "command_template");
-    auto pct = setting(b.c, "percentage_state_topic", "percentage_value_template", "percentage_command_topic", "percentage_command_template");
-    auto preset = setting(b.c, "preset_mode_state_topic", "preset_mode_value_template", "preset_mode_command_topic", "preset_mode_command_template");
+    auto state =
+        setting(b.c, "state_topic", "state_value_template", "command_topic", "command_template");
+    auto pct = setting(b.c, "percentage_state_topic", "percentage_value_template",
+                       "percentage_command_topic", "percentage_command_template");
+    auto preset = setting(b.c, "preset_mode_state_topic", "preset_mode_value_template",
+                          "preset_mode_command_topic", "preset_mode_command_template");
     for (auto* s : {&state, &pct, &preset})
         if (auto* u = std::get_if<Unmapped>(s)) return *u;
     const auto& st = std::get<Setting>(state);
@@ -743,7 +854,8 @@ std::optional<Unmapped> map_fan(Builder b) {
     e.priority = 25;
     e.kind = proto::DeviceKind::fan;
     b.add(canonical("on"), Naming::canonical);
-    b.read(value_reader(st.state_topic, st.state_template, "on", decode_bool("on", payload_on, payload_off)));
+    b.read(value_reader(st.state_topic, st.state_template, "on",
+                        decode_bool("on", payload_on, payload_off)));
 
     // Hearth speeds ↔ the device's ranged values. When the command template names the speeds
     // (Zigbee2MQTT: 1 → "low"), follow the names; otherwise split the range in thirds.
@@ -753,7 +865,8 @@ std::optional<Unmapped> map_fan(Builder b) {
         if (pc.command_template && hi - lo < 16) {
             for (auto r = lo; r <= hi; ++r) {
                 auto word = pc.command_template->render({{"value", TemplateValue{r}}});
-                if (word && (*word == "low" || *word == "medium" || *word == "high")) speed_out[*word] = r;
+                if (word && (*word == "low" || *word == "medium" || *word == "high"))
+                    speed_out[*word] = r;
             }
         }
         if (speed_out.size() != 3) {
@@ -780,29 +893,39 @@ std::optional<Unmapped> map_fan(Builder b) {
                             [speed_in](const std::string& s, HaReading&) -> std::optional<Value> {
                                 const auto d = parse_double(s);
                                 if (!d) return std::nullopt;
-                                const auto it = speed_in.find(static_cast<std::int64_t>(std::llround(*d)));
-                                if (it == speed_in.end()) return std::nullopt;  // 0 = off: the on attribute says so
+                                const auto it =
+                                    speed_in.find(static_cast<std::int64_t>(std::llround(*d)));
+                                if (it == speed_in.end())
+                                    return std::nullopt;  // 0 = off: the on attribute says so
                                 return Value{it->second};
                             }));
         if (!auto_preset.empty())
-            b.read(value_reader(pr.state_topic, pr.state_template, "fan_speed",
-                                [auto_preset](const std::string& s, HaReading&) -> std::optional<Value> {
-                                    if (s == auto_preset) return Value{std::string("auto")};
-                                    return std::nullopt;
-                                }));
+            b.read(value_reader(
+                pr.state_topic, pr.state_template, "fan_speed",
+                [auto_preset](const std::string& s, HaReading&) -> std::optional<Value> {
+                    if (s == auto_preset) return Value{std::string("auto")};
+                    return std::nullopt;
+                }));
     }
-    e.writer = [=](const proto::Attributes& set, std::optional<double>, std::vector<Publish>& out) -> Result<void> {
+    e.writer = [=](const proto::Attributes& set, std::optional<double>,
+                   std::vector<Publish>& out) -> Result<void> {
         if (find(set, "on")) {
             auto on = want_bool(set, "on");
             if (!on) return on.error();
-            if (auto r = publish_setting(st, TemplateValue{*on ? payload_on : payload_off}, retain, out); !r) return r;
+            if (auto r =
+                    publish_setting(st, TemplateValue{*on ? payload_on : payload_off}, retain, out);
+                !r)
+                return r;
         }
         if (find(set, "fan_speed")) {
             auto s = want_text(set, "fan_speed");
             if (!s) return s.error();
-            if (*s == "auto" && !auto_preset.empty()) return publish_setting(pr, TemplateValue{auto_preset}, retain, out);
+            if (*s == "auto" && !auto_preset.empty())
+                return publish_setting(pr, TemplateValue{auto_preset}, retain, out);
             const auto it = speed_out.find(*s);
-            if (it == speed_out.end()) return make_error(Errc::out_of_range, "fan_speed '" + *s + "' is not supported", "fan_speed");
+            if (it == speed_out.end())
+                return make_error(Errc::out_of_range, "fan_speed '" + *s + "' is not supported",
+                                  "fan_speed");
             return publish_setting(pc, TemplateValue{it->second}, retain, out);
         }
         return {};
@@ -815,13 +938,15 @@ std::optional<Unmapped> map_value_entity(Builder b, Capability cap, Decode decod
     auto s = setting(b.c, "state_topic", "value_template", "command_topic", "command_template");
     if (auto* u = std::get_if<Unmapped>(&s)) return *u;
     const auto& set_s = std::get<Setting>(s);
-    if (set_s.command_topic.empty()) return Unmapped{"a " + b.e.component + " needs a command_topic"};
+    if (set_s.command_topic.empty())
+        return Unmapped{"a " + b.e.component + " needs a command_topic"};
     b.e.priority = 80;
     const auto attribute = cap.attribute;
     const auto type = cap.type;
     b.add(std::move(cap), Naming::own);
     b.read(value_reader(set_s.state_topic, set_s.state_template, attribute, std::move(decode)));
-    b.e.writer = [=, retain = flag(b.c, "retain")](const proto::Attributes& set, std::optional<double>,
+    b.e.writer = [=, retain = flag(b.c, "retain")](const proto::Attributes& set,
+                                                   std::optional<double>,
                                                    std::vector<Publish>& out) -> Result<void> {
         if (type == ValueType::number) {
             auto n = want_number(set, attribute);
@@ -845,7 +970,8 @@ std::optional<Unmapped> map_button(Builder b) {
     b.e.priority = 90;
     b.add(bool_capability(attribute, Access::write), Naming::own);
     b.e.writer = [=, cmd = std::get<std::optional<Template>>(cmd), retain = flag(b.c, "retain")](
-                     const proto::Attributes& set, std::optional<double>, std::vector<Publish>& out) -> Result<void> {
+                     const proto::Attributes& set, std::optional<double>,
+                     std::vector<Publish>& out) -> Result<void> {
         auto v = want_bool(set, attribute);
         if (!v) return v.error();
         if (!*v) return {};
@@ -858,7 +984,8 @@ std::optional<Unmapped> map_button(Builder b) {
 }
 
 std::optional<Unmapped> map_device_automation(Builder b) {
-    if (str(b.c, "automation_type", "trigger") != "trigger") return Unmapped{"only trigger automations are mapped"};
+    if (str(b.c, "automation_type", "trigger") != "trigger")
+        return Unmapped{"only trigger automations are mapped"};
     auto tpl = template_option(b.c, "value_template");
     if (auto* u = std::get_if<Unmapped>(&tpl)) return *u;
     const auto topic = str(b.c, "topic");
@@ -869,11 +996,15 @@ std::optional<Unmapped> map_device_automation(Builder b) {
     b.e.priority = 85;
     b.e.kind = proto::DeviceKind::button;
     b.add(canonical("action"), Naming::canonical);
-    b.read(HaReader{topic, [=, t = std::get<std::optional<Template>>(tpl)](const HaMessage& m, HaReading& r) {
-                        auto text = render_value(t, m, r, "action");
-                        if (!text || (!payload.empty() && *text != payload)) return;
-                        r.events.push_back({type, proto::Attributes{{"action", Value{subtype.empty() ? *text : subtype}}}});
-                    }});
+    b.read(HaReader{
+        topic,
+        [=, t = std::get<std::optional<Template>>(tpl)](const HaMessage& m, HaReading& r) {
+            auto text = render_value(t, m, r, "action");
+            if (!text || (!payload.empty() && *text != payload)) return;
+            r.events.push_back(
+                {type, proto::Attributes{{"action", Value{subtype.empty() ? *text : subtype}}}});
+        },
+        {}});
     return std::nullopt;
 }
 
@@ -885,16 +1016,22 @@ std::optional<Unmapped> map_event(Builder b) {
     b.e.priority = 85;
     b.e.kind = proto::DeviceKind::button;
     b.add(canonical("action"), Naming::canonical);
-    b.read(HaReader{topic, [t = std::get<std::optional<Template>>(tpl)](const HaMessage& m, HaReading& r) {
-                        auto text = render_value(t, m, r, "action");
-                        if (!text) return;
-                        auto j = json::parse(*text, nullptr, false);
-                        if (!j.is_object() || !j.contains("event_type") || !j["event_type"].is_string()) {
-                            r.errors.push_back(make_error(Errc::bad_json, "an event needs {\"event_type\": …}"));
-                            return;
-                        }
-                        r.events.push_back({"action", proto::Attributes{{"action", Value{j["event_type"].get<std::string>()}}}});
-                    }});
+    b.read(HaReader{
+        topic,
+        [t = std::get<std::optional<Template>>(tpl)](const HaMessage& m, HaReading& r) {
+            auto text = render_value(t, m, r, "action");
+            if (!text) return;
+            auto j = json::parse(*text, nullptr, false);
+            if (!j.is_object() || !j.contains("event_type") || !j["event_type"].is_string()) {
+                r.errors.push_back(
+                    make_error(Errc::bad_json, "an event needs {\"event_type\": …}"));
+                return;
+            }
+            r.events.push_back(
+                {"action",
+                 proto::Attributes{{"action", Value{j["event_type"].get<std::string>()}}}});
+        },
+        {}});
     return std::nullopt;
 }
 
@@ -917,12 +1054,15 @@ std::optional<Unmapped> map_platform(Builder b) {
         return map_value_entity(b, enum_capability(b.e.key, options, kReadWrite), decode_text());
     }
     if (p == "number") {
-        auto cap = number_capability(b.e.key, number(b.c, "min").value_or(1), number(b.c, "max").value_or(100),
-                                     number(b.c, "step").value_or(1), str(b.c, "unit_of_measurement"), kReadWrite);
+        auto cap = number_capability(
+            b.e.key, number(b.c, "min").value_or(1), number(b.c, "max").value_or(100),
+            number(b.c, "step").value_or(1), str(b.c, "unit_of_measurement"), kReadWrite);
         return map_value_entity(b, cap, decode_number(b.e.key));
     }
-    if (p == "text") return map_value_entity(b, text_capability(b.e.key, kReadWrite), decode_text());
-    if (p == "update") return Unmapped{"firmware updates are not part of Hearth's capability model"};
+    if (p == "text")
+        return map_value_entity(b, text_capability(b.e.key, kReadWrite), decode_text());
+    if (p == "update")
+        return Unmapped{"firmware updates are not part of Hearth's capability model"};
     return Unmapped{"Home Assistant platform '" + p + "' has no Hearth mapping"};
 }
 
@@ -932,17 +1072,22 @@ HaDeviceInfo device_info(const json& c) {
     if (it == c.end() || !it->is_object()) return d;
     const auto& dev = *it;
     if (auto ids = dev.find("identifiers"); ids != dev.end()) {
-        if (ids->is_string()) d.identifier = ids->get<std::string>();
-        else if (ids->is_array() && !ids->empty()) d.identifier = as_config_string((*ids)[0]);
+        if (ids->is_string())
+            d.identifier = ids->get<std::string>();
+        else if (ids->is_array() && !ids->empty())
+            d.identifier = as_config_string((*ids)[0]);
     }
-    if (auto cns = dev.find("connections"); d.identifier.empty() && cns != dev.end() && cns->is_array() && !cns->empty()) {
+    if (auto cns = dev.find("connections");
+        d.identifier.empty() && cns != dev.end() && cns->is_array() && !cns->empty()) {
         const auto& first = (*cns)[0];
-        if (first.is_array() && first.size() == 2) d.identifier = as_config_string(first[0]) + "_" + as_config_string(first[1]);
+        if (first.is_array() && first.size() == 2)
+            d.identifier = as_config_string(first[0]) + "_" + as_config_string(first[1]);
     }
     d.name = str(dev, "name");
     d.manufacturer = str(dev, "manufacturer");
     d.model = str(dev, "model");
-    if (auto id = str(dev, "model_id"); !id.empty()) d.model = d.model.empty() ? id : id + " (" + d.model + ")";
+    if (auto id = str(dev, "model_id"); !id.empty())
+        d.model = d.model.empty() ? id : id + " (" + d.model + ")";
     d.suggested_area = str(dev, "suggested_area");
     return d;
 }
@@ -950,8 +1095,11 @@ HaDeviceInfo device_info(const json& c) {
 std::variant<HaAvailability, Unmapped> availability(const json& c) {
     HaAvailability a;
     const auto mode = str(c, "availability_mode", "latest");
-    a.mode = mode == "all" ? HaAvailability::Mode::all : mode == "any" ? HaAvailability::Mode::any : HaAvailability::Mode::latest;
-    const auto add = [&](const json& src, std::string_view topic_key, std::string_view template_key) -> std::optional<Unmapped> {
+    a.mode = mode == "all"   ? HaAvailability::Mode::all
+             : mode == "any" ? HaAvailability::Mode::any
+                             : HaAvailability::Mode::latest;
+    const auto add = [&](const json& src, std::string_view topic_key,
+                         std::string_view template_key) -> std::optional<Unmapped> {
         HaAvailability::Source s;
         s.topic = str(src, topic_key);
         if (s.topic.empty()) return std::nullopt;
@@ -980,7 +1128,9 @@ std::string template_key(std::string_view t) {
     if (rest.starts_with('.')) {
         rest.remove_prefix(1);
         std::size_t n = 0;
-        while (n < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[n])) || rest[n] == '_')) ++n;
+        while (n < rest.size() &&
+               (std::isalnum(static_cast<unsigned char>(rest[n])) || rest[n] == '_'))
+            ++n;
         return std::string(rest.substr(0, n));
     }
     if (rest.starts_with("[\"") || rest.starts_with("['")) {

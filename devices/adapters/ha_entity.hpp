@@ -5,6 +5,7 @@
 #include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,8 @@ namespace hearth::devices::adapters {
 
 /// The `device` block of a discovery config.
 struct HaDeviceInfo {
-    std::string identifier;  // first of identifiers / connections; empty when there is no device block
+    std::string
+        identifier;  // first of identifiers / connections; empty when there is no device block
     std::string name;
     std::string manufacturer;
     std::string model;
@@ -44,7 +46,7 @@ struct HaAvailability {
 struct HaMessage {
     std::string_view topic;
     std::string_view payload;
-    const nlohmann::json* json = nullptr;     // null when the payload is not JSON
+    const nlohmann::json* json = nullptr;  // null when the payload is not JSON
     const TemplateVariables* variables = nullptr;
 };
 
@@ -58,11 +60,12 @@ struct HaReading {
 struct HaReader {
     std::string topic;
     std::function<void(const HaMessage&, HaReading&)> read;
+    std::vector<std::string> produces;  // the local attributes it can report
 };
 
 /// Turns Hearth values (local names) into the entity's command messages.
-using HaWriter = std::function<proto::Result<void>(const proto::Attributes& set, std::optional<double> transition,
-                                                   std::vector<Publish>& out)>;
+using HaWriter = std::function<proto::Result<void>(
+    const proto::Attributes& set, std::optional<double> transition, std::vector<Publish>& out)>;
 
 /// How a local attribute may be named in its device.
 enum class Naming {
@@ -76,13 +79,13 @@ struct HaCapability {
 };
 
 struct HaEntity {
-    std::string source;        // the discovery topic
+    std::string source;  // the discovery topic
     DiscoveryTopic topic;
-    std::string component;     // the HA platform
+    std::string component;  // the HA platform
     std::string unique_id;
-    std::string name;          // the entity's own name; empty when it is the device's main feature
-    bool main_feature = false; // `name` is null or absent: HA's sign for the device's main entity
-    std::string key;           // short property name (`linkquality`), used for own attribute names
+    std::string name;           // the entity's own name; empty when it is the device's main feature
+    bool main_feature = false;  // `name` is null or absent: HA's sign for the device's main entity
+    std::string key;            // short property name (`linkquality`), used for own attribute names
     std::string entity_category;
     std::string device_class;
     HaDeviceInfo device;
@@ -91,13 +94,15 @@ struct HaEntity {
     std::vector<HaCapability> capabilities;
     std::vector<HaReader> readers;
     HaWriter writer;
+    std::set<std::string> optimistic;       // local attributes known only from the commands sent
     std::optional<proto::DeviceKind> kind;  // the device kind this entity suggests when it leads
     int priority = 100;                     // lower claims canonical names (and the kind) first
-    bool may_claim_canonical = true;        // false for config and diagnostic entities (battery aside)
+    bool may_claim_canonical = true;  // false for config and diagnostic entities (battery aside)
 
-    std::vector<std::string> ignored;      // features of a mapped entity that Hearth leaves out, and why
-    std::string unmapped_reason;            // non-empty: the entity contributes nothing, and why
-    bool template_problem = false;          // unmapped because a template could not be handled
+    std::vector<std::string>
+        ignored;                    // features of a mapped entity that Hearth leaves out, and why
+    std::string unmapped_reason;    // non-empty: the entity contributes nothing, and why
+    bool template_problem = false;  // unmapped because a template could not be handled
 };
 
 /// Maps one expanded discovery config (see expand_config). Never fails: an entity that cannot be

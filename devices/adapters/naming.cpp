@@ -13,8 +13,10 @@ std::string fold(std::string_view s, bool allow_dot_dash) {
         const char c = (raw >= 'A' && raw <= 'Z') ? static_cast<char>(raw - 'A' + 'a') : raw;
         const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
                         (allow_dot_dash && (c == '.' || c == '-'));
-        if (ok) out += c;
-        else if (!out.empty() && out.back() != '_') out += '_';
+        if (ok)
+            out += c;
+        else if (!out.empty() && out.back() != '_')
+            out += '_';
     }
     while (!out.empty() && out.back() == '_') out.pop_back();
     return out;

@@ -18,14 +18,26 @@ proto::DeviceId stable_device_id(std::string_view identifier);
 std::string attribute_name(std::string_view name);
 
 /// Brightness on a device scale (0–scale) ↔ Hearth percent (0–100, whole).
-inline double brightness_to_percent(double raw, double scale) { return std::round(raw * 100.0 / scale); }
-inline double percent_to_brightness(double percent, double scale) { return std::round(percent * scale / 100.0); }
+inline double brightness_to_percent(double raw, double scale) {
+    return std::round(raw * 100.0 / scale);
+}
+inline double percent_to_brightness(double percent, double scale) {
+    return std::round(percent * scale / 100.0);
+}
 
 /// Colour temperature: mireds ↔ kelvin (whole numbers).
-inline double mireds_to_kelvin(double mireds) { return mireds > 0 ? std::round(1e6 / mireds) : 0; }
-inline double kelvin_to_mireds(double kelvin) { return kelvin > 0 ? std::round(1e6 / kelvin) : 0; }
+inline double mireds_to_kelvin(double mireds) {
+    return mireds > 0 ? std::round(1e6 / mireds) : 0;
+}
+inline double kelvin_to_mireds(double kelvin) {
+    return kelvin > 0 ? std::round(1e6 / kelvin) : 0;
+}
 
-inline double fahrenheit_to_celsius(double f) { return (f - 32.0) * 5.0 / 9.0; }
-inline double celsius_to_fahrenheit(double c) { return c * 9.0 / 5.0 + 32.0; }
+inline double fahrenheit_to_celsius(double f) {
+    return (f - 32.0) * 5.0 / 9.0;
+}
+inline double celsius_to_fahrenheit(double c) {
+    return c * 9.0 / 5.0 + 32.0;
+}
 
 }  // namespace hearth::devices::adapters

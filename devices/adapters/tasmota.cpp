@@ -19,12 +19,14 @@ using json = nlohmann::json;
 namespace {
 
 std::string replace_all(std::string s, std::string_view from, std::string_view to) {
-    for (auto p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+    for (auto p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+        s.replace(p, from.size(), to);
     return s;
 }
 
 std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
 }
 
@@ -39,7 +41,9 @@ const char* canonical_reading(std::string_view group, std::string_view key) {
 }
 
 /// Readings that describe the sensor rather than measure something.
-bool is_metadata(std::string_view key) { return key == "Id" || key == "Time" || key == "TotalStartTime"; }
+bool is_metadata(std::string_view key) {
+    return key == "Id" || key == "Time" || key == "TotalStartTime";
+}
 
 }  // namespace
 
@@ -51,7 +55,9 @@ std::vector<std::string> Tasmota::subscriptions() const {
     return out;
 }
 
-bool Tasmota::owns(const proto::DeviceId& id) const { return find(id) != nullptr; }
+bool Tasmota::owns(const proto::DeviceId& id) const {
+    return find(id) != nullptr;
+}
 
 const proto::DeviceDescription* Tasmota::find(const proto::DeviceId& id) const {
     for (const auto& [mac, d] : devices_)
@@ -71,7 +77,8 @@ Effects Tasmota::handle(std::string_view topic, std::string_view payload) {
         return {};
     }
     for (auto& [mac, d] : devices_)
-        if (d.has_config && (topic.starts_with(d.tele_prefix) || topic.starts_with(d.stat_prefix))) return handle_device(d, topic, payload);
+        if (d.has_config && (topic.starts_with(d.tele_prefix) || topic.starts_with(d.stat_prefix)))
+            return handle_device(d, topic, payload);
     return {};
 }
 
@@ -88,7 +95,9 @@ Effects Tasmota::handle_config(const std::string& mac, std::string_view payload)
     }
     auto parsed = proto::parse_json(payload);
     if (!parsed || !parsed->is_object()) {
-        fx.errors.push_back(make_error(Errc::bad_json, prefix_ + "/" + mac + "/config: a Tasmota config must be a JSON object"));
+        fx.errors.push_back(
+            make_error(Errc::bad_json,
+                       prefix_ + "/" + mac + "/config: a Tasmota config must be a JSON object"));
         return fx;
     }
     const auto& c = *parsed;
@@ -96,7 +105,8 @@ Effects Tasmota::handle_config(const std::string& mac, std::string_view payload)
     const auto full = c.value("ft", "%prefix%/%topic%/");
     const auto prefixes = c.value("tp", json::array({"cmnd", "stat", "tele"}));
     if (topic.empty() || !prefixes.is_array() || prefixes.size() < 3) {
-        fx.errors.push_back(make_error(Errc::invalid_field, prefix_ + "/" + mac + "/config: needs t and tp", "t"));
+        fx.errors.push_back(
+            make_error(Errc::invalid_field, prefix_ + "/" + mac + "/config: needs t and tp", "t"));
         return fx;
     }
     auto& d = devices_[mac];
@@ -119,10 +129,12 @@ Effects Tasmota::handle_config(const std::string& mac, std::string_view payload)
     d.description.id = stable_device_id("tasmota_" + mac);
     const auto names = c.value("fn", json::array());
     d.description.name.en = c.value("dn", "");
-    if (d.description.name.en.empty() && !names.empty() && names[0].is_string()) d.description.name.en = names[0].get<std::string>();
+    if (d.description.name.en.empty() && !names.empty() && names[0].is_string())
+        d.description.name.en = names[0].get<std::string>();
     d.description.model = c.value("md", "");
     d.description.manufacturer = "Tasmota";
-    const bool relays_as_lights = c.contains("so") && c["so"].is_object() && c["so"].value("30", 0) == 1;
+    const bool relays_as_lights =
+        c.contains("so") && c["so"].is_object() && c["so"].value("30", 0) == 1;
     const int light_type = c.value("lt_st", 0);
     bool light_taken = false;
     const auto relays = c.value("rl", json::array());
@@ -137,7 +149,8 @@ Effects Tasmota::handle_config(const std::string& mac, std::string_view payload)
             o.dimmer = light_type >= 1;
             o.color_temp = light_type == 2 || light_type == 5;
             if (light_type >= 3)
-                d.unmapped.push_back({prefix_ + "/" + mac + "/config", mac, d.description.id, "light", d.description.name.en,
+                d.unmapped.push_back({prefix_ + "/" + mac + "/config", mac, d.description.id,
+                                      "light", d.description.name.en,
                                       "RGB colour channels are not in Hearth's capability model"});
         }
         const bool first = d.outputs.empty();
@@ -160,8 +173,10 @@ Effects Tasmota::handle_sensors(const std::string& mac, std::string_view payload
     std::erase_if(d.unmapped, [](const UnmappedEntity& u) { return u.component == "sensor"; });
     if (!payload.empty()) {
         auto parsed = proto::parse_json(payload);
-        if (!parsed || !parsed->is_object() || !parsed->contains("sn") || !(*parsed)["sn"].is_object()) {
-            fx.errors.push_back(make_error(Errc::bad_json, prefix_ + "/" + mac + "/sensors: expected {\"sn\": {…}}"));
+        if (!parsed || !parsed->is_object() || !parsed->contains("sn") ||
+            !(*parsed)["sn"].is_object()) {
+            fx.errors.push_back(make_error(
+                Errc::bad_json, prefix_ + "/" + mac + "/sensors: expected {\"sn\": {…}}"));
             return fx;
         }
         const auto& sn = (*parsed)["sn"];
@@ -173,13 +188,18 @@ Effects Tasmota::handle_sensors(const std::string& mac, std::string_view payload
                 if (is_metadata(key)) continue;
                 const auto source = prefix_ + "/" + mac + "/sensors#" + group + "." + key;
                 if (!v.is_number()) {
-                    d.unmapped.push_back({source, mac, stable_device_id("tasmota_" + mac), "sensor", group + " " + key,
-                                          v.is_array() ? "lists of readings (tariffs, phases) are not mapped" : "not a number"});
+                    d.unmapped.push_back({source, mac, stable_device_id("tasmota_" + mac), "sensor",
+                                          group + " " + key,
+                                          v.is_array()
+                                              ? "lists of readings (tariffs, phases) are not mapped"
+                                              : "not a number"});
                     continue;
                 }
                 std::string attribute;
-                if (const char* c = canonical_reading(group, key); c && !taken.count(c)) attribute = c;
-                else attribute = attribute_name(group + "_" + key);
+                if (const char* c = canonical_reading(group, key); c && !taken.count(c))
+                    attribute = c;
+                else
+                    attribute = attribute_name(group + "_" + key);
                 taken.insert(attribute);
                 d.readings.push_back({group, key, attribute, fahrenheit && key == "Temperature"});
             }
@@ -219,12 +239,14 @@ void Tasmota::describe(Device& d, Effects& fx) {
             desc.capabilities.push_back(*c);
             continue;
         }
-        desc.capabilities.push_back(Capability{r.attribute, proto::ValueType::number, {}, {}, {}, {}, {}, Access::read});
+        desc.capabilities.push_back(
+            Capability{r.attribute, proto::ValueType::number, {}, {}, {}, {}, {}, Access::read});
     }
-    desc.kind = d.outputs.empty()               ? (desc.find("temperature") || desc.find("humidity") ? proto::DeviceKind::climate_sensor
-                                                                                                   : proto::DeviceKind::sensor)
-                : d.outputs.front().light       ? proto::DeviceKind::light
-                                                : proto::DeviceKind::switch_;
+    desc.kind = d.outputs.empty()         ? (desc.find("temperature") || desc.find("humidity")
+                                                 ? proto::DeviceKind::climate_sensor
+                                                 : proto::DeviceKind::sensor)
+                : d.outputs.front().light ? proto::DeviceKind::light
+                                          : proto::DeviceKind::switch_;
     if (!(before == desc) || before.capabilities.empty()) fx.upserts.push_back(desc);
     refresh_subscriptions(fx);
 }
@@ -233,7 +255,9 @@ Effects Tasmota::handle_device(Device& d, std::string_view topic, std::string_vi
     Effects fx;
     const auto& id = d.description.id;
     if (topic == d.tele_prefix + "LWT") {
-        const auto a = payload == d.online ? Availability::online : payload == d.offline ? Availability::offline : Availability::unknown;
+        const auto a = payload == d.online    ? Availability::online
+                       : payload == d.offline ? Availability::offline
+                                              : Availability::unknown;
         if (a != d.availability) {
             d.availability = a;
             fx.availability.push_back({id, a});
@@ -241,16 +265,20 @@ Effects Tasmota::handle_device(Device& d, std::string_view topic, std::string_vi
         return fx;
     }
     auto parsed = proto::parse_json(payload);
-    if (!parsed || !parsed->is_object()) return fx;  // plain-text replies (stat/POWER) repeat what RESULT says
+    if (!parsed || !parsed->is_object())
+        return fx;  // plain-text replies (stat/POWER) repeat what RESULT says
     const auto& j = *parsed;
     proto::Attributes attributes;
     if (topic == d.tele_prefix + "STATE" || topic == d.stat_prefix + "RESULT") {
         for (const auto& o : d.outputs) {
-            for (const auto& key : {"POWER" + std::to_string(o.index), o.index == 1 ? std::string("POWER") : std::string()}) {
+            for (const auto& key : {"POWER" + std::to_string(o.index),
+                                    o.index == 1 ? std::string("POWER") : std::string()}) {
                 if (key.empty()) continue;
-                if (auto p = j.find(key); p != j.end() && p->is_string()) attributes[o.on_attribute] = Value{p->get<std::string>() == "ON"};
+                if (auto p = j.find(key); p != j.end() && p->is_string())
+                    attributes[o.on_attribute] = Value{p->get<std::string>() == "ON"};
             }
-            if (auto v = j.find("Dimmer"); o.dimmer && v != j.end() && v->is_number()) attributes[o.brightness_attribute] = Value{v->get<double>()};
+            if (auto v = j.find("Dimmer"); o.dimmer && v != j.end() && v->is_number())
+                attributes[o.brightness_attribute] = Value{v->get<double>()};
             if (auto v = j.find("CT"); o.color_temp && v != j.end() && v->is_number())
                 attributes[o.color_temp_attribute] = Value{mireds_to_kelvin(v->get<double>())};
         }
@@ -269,41 +297,62 @@ Effects Tasmota::handle_device(Device& d, std::string_view topic, std::string_vi
     return fx;
 }
 
-proto::Result<std::vector<Publish>> Tasmota::command(const proto::DeviceId& id, const proto::Command& command) const {
-    const auto it = std::find_if(devices_.begin(), devices_.end(), [&](const auto& p) { return p.second.has_config && p.second.description.id == id; });
-    if (it == devices_.end()) return make_error(Errc::unknown_device, "device '" + id.value + "' is not a Tasmota device", "device");
+proto::Result<std::vector<Publish>> Tasmota::command(const proto::DeviceId& id,
+                                                     const proto::Command& command) const {
+    const auto it = std::find_if(devices_.begin(), devices_.end(), [&](const auto& p) {
+        return p.second.has_config && p.second.description.id == id;
+    });
+    if (it == devices_.end())
+        return make_error(Errc::unknown_device, "device '" + id.value + "' is not a Tasmota device",
+                          "device");
     const auto& d = it->second;
     for (const auto& [attribute, value] : command.set) {
         const auto* cap = d.description.find(attribute);
-        if (!cap) return make_error(Errc::unknown_attribute, "device '" + id.value + "' has no attribute '" + attribute + "'", attribute);
+        if (!cap)
+            return make_error(Errc::unknown_attribute,
+                              "device '" + id.value + "' has no attribute '" + attribute + "'",
+                              attribute);
         if (!proto::has(cap->access, Access::write) || attribute == "transition")
-            return make_error(Errc::read_only, attribute + " on '" + id.value + "' cannot be set", attribute);
+            return make_error(Errc::read_only, attribute + " on '" + id.value + "' cannot be set",
+                              attribute);
     }
     std::vector<Publish> out;
     for (const auto& o : d.outputs) {
-        const auto* on = command.set.count(o.on_attribute) ? proto::as_bool(command.set.at(o.on_attribute)) : nullptr;
-        const auto* bri = o.dimmer && command.set.count(o.brightness_attribute) ? proto::as_number(command.set.at(o.brightness_attribute)) : nullptr;
-        const auto* ct = o.color_temp && command.set.count(o.color_temp_attribute) ? proto::as_number(command.set.at(o.color_temp_attribute)) : nullptr;
+        const auto* on = command.set.count(o.on_attribute)
+                             ? proto::as_bool(command.set.at(o.on_attribute))
+                             : nullptr;
+        const auto* bri = o.dimmer && command.set.count(o.brightness_attribute)
+                              ? proto::as_number(command.set.at(o.brightness_attribute))
+                              : nullptr;
+        const auto* ct = o.color_temp && command.set.count(o.color_temp_attribute)
+                             ? proto::as_number(command.set.at(o.color_temp_attribute))
+                             : nullptr;
         if (!on && !bri && !ct) continue;
         const auto power = "Power" + std::to_string(o.index);
         if (!o.light) {
-            out.push_back({d.command_prefix + "POWER" + std::to_string(o.index), *on ? "ON" : "OFF", false});
+            out.push_back(
+                {d.command_prefix + "POWER" + std::to_string(o.index), *on ? "ON" : "OFF", false});
             continue;
         }
         std::vector<std::string> steps;
         if (command.transition && o.dimmer) {
-            if (*command.transition <= 0) steps.push_back("Fade2 0");
+            if (*command.transition <= 0)
+                steps.push_back("Fade2 0");
             else {
                 steps.push_back("Fade2 1");
-                const auto speed = std::clamp(static_cast<int>(std::lround(*command.transition * 4)), 1, 40);  // Speed counts half-seconds per half of the range
+                const auto speed =
+                    std::clamp(static_cast<int>(std::lround(*command.transition * 4)), 1,
+                               40);  // Speed counts half-seconds per half of the range
                 steps.push_back("Speed2 " + std::to_string(speed));
             }
         }
         if (on && (!*on || !bri)) steps.push_back(power + (*on ? " ON" : " OFF"));
         if (bri && !(on && !*on)) steps.push_back("Dimmer " + std::to_string(std::lround(*bri)));
-        if (ct && !(on && !*on)) steps.push_back("CT " + std::to_string(static_cast<long>(kelvin_to_mireds(*ct))));
+        if (ct && !(on && !*on))
+            steps.push_back("CT " + std::to_string(static_cast<long>(kelvin_to_mireds(*ct))));
         std::string backlog;
-        for (const auto& s : steps) backlog += (backlog.empty() ? "" : ";") + std::string("NoDelay;") + s;
+        for (const auto& s : steps)
+            backlog += (backlog.empty() ? "" : ";") + std::string("NoDelay;") + s;
         out.push_back({d.command_prefix + "Backlog", backlog, false});
     }
     return out;
@@ -311,8 +360,10 @@ proto::Result<std::vector<Publish>> Tasmota::command(const proto::DeviceId& id, 
 
 proto::Result<std::vector<Publish>> Tasmota::refresh(const proto::DeviceId& id) const {
     for (const auto& [mac, d] : devices_)
-        if (d.has_config && d.description.id == id) return std::vector<Publish>{{d.command_prefix + "STATUS", "10", false}};
-    return make_error(Errc::unknown_device, "device '" + id.value + "' is not a Tasmota device", "device");
+        if (d.has_config && d.description.id == id)
+            return std::vector<Publish>{{d.command_prefix + "STATUS", "10", false}};
+    return make_error(Errc::unknown_device, "device '" + id.value + "' is not a Tasmota device",
+                      "device");
 }
 
 void Tasmota::refresh_subscriptions(Effects& fx) {
@@ -331,10 +382,13 @@ void Tasmota::refresh_subscriptions(Effects& fx) {
 
 std::vector<UnmappedEntity> Tasmota::unmapped() const {
     std::vector<UnmappedEntity> out;
-    for (const auto& [mac, d] : devices_) out.insert(out.end(), d.unmapped.begin(), d.unmapped.end());
+    for (const auto& [mac, d] : devices_)
+        out.insert(out.end(), d.unmapped.begin(), d.unmapped.end());
     return out;
 }
 
-nlohmann::json Tasmota::unmapped_json() const { return to_json(unmapped()); }
+nlohmann::json Tasmota::unmapped_json() const {
+    return to_json(unmapped());
+}
 
 }  // namespace hearth::devices::adapters

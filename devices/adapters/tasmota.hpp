@@ -23,14 +23,15 @@
 namespace hearth::devices::adapters {
 
 class Tasmota final : public Adapter {
-public:
+  public:
     std::string_view name() const noexcept override { return "tasmota"; }
     explicit Tasmota(std::string discovery_prefix = "tasmota/discovery");
 
     std::vector<std::string> subscriptions() const override;
     Effects handle(std::string_view topic, std::string_view payload) override;
     bool owns(const proto::DeviceId& id) const override;
-    proto::Result<std::vector<Publish>> command(const proto::DeviceId& id, const proto::Command& command) const override;
+    proto::Result<std::vector<Publish>> command(const proto::DeviceId& id,
+                                                const proto::Command& command) const override;
     /// Asks the device for its sensor readings (`cmnd/STATUS 10`).
     proto::Result<std::vector<Publish>> refresh(const proto::DeviceId& id) const;
     std::vector<UnmappedEntity> unmapped() const override;
@@ -51,10 +52,10 @@ public:
         bool fahrenheit = false;
     };
 
-private:
+  private:
     struct Device {
         std::string mac;
-        std::string topic;                   // %topic%
+        std::string topic;                                     // %topic%
         std::string command_prefix, stat_prefix, tele_prefix;  // full topics, ending in '/'
         std::string online = "Online", offline = "Offline";
         std::vector<Output> outputs;

@@ -16,14 +16,17 @@ namespace {
 
 const nlohmann::json& samples() {
     static const nlohmann::json j = [] {
-        std::ifstream in(std::filesystem::path(HEARTH_SHARED_DIR) / "testdata" / "mqtt-payloads" / "tasmota" / "tasmota_samples.json");
+        std::ifstream in(std::filesystem::path(HEARTH_SHARED_DIR) / "testdata" / "mqtt-payloads" /
+                         "tasmota" / "tasmota_samples.json");
         REQUIRE(in.good());
         return nlohmann::json::parse(in);
     }();
     return j;
 }
 
-std::string text_of(const nlohmann::json& p) { return p.is_string() ? p.get<std::string>() : p.dump(); }
+std::string text_of(const nlohmann::json& p) {
+    return p.is_string() ? p.get<std::string>() : p.dump();
+}
 
 const nlohmann::json& discovery(std::string_view name_starts) {
     for (const auto& d : samples()["discovery"])
@@ -53,15 +56,21 @@ struct Hub {
         rejected.insert(rejected.end(), applied.rejected.begin(), applied.rejected.end());
         return fx;
     }
-    void feed(const nlohmann::json& sample) { feed(sample["topic"].get<std::string>(), text_of(sample["payload"])); }
+    void feed(const nlohmann::json& sample) {
+        feed(sample["topic"].get<std::string>(), text_of(sample["payload"]));
+    }
     /// Every recorded device → hub message, in order.
     void replay_messages() {
         for (const auto& m : samples()["messages"])
-            if (m["dir"] == "device->hub") feed(m["topic"].get<std::string>(), text_of(m["payload"]));
+            if (m["dir"] == "device->hub")
+                feed(m["topic"].get<std::string>(), text_of(m["payload"]));
     }
-    const devices::Device* device() const { return registry.find(proto::DeviceId{"tasmota_00000049a3bc"}); }
+    const devices::Device* device() const {
+        return registry.find(proto::DeviceId{"tasmota_00000049a3bc"});
+    }
     std::vector<Publish> command(proto::Attributes set, std::optional<double> transition = {}) {
-        auto valid = registry.validate(proto::DeviceId{"tasmota_00000049a3bc"}, proto::Command{std::move(set), transition, {}});
+        auto valid = registry.validate(proto::DeviceId{"tasmota_00000049a3bc"},
+                                       proto::Command{std::move(set), transition, {}});
         REQUIRE(valid.has_value());
         auto out = adapter.command(proto::DeviceId{"tasmota_00000049a3bc"}, *valid);
         REQUIRE(out.has_value());
@@ -71,9 +80,11 @@ struct Hub {
 
 }  // namespace
 
-TEST_CASE("A Tasmota relay registers as a switch, follows POWER and LWT, and takes POWER1 commands") {
+TEST_CASE(
+    "A Tasmota relay registers as a switch, follows POWER and LWT, and takes POWER1 commands") {
     Hub hub;
-    auto fx = hub.feed("tasmota/discovery/00000049A3BC/config", text_of(discovery("relay")["payload"]));
+    auto fx =
+        hub.feed("tasmota/discovery/00000049A3BC/config", text_of(discovery("relay")["payload"]));
     REQUIRE(fx.upserts.size() == 1);
     const auto* d = hub.device();
     REQUIRE(d != nullptr);
@@ -90,9 +101,12 @@ TEST_CASE("A Tasmota relay registers as a switch, follows POWER and LWT, and tak
     CHECK(d->availability == devices::Availability::offline);
 }
 
-TEST_CASE("A Tasmota colour-temperature light maps Dimmer and CT and builds the recorded Backlog commands") {
+TEST_CASE(
+    "A Tasmota colour-temperature light maps Dimmer and CT and builds the recorded Backlog "
+    "commands") {
     Hub hub;
-    hub.feed("tasmota/discovery/00000049A3BC/config", text_of(discovery("2-channel CT light")["payload"]));
+    hub.feed("tasmota/discovery/00000049A3BC/config",
+             text_of(discovery("2-channel CT light")["payload"]));
     const auto* d = hub.device();
     REQUIRE(d != nullptr);
     CHECK(d->description.kind == proto::DeviceKind::light);
@@ -104,19 +118,25 @@ TEST_CASE("A Tasmota colour-temperature light maps Dimmer and CT and builds the 
     hub.feed("tasmota_49A3BC/tele/STATE", R"({"POWER": "ON", "CT": 300})");
     CHECK(d->state.at("color_temp") == Value{3333.0});
     CHECK(hub.command({{"on", true}, {"color_temp", Value{5000.0}}})[0] == recorded("CT 200"));
-    CHECK(hub.command({{"on", true}, {"brightness", Value{50.0}}}, 4.0)[0] == recorded("Speed2 16"));
-    CHECK(hub.command({{"on", false}})[0] == Publish{"tasmota_49A3BC/cmnd/Backlog", "NoDelay;Power1 OFF", false});
+    CHECK(hub.command({{"on", true}, {"brightness", Value{50.0}}}, 4.0)[0] ==
+          recorded("Speed2 16"));
+    CHECK(hub.command({{"on", false}})[0] ==
+          Publish{"tasmota_49A3BC/cmnd/Backlog", "NoDelay;Power1 OFF", false});
 }
 
-TEST_CASE("Tasmota sensor readings map to canonical or own attributes, and lists of readings are listed") {
+TEST_CASE(
+    "Tasmota sensor readings map to canonical or own attributes, and lists of readings are "
+    "listed") {
     Hub hub;
     hub.feed("tasmota/discovery/00000049A3BC/config", text_of(discovery("relay")["payload"]));
     hub.feed("tasmota/discovery/00000049A3BC/sensors", text_of(discovery("DS18B20")["payload"]));
     const auto* d = hub.device();
     REQUIRE(d->description.find("temperature") != nullptr);
-    hub.feed("tasmota_49A3BC/tele/SENSOR", R"({"DS18B20": {"Id": "01191ED79190", "Temperature": 12.3}})");
+    hub.feed("tasmota_49A3BC/tele/SENSOR",
+             R"({"DS18B20": {"Id": "01191ED79190", "Temperature": 12.3}})");
     CHECK(d->state.at("temperature") == Value{12.3});
-    hub.feed("tasmota_49A3BC/stat/STATUS10", R"({"StatusSNS": {"DS18B20": {"Id": "meep", "Temperature": 23.4}}})");
+    hub.feed("tasmota_49A3BC/stat/STATUS10",
+             R"({"StatusSNS": {"DS18B20": {"Id": "meep", "Temperature": 23.4}}})");
     CHECK(d->state.at("temperature") == Value{23.4});
     auto poll = hub.adapter.refresh(proto::DeviceId{"tasmota_00000049a3bc"});
     REQUIRE(poll.has_value());
@@ -126,10 +146,13 @@ TEST_CASE("Tasmota sensor readings map to canonical or own attributes, and lists
     CHECK(d->description.find("power") != nullptr);
     CHECK(d->description.find("energy_total") != nullptr);
     CHECK(d->description.find("energy_voltage") != nullptr);
-    hub.feed("tasmota_49A3BC/tele/SENSOR", R"({"ENERGY": {"Total": 1.2, "TotalStartTime": "2018-11-23T15:33:47"}})");
+    hub.feed("tasmota_49A3BC/tele/SENSOR",
+             R"({"ENERGY": {"Total": 1.2, "TotalStartTime": "2018-11-23T15:33:47"}})");
     CHECK(d->state.at("energy_total") == Value{1.2});
     const auto unmapped = hub.adapter.unmapped();
-    CHECK(std::any_of(unmapped.begin(), unmapped.end(), [](const UnmappedEntity& u) { return u.source.ends_with("ENERGY.TotalTariff"); }));
+    CHECK(std::any_of(unmapped.begin(), unmapped.end(), [](const UnmappedEntity& u) {
+        return u.source.ends_with("ENERGY.TotalTariff");
+    }));
     CHECK(hub.rejected.empty());
 }
 
@@ -140,5 +163,8 @@ TEST_CASE("An empty Tasmota config removes the device") {
     auto fx = hub.feed("tasmota/discovery/00000049A3BC/config", "");
     CHECK(fx.removals.size() == 1);
     CHECK(hub.registry.size() == 0);
-    CHECK_FALSE(hub.adapter.command(proto::DeviceId{"tasmota_00000049a3bc"}, proto::Command{{{"on", true}}, {}, {}}).has_value());
+    CHECK_FALSE(hub.adapter
+                    .command(proto::DeviceId{"tasmota_00000049a3bc"},
+                             proto::Command{{{"on", true}}, {}, {}})
+                    .has_value());
 }

@@ -16,14 +16,28 @@ namespace {
 
 // ---- values ---------------------------------------------------------------------------------
 
-TV none() { return TV{TV::None{}}; }
-TV undefined() { return TV{TV::Undefined{}}; }
-TV boolean(bool b) { return TV{b}; }
-TV integer(std::int64_t i) { return TV{i}; }
-TV real(double d) { return TV{d}; }
-TV text(std::string s) { return TV{std::move(s)}; }
+TV none() {
+    return TV{TV::None{}};
+}
+TV undefined() {
+    return TV{TV::Undefined{}};
+}
+TV boolean(bool b) {
+    return TV{b};
+}
+TV integer(std::int64_t i) {
+    return TV{i};
+}
+TV real(double d) {
+    return TV{d};
+}
+TV text(std::string s) {
+    return TV{std::move(s)};
+}
 
-const std::string* as_string(const TV& v) { return std::get_if<std::string>(&v.v); }
+const std::string* as_string(const TV& v) {
+    return std::get_if<std::string>(&v.v);
+}
 const TV::Dict* as_dict(const TV& v) {
     const auto* p = std::get_if<std::shared_ptr<const TV::Dict>>(&v.v);
     return p ? p->get() : nullptr;
@@ -47,11 +61,16 @@ bool truthy(const TV& v) {
     return std::visit(
         [](const auto& x) -> bool {
             using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, TV::Undefined> || std::is_same_v<T, TV::None>) return false;
-            else if constexpr (std::is_same_v<T, bool>) return x;
-            else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, double>) return x != 0;
-            else if constexpr (std::is_same_v<T, std::string>) return !x.empty();
-            else return x && !x->empty();
+            if constexpr (std::is_same_v<T, TV::Undefined> || std::is_same_v<T, TV::None>)
+                return false;
+            else if constexpr (std::is_same_v<T, bool>)
+                return x;
+            else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, double>)
+                return x != 0;
+            else if constexpr (std::is_same_v<T, std::string>)
+                return !x.empty();
+            else
+                return x && !x->empty();
         },
         v.v);
 }
@@ -103,8 +122,21 @@ struct Expr;
 using ExprPtr = std::shared_ptr<const Expr>;
 
 enum class Op {
-    literal, name, attribute, subscript, call_method, list, dict, filter, test, unary_not, negate,
-    binary, and_, or_, conditional
+    literal,
+    name,
+    attribute,
+    subscript,
+    call_method,
+    list,
+    dict,
+    filter,
+    test,
+    unary_not,
+    negate,
+    binary,
+    and_,
+    or_,
+    conditional
 };
 
 struct Expr {
@@ -122,7 +154,7 @@ struct Token {
 };
 
 class Lexer {
-public:
+  public:
     explicit Lexer(std::string_view s) : s_(s) {}
 
     Result<std::vector<Token>> run() {
@@ -133,7 +165,9 @@ public:
             const char c = s_[pos_];
             if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
                 const auto start = pos_;
-                while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) ++pos_;
+                while (pos_ < s_.size() &&
+                       (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_'))
+                    ++pos_;
                 out.push_back({Token::name, std::string(s_.substr(start, pos_ - start)), {}});
             } else if (std::isdigit(static_cast<unsigned char>(c))) {
                 out.push_back(number());
@@ -144,15 +178,18 @@ public:
             } else {
                 static constexpr std::string_view two[] = {"==", "!=", "<=", ">=", "//"};
                 const auto rest = s_.substr(pos_);
-                const auto it = std::find_if(std::begin(two), std::end(two), [&](auto t) { return rest.starts_with(t); });
+                const auto it = std::find_if(std::begin(two), std::end(two),
+                                             [&](auto t) { return rest.starts_with(t); });
                 if (it != std::end(two)) {
                     out.push_back({Token::op, std::string(*it), {}});
                     pos_ += 2;
-                } else if (std::string_view("()[]{}.,:|+-*/%<>=~").find(c) != std::string_view::npos) {
+                } else if (std::string_view("()[]{}.,:|+-*/%<>=~").find(c) !=
+                           std::string_view::npos) {
                     out.push_back({Token::op, std::string(1, c), {}});
                     ++pos_;
                 } else {
-                    return make_error(Errc::invalid_field, "unexpected character '" + std::string(1, c) + "' in template");
+                    return make_error(Errc::invalid_field, "unexpected character '" +
+                                                               std::string(1, c) + "' in template");
                 }
             }
         }
@@ -160,16 +197,19 @@ public:
         return out;
     }
 
-private:
+  private:
     void skip_space() {
         while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
     }
     Token number() {
         const auto start = pos_;
         bool is_float = false;
-        while (pos_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '.' || s_[pos_] == '_')) {
+        while (pos_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[pos_])) ||
+                                    s_[pos_] == '.' || s_[pos_] == '_')) {
             if (s_[pos_] == '.') {
-                if (pos_ + 1 >= s_.size() || !std::isdigit(static_cast<unsigned char>(s_[pos_ + 1]))) break;
+                if (pos_ + 1 >= s_.size() ||
+                    !std::isdigit(static_cast<unsigned char>(s_[pos_ + 1])))
+                    break;
                 is_float = true;
             }
             ++pos_;
@@ -192,7 +232,8 @@ private:
             }
             ++pos_;
         }
-        if (pos_ >= s_.size()) return make_error(Errc::invalid_field, "unterminated string in template");
+        if (pos_ >= s_.size())
+            return make_error(Errc::invalid_field, "unterminated string in template");
         ++pos_;
         return Token{Token::string, out, text(out)};
     }
@@ -202,7 +243,7 @@ private:
 };
 
 class Parser {
-public:
+  public:
     explicit Parser(std::vector<Token> tokens) : t_(std::move(tokens)) {}
 
     Result<ExprPtr> whole_expression() {
@@ -222,8 +263,10 @@ public:
         return std::pair{std::move(name), std::move(*e)};
     }
 
-private:
-    const Token& peek(std::size_t ahead = 0) const { return t_[std::min(i_ + ahead, t_.size() - 1)]; }
+  private:
+    const Token& peek(std::size_t ahead = 0) const {
+        return t_[std::min(i_ + ahead, t_.size() - 1)];
+    }
     const Token& next() { return t_[std::min(i_++, t_.size() - 1)]; }
     bool is_op(std::string_view op, std::size_t ahead = 0) const {
         return peek(ahead).kind == Token::op && peek(ahead).text == op;
@@ -244,8 +287,9 @@ private:
     proto::Error unexpected() const {
         const auto& t = peek();
         return make_error(Errc::invalid_field,
-                          t.kind == Token::end ? "unexpected end of template expression"
-                                               : "unsupported template syntax near '" + t.text + "'");
+                          t.kind == Token::end
+                              ? "unexpected end of template expression"
+                              : "unsupported template syntax near '" + t.text + "'");
     }
     static ExprPtr make(Op op, std::string name, std::vector<ExprPtr> args, TV value = {}) {
         auto e = std::make_shared<Expr>();
@@ -263,7 +307,9 @@ private:
         bool too_deep() const { return depth > kMaxNesting; }
         int& depth;
     };
-    static proto::Error too_deep() { return make_error(Errc::payload_too_large, "template expression is nested too deeply"); }
+    static proto::Error too_deep() {
+        return make_error(Errc::payload_too_large, "template expression is nested too deeply");
+    }
 
     Result<ExprPtr> expression() {
         const Nesting nesting(depth_);
@@ -313,7 +359,8 @@ private:
         auto e = additive();
         while (e) {
             static constexpr std::string_view ops[] = {"==", "!=", "<", ">", "<=", ">="};
-            const auto it = std::find_if(std::begin(ops), std::end(ops), [&](auto o) { return is_op(o); });
+            const auto it =
+                std::find_if(std::begin(ops), std::end(ops), [&](auto o) { return is_op(o); });
             if (it != std::end(ops)) {
                 ++i_;
                 auto r = additive();
@@ -412,7 +459,8 @@ private:
         std::vector<ExprPtr> args;
         if (accept_op(close)) return args;
         while (true) {
-            if (peek().kind == Token::name && is_op("=", 1)) i_ += 2;  // keyword arguments are taken by position
+            if (peek().kind == Token::name && is_op("=", 1))
+                i_ += 2;  // keyword arguments are taken by position
             auto a = expression();
             if (!a) return a.error();
             args.push_back(*a);
@@ -429,8 +477,10 @@ private:
         if (t.kind == Token::name) {
             ++i_;
             if (t.text == "None" || t.text == "none") return make(Op::literal, {}, {}, none());
-            if (t.text == "True" || t.text == "true") return make(Op::literal, {}, {}, boolean(true));
-            if (t.text == "False" || t.text == "false") return make(Op::literal, {}, {}, boolean(false));
+            if (t.text == "True" || t.text == "true")
+                return make(Op::literal, {}, {}, boolean(true));
+            if (t.text == "False" || t.text == "false")
+                return make(Op::literal, {}, {}, boolean(false));
             return make(Op::name, t.text, {});
         }
         if (accept_op("(")) {
@@ -476,17 +526,23 @@ Result<ExprPtr> parse_expression(std::string_view s) {
 
 // ---- evaluation -----------------------------------------------------------------------------
 
-constexpr std::string_view kFilters[] = {"float", "int", "round", "default", "d", "string", "lower", "upper",
-                                         "trim", "truncate", "abs", "bool", "replace", "is_defined"};
+constexpr std::string_view kFilters[] = {"float",  "int",   "round",   "default",   "d",
+                                         "string", "lower", "upper",   "trim",      "truncate",
+                                         "abs",    "bool",  "replace", "is_defined"};
 constexpr std::string_view kTests[] = {"defined", "undefined", "none", "number", "string"};
 constexpr std::string_view kMethods[] = {"get", "lower", "upper", "strip"};
 
 /// Refuses unsupported filters, tests and methods at compile time rather than at first use.
 Result<void> check_supported(const Expr& e) {
-    const auto known = [&](const auto& list) { return std::find(std::begin(list), std::end(list), e.name) != std::end(list); };
-    if (e.op == Op::filter && !known(kFilters)) return make_error(Errc::invalid_field, "unsupported template filter '" + e.name + "'");
-    if (e.op == Op::test && !known(kTests)) return make_error(Errc::invalid_field, "unsupported template test '" + e.name + "'");
-    if (e.op == Op::call_method && !known(kMethods)) return make_error(Errc::invalid_field, "unsupported template method '" + e.name + "'");
+    const auto known = [&](const auto& list) {
+        return std::find(std::begin(list), std::end(list), e.name) != std::end(list);
+    };
+    if (e.op == Op::filter && !known(kFilters))
+        return make_error(Errc::invalid_field, "unsupported template filter '" + e.name + "'");
+    if (e.op == Op::test && !known(kTests))
+        return make_error(Errc::invalid_field, "unsupported template test '" + e.name + "'");
+    if (e.op == Op::call_method && !known(kMethods))
+        return make_error(Errc::invalid_field, "unsupported template method '" + e.name + "'");
     for (const auto& a : e.args)
         if (auto r = check_supported(*a); !r) return r;
     return {};
@@ -515,7 +571,8 @@ TV lookup(const TV& subject, const TV& key) {
     if (const auto* l = as_list(subject); l && std::holds_alternative<std::int64_t>(key.v)) {
         auto i = std::get<std::int64_t>(key.v);
         if (i < 0) i += static_cast<std::int64_t>(l->size());
-        if (i >= 0 && i < static_cast<std::int64_t>(l->size())) return (*l)[static_cast<std::size_t>(i)];
+        if (i >= 0 && i < static_cast<std::int64_t>(l->size()))
+            return (*l)[static_cast<std::size_t>(i)];
     }
     return undefined();
 }
@@ -542,7 +599,8 @@ Result<TV> apply_filter(const std::string& name, const std::vector<TV>& a) {
     if (name == "int") return to_int_value(x, arg(1, integer(0)));
     if (name == "round") {
         const auto digits = static_cast<int>(to_double(arg(1, integer(0))));
-        if (!is_number(x)) return make_error(Errc::invalid_field, "round() needs a number, got " + quoted(x));
+        if (!is_number(x))
+            return make_error(Errc::invalid_field, "round() needs a number, got " + quoted(x));
         const double scale = std::pow(10.0, digits);
         return real(std::round(to_double(x) * scale) / scale);
     }
@@ -551,15 +609,24 @@ Result<TV> apply_filter(const std::string& name, const std::vector<TV>& a) {
         return (x.is_undefined() || (also_falsy && !truthy(x))) ? arg(1, text("")) : x;
     }
     if (name == "is_defined") {
-        if (x.is_undefined()) return make_error(Errc::invalid_field, "is_defined: the value is undefined");
+        if (x.is_undefined())
+            return make_error(Errc::invalid_field, "is_defined: the value is undefined");
         return x;
     }
     if (name == "string") return text(to_python_string(x));
     if (name == "bool") return boolean(truthy(x));
-    if (name == "abs") return is_number(x) ? (std::holds_alternative<std::int64_t>(x.v) ? integer(std::llabs(std::get<std::int64_t>(x.v))) : real(std::fabs(to_double(x)))) : x;
+    if (name == "abs")
+        return is_number(x) ? (std::holds_alternative<std::int64_t>(x.v)
+                                   ? integer(std::llabs(std::get<std::int64_t>(x.v)))
+                                   : real(std::fabs(to_double(x))))
+                            : x;
     auto s = to_python_string(x);
-    if (name == "lower") std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (name == "upper") std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (name == "lower")
+        std::transform(s.begin(), s.end(), s.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (name == "upper")
+        std::transform(s.begin(), s.end(), s.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     if (name == "trim") {
         const auto b = s.find_first_not_of(" \t\r\n");
         s = b == std::string::npos ? "" : s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
@@ -568,20 +635,23 @@ Result<TV> apply_filter(const std::string& name, const std::vector<TV>& a) {
         const auto length = static_cast<std::size_t>(to_double(arg(1, integer(255))));
         const auto end = to_python_string(arg(3, text("...")));
         const auto leeway = static_cast<std::size_t>(to_double(arg(4, integer(5))));
-        if (s.size() > length + leeway) s = s.substr(0, length - std::min(length, end.size())) + end;
+        if (s.size() > length + leeway)
+            s = s.substr(0, length - std::min(length, end.size())) + end;
     }
     if (name == "replace") {
         const auto from = to_python_string(arg(1, text("")));
         const auto to = to_python_string(arg(2, text("")));
         if (!from.empty())
-            for (auto p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+            for (auto p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+                s.replace(p, from.size(), to);
     }
     return text(std::move(s));
 }
 
 Result<TV> apply_method(const std::string& name, const std::vector<TV>& a) {
     if (name == "get") {
-        if (a[0].is_undefined()) return make_error(Errc::invalid_field, "get() called on an undefined value");
+        if (a[0].is_undefined())
+            return make_error(Errc::invalid_field, "get() called on an undefined value");
         auto v = lookup(a[0], a.size() > 1 ? a[1] : none());
         return v.is_undefined() ? (a.size() > 2 ? a[2] : none()) : v;
     }
@@ -592,13 +662,20 @@ Result<TV> arithmetic(const std::string& op, const TV& l, const TV& r) {
     if (op == "~") return text(to_python_string(l) + to_python_string(r));
     if (op == "+" && as_string(l) && as_string(r)) return text(*as_string(l) + *as_string(r));
     if (!is_number(l) || !is_number(r))
-        return make_error(Errc::invalid_field, "cannot apply '" + op + "' to " + quoted(l) + " and " + quoted(r));
-    const bool ints = std::holds_alternative<std::int64_t>(l.v) && std::holds_alternative<std::int64_t>(r.v);
+        return make_error(Errc::invalid_field,
+                          "cannot apply '" + op + "' to " + quoted(l) + " and " + quoted(r));
+    const bool ints =
+        std::holds_alternative<std::int64_t>(l.v) && std::holds_alternative<std::int64_t>(r.v);
     const double a = to_double(l), b = to_double(r);
-    if ((op == "/" || op == "//" || op == "%") && b == 0) return make_error(Errc::invalid_field, "division by zero in template");
+    if ((op == "/" || op == "//" || op == "%") && b == 0)
+        return make_error(Errc::invalid_field, "division by zero in template");
     if (op == "/") return real(a / b);
-    if (op == "//") return ints ? integer(static_cast<std::int64_t>(std::floor(a / b))) : real(std::floor(a / b));
-    if (op == "%") return ints ? integer(static_cast<std::int64_t>(a - b * std::floor(a / b))) : real(a - b * std::floor(a / b));
+    if (op == "//")
+        return ints ? integer(static_cast<std::int64_t>(std::floor(a / b)))
+                    : real(std::floor(a / b));
+    if (op == "%")
+        return ints ? integer(static_cast<std::int64_t>(a - b * std::floor(a / b)))
+                    : real(a - b * std::floor(a / b));
     const double v = op == "+" ? a + b : op == "-" ? a - b : a * b;
     return ints ? integer(static_cast<std::int64_t>(v)) : real(v);
 }
@@ -607,9 +684,14 @@ Result<TV> compare(const std::string& op, const TV& l, const TV& r) {
     if (op == "==") return boolean(equal(l, r));
     if (op == "!=") return boolean(!equal(l, r));
     if (op == "in") {
-        if (const auto* s = as_string(r)) return boolean(as_string(l) && s->find(*as_string(l)) != std::string::npos);
-        if (const auto* list = as_list(r)) return boolean(std::any_of(list->begin(), list->end(), [&](const TV& x) { return equal(x, l); }));
-        if (const auto* d = as_dict(r)) return boolean(std::any_of(d->begin(), d->end(), [&](const auto& kv) { return equal(kv.key, l); }));
+        if (const auto* s = as_string(r))
+            return boolean(as_string(l) && s->find(*as_string(l)) != std::string::npos);
+        if (const auto* list = as_list(r))
+            return boolean(
+                std::any_of(list->begin(), list->end(), [&](const TV& x) { return equal(x, l); }));
+        if (const auto* d = as_dict(r))
+            return boolean(std::any_of(d->begin(), d->end(),
+                                       [&](const auto& kv) { return equal(kv.key, l); }));
         return make_error(Errc::invalid_field, "'in' needs a text, list or dict, got " + quoted(r));
     }
     if (is_number(l) && is_number(r)) {
@@ -625,7 +707,8 @@ Result<TV> compare(const std::string& op, const TV& l, const TV& r) {
 
 Result<TV> eval(const Expr& e, Scope& scope) {
     switch (e.op) {
-        case Op::literal: return e.value;
+        case Op::literal:
+            return e.value;
         case Op::name: {
             const auto it = scope.find(e.name);
             return it == scope.end() ? undefined() : it->second;
@@ -635,7 +718,8 @@ Result<TV> eval(const Expr& e, Scope& scope) {
             auto subject = eval(*e.args[0], scope);
             if (!subject) return subject;
             if (subject->is_undefined() || subject->is_none())
-                return make_error(Errc::invalid_field, "template looks up a key of an undefined value");
+                return make_error(Errc::invalid_field,
+                                  "template looks up a key of an undefined value");
             if (e.op == Op::attribute) return lookup(*subject, text(e.name));
             auto key = eval(*e.args[1], scope);
             if (!key) return key;
@@ -655,7 +739,8 @@ Result<TV> eval(const Expr& e, Scope& scope) {
             auto items = eval_args(e, scope);
             if (!items) return items.error();
             TV::Dict d;
-            for (std::size_t i = 0; i + 1 < items->size(); i += 2) d.push_back({(*items)[i], (*items)[i + 1]});
+            for (std::size_t i = 0; i + 1 < items->size(); i += 2)
+                d.push_back({(*items)[i], (*items)[i + 1]});
             return TV{std::make_shared<const TV::Dict>(std::move(d))};
         }
         case Op::filter: {
@@ -667,11 +752,16 @@ Result<TV> eval(const Expr& e, Scope& scope) {
             auto subject = eval(*e.args[0], scope);
             if (!subject) return subject;
             bool r = false;
-            if (e.name == "defined") r = !subject->is_undefined();
-            else if (e.name == "undefined") r = subject->is_undefined();
-            else if (e.name == "none") r = subject->is_none();
-            else if (e.name == "number") r = is_number(*subject) && !std::holds_alternative<bool>(subject->v);
-            else if (e.name == "string") r = as_string(*subject) != nullptr;
+            if (e.name == "defined")
+                r = !subject->is_undefined();
+            else if (e.name == "undefined")
+                r = subject->is_undefined();
+            else if (e.name == "none")
+                r = subject->is_none();
+            else if (e.name == "number")
+                r = is_number(*subject) && !std::holds_alternative<bool>(subject->v);
+            else if (e.name == "string")
+                r = as_string(*subject) != nullptr;
             return boolean(r != e.negated);
         }
         case Op::unary_not: {
@@ -701,8 +791,10 @@ Result<TV> eval(const Expr& e, Scope& scope) {
             if (!l) return l;
             auto r = eval(*e.args[1], scope);
             if (!r) return r;
-            static constexpr std::string_view comparisons[] = {"==", "!=", "<", ">", "<=", ">=", "in"};
-            if (std::find(std::begin(comparisons), std::end(comparisons), e.name) != std::end(comparisons))
+            static constexpr std::string_view comparisons[] = {"==", "!=", "<", ">",
+                                                               "<=", ">=", "in"};
+            if (std::find(std::begin(comparisons), std::end(comparisons), e.name) !=
+                std::end(comparisons))
                 return compare(e.name, *l, *r);
             return arithmetic(e.name, *l, *r);
         }
@@ -716,10 +808,10 @@ Result<TV> eval(const Expr& e, Scope& scope) {
 
 struct Template::Node {
     enum Kind { text, output, branch, set } kind = text;
-    std::string literal;                                        // text; name for set
-    ExprPtr expr;                                               // output, set
-    std::vector<std::pair<ExprPtr, std::vector<Node>>> arms;    // branch: condition → body
-    std::vector<Node> otherwise;                                // branch: else body
+    std::string literal;                                      // text; name for set
+    ExprPtr expr;                                             // output, set
+    std::vector<std::pair<ExprPtr, std::vector<Node>>> arms;  // branch: condition → body
+    std::vector<Node> otherwise;                              // branch: else body
 };
 
 namespace {
@@ -742,23 +834,30 @@ Result<std::vector<Tag>> split_tags(std::string_view s) {
         if (open == std::string_view::npos || !is_tag) {
             const auto end = open == std::string_view::npos ? s.size() : open + 1;
             std::string chunk(s.substr(pos, end - pos));
-            if (strip_next) chunk.erase(0, std::min(chunk.size(), chunk.find_first_not_of(" \t\r\n")));
+            if (strip_next)
+                chunk.erase(0, std::min(chunk.size(), chunk.find_first_not_of(" \t\r\n")));
             strip_next = false;
-            if (!tags.empty() && tags.back().kind == Tag::text) tags.back().body += chunk;
-            else tags.push_back({Tag::text, chunk});
+            if (!tags.empty() && tags.back().kind == Tag::text)
+                tags.back().body += chunk;
+            else
+                tags.push_back({Tag::text, chunk});
             pos = end;
             continue;
         }
         if (open > pos) {
             std::string chunk(s.substr(pos, open - pos));
-            if (strip_next) chunk.erase(0, std::min(chunk.size(), chunk.find_first_not_of(" \t\r\n")));
-            if (!tags.empty() && tags.back().kind == Tag::text) tags.back().body += chunk;
-            else tags.push_back({Tag::text, chunk});
+            if (strip_next)
+                chunk.erase(0, std::min(chunk.size(), chunk.find_first_not_of(" \t\r\n")));
+            if (!tags.empty() && tags.back().kind == Tag::text)
+                tags.back().body += chunk;
+            else
+                tags.push_back({Tag::text, chunk});
         }
         const char kind = s[open + 1];
         const std::string_view close = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
         const auto end = s.find(close, open + 2);
-        if (end == std::string_view::npos) return make_error(Errc::invalid_field, "unterminated template tag");
+        if (end == std::string_view::npos)
+            return make_error(Errc::invalid_field, "unterminated template tag");
         auto body = s.substr(open + 2, end - open - 2);
         if (body.starts_with('-')) {
             body.remove_prefix(1);
@@ -769,7 +868,8 @@ Result<std::vector<Tag>> split_tags(std::string_view s) {
         }
         strip_next = body.ends_with('-');
         if (strip_next) body.remove_suffix(1);
-        if (kind != '#') tags.push_back({kind == '{' ? Tag::output : Tag::statement, std::string(body)});
+        if (kind != '#')
+            tags.push_back({kind == '{' ? Tag::output : Tag::statement, std::string(body)});
         pos = end + 2;
     }
     return tags;
@@ -784,11 +884,12 @@ std::pair<std::string, std::string> keyword(const std::string& statement) {
 }
 
 class BlockParser {
-public:
+  public:
     explicit BlockParser(std::vector<Tag> tags) : tags_(std::move(tags)) {}
 
     /// Parses nodes until one of the closing keywords; returns the keyword met (empty at the end).
-    Result<std::string> block(std::vector<Node>& out, std::initializer_list<std::string_view> closers, std::string* rest) {
+    Result<std::string> block(std::vector<Node>& out,
+                              std::initializer_list<std::string_view> closers, std::string* rest) {
         while (i_ < tags_.size()) {
             const auto& tag = tags_[i_++];
             if (tag.kind == Tag::text) {
@@ -819,16 +920,19 @@ public:
                 if (!node) return node.error();
                 out.push_back(std::move(*node));
             } else {
-                return make_error(Errc::invalid_field, "unsupported template statement '" + word + "'");
+                return make_error(Errc::invalid_field,
+                                  "unsupported template statement '" + word + "'");
             }
         }
-        if (closers.size() != 0) return make_error(Errc::invalid_field, "template block is not closed");
+        if (closers.size() != 0)
+            return make_error(Errc::invalid_field, "template block is not closed");
         return std::string{};
     }
 
-private:
+  private:
     Result<Node> branch(std::string condition) {
-        if (++depth_ > kMaxBlocks) return make_error(Errc::payload_too_large, "template blocks are nested too deeply");
+        if (++depth_ > kMaxBlocks)
+            return make_error(Errc::payload_too_large, "template blocks are nested too deeply");
         auto node = branch_body(std::move(condition));
         --depth_;
         return node;
@@ -863,7 +967,9 @@ private:
 Result<void> run(const std::vector<Node>& nodes, Scope& scope, std::string& out) {
     for (const auto& n : nodes) {
         switch (n.kind) {
-            case Node::text: out += n.literal; break;
+            case Node::text:
+                out += n.literal;
+                break;
             case Node::output: {
                 auto v = eval(*n.expr, scope);
                 if (!v) return v.error();
@@ -898,12 +1004,18 @@ Result<void> run(const std::vector<Node>& nodes, Scope& scope, std::string& out)
 
 TV TemplateValue::from_json(const nlohmann::json& j) {
     switch (j.type()) {
-        case nlohmann::json::value_t::null: return none();
-        case nlohmann::json::value_t::boolean: return boolean(j.get<bool>());
-        case nlohmann::json::value_t::number_integer: return integer(j.get<std::int64_t>());
-        case nlohmann::json::value_t::number_unsigned: return integer(static_cast<std::int64_t>(j.get<std::uint64_t>()));
-        case nlohmann::json::value_t::number_float: return real(j.get<double>());
-        case nlohmann::json::value_t::string: return text(j.get<std::string>());
+        case nlohmann::json::value_t::null:
+            return none();
+        case nlohmann::json::value_t::boolean:
+            return boolean(j.get<bool>());
+        case nlohmann::json::value_t::number_integer:
+            return integer(j.get<std::int64_t>());
+        case nlohmann::json::value_t::number_unsigned:
+            return integer(static_cast<std::int64_t>(j.get<std::uint64_t>()));
+        case nlohmann::json::value_t::number_float:
+            return real(j.get<double>());
+        case nlohmann::json::value_t::string:
+            return text(j.get<std::string>());
         case nlohmann::json::value_t::array: {
             TV::List l;
             for (const auto& x : j) l.push_back(from_json(x));
@@ -914,7 +1026,8 @@ TV TemplateValue::from_json(const nlohmann::json& j) {
             for (const auto& [k, v] : j.items()) d.push_back({text(k), from_json(v)});
             return TV{std::make_shared<const TV::Dict>(std::move(d))};
         }
-        default: return undefined();
+        default:
+            return undefined();
     }
 }
 
@@ -922,12 +1035,18 @@ std::string to_python_string(const TV& v) {
     return std::visit(
         [](const auto& x) -> std::string {
             using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, TV::Undefined>) return "";
-            else if constexpr (std::is_same_v<T, TV::None>) return "None";
-            else if constexpr (std::is_same_v<T, bool>) return x ? "True" : "False";
-            else if constexpr (std::is_same_v<T, std::int64_t>) return std::to_string(x);
-            else if constexpr (std::is_same_v<T, double>) return format_double(x);
-            else if constexpr (std::is_same_v<T, std::string>) return x;
+            if constexpr (std::is_same_v<T, TV::Undefined>)
+                return "";
+            else if constexpr (std::is_same_v<T, TV::None>)
+                return "None";
+            else if constexpr (std::is_same_v<T, bool>)
+                return x ? "True" : "False";
+            else if constexpr (std::is_same_v<T, std::int64_t>)
+                return std::to_string(x);
+            else if constexpr (std::is_same_v<T, double>)
+                return format_double(x);
+            else if constexpr (std::is_same_v<T, std::string>)
+                return x;
             else if constexpr (std::is_same_v<T, std::shared_ptr<const TV::List>>) {
                 std::string s = "[";
                 for (std::size_t i = 0; i < x->size(); ++i) s += (i ? ", " : "") + quoted((*x)[i]);
@@ -949,7 +1068,8 @@ Result<Template> Template::compile(std::string_view source) {
     BlockParser parser(std::move(*tags));
     auto end = parser.block(*nodes, {}, nullptr);
     if (!end) return end.error();
-    if (!end->empty()) return make_error(Errc::invalid_field, "unexpected '" + *end + "' in template");
+    if (!end->empty())
+        return make_error(Errc::invalid_field, "unexpected '" + *end + "' in template");
     Template t;
     t.text_ = std::string(source);
     t.nodes_ = std::move(nodes);

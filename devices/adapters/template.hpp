@@ -2,8 +2,8 @@
 // The subset of Jinja that Home Assistant MQTT discovery payloads use in their value and command
 // templates: `{{ expr }}` output, `{% if %}/{% elif %}/{% else %}/{% endif %}`, `{% set x = … %}`,
 // literals (numbers, strings, None/True/False, lists, dicts), `value_json.x`, `value_json['x']`,
-// `.get(k, d)`, comparisons, `in`, `and/or/not`, arithmetic, `a if c else b`, `is defined` tests and
-// the filters float, int, round, default (d), string, lower, upper, trim, truncate, abs, bool,
+// `.get(k, d)`, comparisons, `in`, `and/or/not`, arithmetic, `a if c else b`, `is defined` tests
+// and the filters float, int, round, default (d), string, lower, upper, trim, truncate, abs, bool,
 // replace and is_defined. Anything else is refused when the template is compiled, so an entity
 // whose template cannot be evaluated is known at discovery time and never guessed at.
 //
@@ -32,8 +32,8 @@ struct TemplateValue {
     using List = std::vector<TemplateValue>;
     using Dict = std::vector<TemplateDictEntry>;
 
-    std::variant<Undefined, None, bool, std::int64_t, double, std::string, std::shared_ptr<const List>,
-                 std::shared_ptr<const Dict>>
+    std::variant<Undefined, None, bool, std::int64_t, double, std::string,
+                 std::shared_ptr<const List>, std::shared_ptr<const Dict>>
         v;
 
     static TemplateValue from_json(const nlohmann::json& j);
@@ -50,7 +50,7 @@ struct TemplateDictEntry {
 using TemplateVariables = std::map<std::string, TemplateValue, std::less<>>;
 
 class Template {
-public:
+  public:
     /// Compiles a template, or says which construct is not supported.
     static proto::Result<Template> compile(std::string_view text);
 
@@ -63,7 +63,7 @@ public:
 
     struct Node;
 
-private:
+  private:
     std::string text_;
     std::shared_ptr<const std::vector<Node>> nodes_;
 };

@@ -49,25 +49,40 @@ TEST_CASE("is_defined fails on a missing key instead of guessing") {
 }
 
 TEST_CASE("Conditionals, set statements and dict lookups work as in Zigbee2MQTT's templates") {
-    const nlohmann::json p = {{"running_state", "heat"}, {"fan_mode", "medium"}, {"motor_state", nullptr},
+    const nlohmann::json p = {{"running_state", "heat"},
+                              {"fan_mode", "medium"},
+                              {"motor_state", nullptr},
                               {"power_outage_memory", true}};
-    CHECK(render("{% set values = {None:None,'idle':'idle','heat':'heating','cool':'cooling','fan_only':'fan'} %}"
-                 "{{ values[value_json[\"running_state\"]] }}", p) == "heating");
-    CHECK(render("{{ {'off':0, 'low':1, 'medium':2, 'high':3, 'on':4}[value_json[\"fan_mode\"]] | default('None') }}", p) == "2");
-    CHECK(render("{{ value_json[\"fan_mode\"] if value_json[\"fan_mode\"] in ['smart'] else 'None' | default('None') }}", p) == "None");
-    CHECK(render("{% if \"motor_state\" in value_json and value_json[\"motor_state\"] %} {{ value_json[\"motor_state\"] }} {% else %} stopped {% endif %}", p) == "stopped");
-    CHECK(render("{% if value_json[\"power_outage_memory\"] %}true{% else %}false{% endif %}", p) == "true");
-    CHECK(render("{{ value_json['update'].get('progress', 'null') if value_json.update is defined else 'x' }}", p) == "x");
+    CHECK(render("{% set values = "
+                 "{None:None,'idle':'idle','heat':'heating','cool':'cooling','fan_only':'fan'} %}"
+                 "{{ values[value_json[\"running_state\"]] }}",
+                 p) == "heating");
+    CHECK(render("{{ {'off':0, 'low':1, 'medium':2, 'high':3, 'on':4}[value_json[\"fan_mode\"]] | "
+                 "default('None') }}",
+                 p) == "2");
+    CHECK(render("{{ value_json[\"fan_mode\"] if value_json[\"fan_mode\"] in ['smart'] else 'None' "
+                 "| default('None') }}",
+                 p) == "None");
+    CHECK(render("{% if \"motor_state\" in value_json and value_json[\"motor_state\"] %} {{ "
+                 "value_json[\"motor_state\"] }} {% else %} stopped {% endif %}",
+                 p) == "stopped");
+    CHECK(render("{% if value_json[\"power_outage_memory\"] %}true{% else %}false{% endif %}", p) ==
+          "true");
+    CHECK(render("{{ value_json['update'].get('progress', 'null') if value_json.update is defined "
+                 "else 'x' }}",
+                 p) == "x");
 }
 
 TEST_CASE("A command template sees its value and position variables") {
-    auto t = Template::compile("{{ {0:'off', 1:'low', 2:'medium', 3:'high', 4:'on'}[value] | default('') }}");
+    auto t = Template::compile(
+        "{{ {0:'off', 1:'low', 2:'medium', 3:'high', 4:'on'}[value] | default('') }}");
     REQUIRE(t.has_value());
     TemplateVariables vars{{"value", TemplateValue{std::int64_t{3}}}};
     CHECK(t->render(vars).value() == "high");
     auto p = Template::compile("{ \"position\": {{ position }} }");
     REQUIRE(p.has_value());
-    CHECK(p->render({{"position", TemplateValue{std::int64_t{30}}}}).value() == "{ \"position\": 30 }");
+    CHECK(p->render({{"position", TemplateValue{std::int64_t{30}}}}).value() ==
+          "{ \"position\": 30 }");
 }
 
 TEST_CASE("Unsupported template constructs are refused at compile time") {
@@ -84,7 +99,9 @@ TEST_CASE("Whitespace control trims around tags") {
 }
 
 TEST_CASE("Deeply nested templates are refused instead of exhausting the stack") {
-    CHECK_FALSE(Template::compile("{{ " + std::string(10000, '(') + "1" + std::string(10000, ')') + " }}").has_value());
+    CHECK_FALSE(
+        Template::compile("{{ " + std::string(10000, '(') + "1" + std::string(10000, ')') + " }}")
+            .has_value());
     CHECK_FALSE(Template::compile("{{ " + std::string(20000, '-') + "1 }}").has_value());
     std::string nested;
     for (int i = 0; i < 1000; ++i) nested += "{% if 1 %}";

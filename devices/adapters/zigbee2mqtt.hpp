@@ -25,7 +25,7 @@
 namespace hearth::devices::adapters {
 
 class Zigbee2Mqtt final : public Adapter {
-public:
+  public:
     std::string_view name() const noexcept override { return "zigbee2mqtt"; }
     explicit Zigbee2Mqtt(std::string base = "zigbee2mqtt");
 
@@ -41,7 +41,8 @@ public:
     bool owns(const proto::DeviceId& id) const override { return by_id_.count(id) > 0; }
 
     /// The `/set` message for a Hearth command, or an error (unknown device or attribute).
-    proto::Result<std::vector<Publish>> command(const proto::DeviceId& id, const proto::Command& command) const override;
+    proto::Result<std::vector<Publish>> command(const proto::DeviceId& id,
+                                                const proto::Command& command) const override;
 
     /// A `/get` message asking the device to report every attribute that can be read on demand.
     proto::Result<std::vector<Publish>> refresh(const proto::DeviceId& id) const;
@@ -57,19 +58,19 @@ public:
         enum class Convert { none, boolean, brightness, mireds, words, event };
         std::string property;
         Convert convert = Convert::none;
-        std::string on, off;                      // boolean: the device's words (or "true"/"false")
-        bool json_bool = false;                   // boolean: the device uses JSON true/false
-        double scale = 254;                       // brightness: the device's maximum
-        std::map<std::string, std::string> words; // words: device → Hearth
-        bool gettable = false;                    // access bit 4: can be asked for with /get
+        std::string on, off;     // boolean: the device's words (or "true"/"false")
+        bool json_bool = false;  // boolean: the device uses JSON true/false
+        double scale = 254;      // brightness: the device's maximum
+        std::map<std::string, std::string> words;  // words: device → Hearth
+        bool gettable = false;                     // access bit 4: can be asked for with /get
     };
 
-private:
+  private:
     struct Device {
         std::string friendly_name;
         std::string ieee;
         proto::DeviceDescription description;
-        std::map<std::string, Binding> bindings;  // Hearth attribute → binding
+        std::map<std::string, Binding> bindings;   // Hearth attribute → binding
         Availability own = Availability::unknown;  // from <base>/<name>/availability
         Availability reported = Availability::unknown;
     };
@@ -81,8 +82,8 @@ private:
     void refresh_subscriptions(Effects& fx);
 
     std::string base_;
-    std::map<std::string, Device> devices_;                 // by friendly name
-    std::map<proto::DeviceId, std::string> by_id_;         // → friendly name
+    std::map<std::string, Device> devices_;         // by friendly name
+    std::map<proto::DeviceId, std::string> by_id_;  // → friendly name
     std::vector<UnmappedEntity> unmapped_;
     std::set<std::string> subscribed_;
     Availability bridge_ = Availability::unknown;
