@@ -65,6 +65,7 @@ class HaDiscovery final : public Adapter {
     std::size_t device_count() const noexcept { return devices_.size(); }
 
   private:
+    Effects dispatch(std::string_view topic, std::string_view payload);
     /// Where a Hearth attribute of a device comes from: entity (by key) and its local name.
     struct Binding {
         std::string entity;

@@ -66,6 +66,19 @@ const proto::DeviceDescription* Tasmota::find(const proto::DeviceId& id) const {
 }
 
 Effects Tasmota::handle(std::string_view topic, std::string_view payload) {
+    // A payload of the right syntax but unexpected types makes nlohmann throw; the state is only
+    // committed at the end of each handler, so refusing the message changes nothing.
+    try {
+        return dispatch(topic, payload);
+    } catch (const nlohmann::json::exception& e) {
+        Effects fx;
+        fx.errors.push_back(
+            make_error(Errc::bad_json, std::string(topic) + ": unexpected content: " + e.what()));
+        return fx;
+    }
+}
+
+Effects Tasmota::dispatch(std::string_view topic, std::string_view payload) {
     if (topic.starts_with(prefix_ + "/")) {
         const auto rest = topic.substr(prefix_.size() + 1);
         const auto slash = rest.find('/');
@@ -109,7 +122,8 @@ Effects Tasmota::handle_config(const std::string& mac, std::string_view payload)
             make_error(Errc::invalid_field, prefix_ + "/" + mac + "/config: needs t and tp", "t"));
         return fx;
     }
-    auto& d = devices_[mac];
+    auto found = devices_.find(mac);
+    Device d = found == devices_.end() ? Device{} : found->second;
     d.mac = mac;
     d.topic = topic;
     const auto full_topic = [&](std::size_t i) {
@@ -161,13 +175,15 @@ Effects Tasmota::handle_config(const std::string& mac, std::string_view payload)
         d.outputs.push_back(o);
     }
     d.has_config = true;
-    describe(d, fx);
+    auto& stored = devices_[mac] = std::move(d);
+    describe(stored, fx);
     return fx;
 }
 
 Effects Tasmota::handle_sensors(const std::string& mac, std::string_view payload) {
     Effects fx;
-    auto& d = devices_[mac];
+    auto found = devices_.find(mac);
+    Device d = found == devices_.end() ? Device{} : found->second;
     d.mac = mac;
     d.readings.clear();
     std::erase_if(d.unmapped, [](const UnmappedEntity& u) { return u.component == "sensor"; });
@@ -206,7 +222,8 @@ Effects Tasmota::handle_sensors(const std::string& mac, std::string_view payload
         }
     }
     if (!d.unmapped.empty()) fx.unmapped_changed = true;
-    if (d.has_config) describe(d, fx);
+    auto& stored = devices_[mac] = std::move(d);
+    if (stored.has_config) describe(stored, fx);
     return fx;
 }
 

@@ -53,6 +53,7 @@ class Tasmota final : public Adapter {
     };
 
   private:
+    Effects dispatch(std::string_view topic, std::string_view payload);
     struct Device {
         std::string mac;
         std::string topic;                                     // %topic%

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "devices/adapters/ha_discovery.hpp"
+#include "devices/adapters/zigbee2mqtt.hpp"
 #include "devices/registry.hpp"
 
 using namespace hearth;
@@ -167,4 +169,36 @@ TEST_CASE("An empty Tasmota config removes the device") {
                     .command(proto::DeviceId{"tasmota_00000049a3bc"},
                              proto::Command{{{"on", true}}, {}, {}})
                     .has_value());
+}
+
+TEST_CASE("Adapters refuse payloads of the right syntax but the wrong types, and change nothing") {
+    const std::vector<std::pair<std::string, std::string>> hostile = {
+        {"tasmota/discovery/AA/config", R"({"t": 5, "tp": ["cmnd","stat","tele"], "rl": [1]})"},
+        {"tasmota/discovery/AA/config", R"({"t": "x", "tp": [1, 2, 3], "rl": [1]})"},
+        {"tasmota/discovery/AA/config",
+         R"({"t": "x", "tp": ["cmnd","stat","tele"], "rl": "1", "fn": 3, "dn": []})"},
+        {"tasmota/discovery/AA/sensors", R"({"sn": {"TempUnit": 7, "X": {"Temperature": 1}}})"},
+        {"zigbee2mqtt/bridge/devices", R"([{"friendly_name": 1, "ieee_address": "0x1"}])"},
+        {"zigbee2mqtt/bridge/devices",
+         R"([{"friendly_name": "a", "ieee_address": "0x1", "definition": {"exposes": [{"type": "light", "features": [{"name": "state", "type": "binary", "access": "x"}]}]}}])"},
+        {"zigbee2mqtt/bridge/devices",
+         R"([{"friendly_name": "a", "ieee_address": "0x1", "definition": {"exposes": [{"type": "climate", "features": [{"name": "x_setpoint", "type": "numeric", "access": 7, "value_min": "low"}]}]}}])"},
+        {"homeassistant/light/x/config",
+         R"({"schema": 3, "command_topic": ["a"], "brightness_scale": "big"})"},
+        {"homeassistant/sensor/x/config",
+         R"({"state_topic": {"a": 1}, "device": {"identifiers": [[1]]}, "availability": [1, {"topic": 2}]})"},
+        {"homeassistant/device/x/config", R"({"cmps": {"a": {"p": 7}, "b": [1]}})"},
+    };
+    HaDiscovery ha;
+    Zigbee2Mqtt z2m;
+    Tasmota tasmota;
+    for (const auto& [topic, payload] : hostile) {
+        INFO(topic << " " << payload);
+        for (Adapter* a : std::vector<Adapter*>{&ha, &z2m, &tasmota}) {
+            Effects fx;
+            CHECK_NOTHROW(fx = a->handle(topic, payload));
+            CHECK(fx.upserts.size() <= 1);
+        }
+    }
+    CHECK_FALSE(tasmota.owns(proto::DeviceId{"tasmota_aa"}));
 }

@@ -66,6 +66,7 @@ class Zigbee2Mqtt final : public Adapter {
     };
 
   private:
+    Effects dispatch(std::string_view topic, std::string_view payload);
     struct Device {
         std::string friendly_name;
         std::string ieee;
