@@ -344,6 +344,25 @@ TEST_CASE(
     }
 }
 
+TEST_CASE("The result does not depend on the order discovery configs arrive in") {
+    for (const auto& x : expectations()) {
+        INFO(x.file);
+        auto fixture = load(kZ2m / x.file);
+        Replay forward;
+        forward.replay(fixture);
+        auto& configs = fixture["ha_discovery"];
+        std::reverse(configs.begin(), configs.end());
+        Replay backward;
+        backward.replay(fixture);
+        const proto::DeviceId id{x.id};
+        REQUIRE(backward.registry.find(id) != nullptr);
+        CHECK(proto::to_json(backward.registry.find(id)->description) ==
+              proto::to_json(forward.registry.find(id)->description));
+        CHECK(proto::to_json(backward.registry.find(id)->state) ==
+              proto::to_json(forward.registry.find(id)->state));
+    }
+}
+
 TEST_CASE("A button press on the action topic becomes one Hearth action event") {
     Replay r;
     r.replay(load(kZ2m / "button_aqara_WXKG11LM.json"));
@@ -619,4 +638,29 @@ TEST_CASE("Replay throughput (prints figures)", "[.bench]") {
               << "state message of a 24-entity device (Tuya TRV): " << kStates / secs(t2, t3)
               << " messages/s\n";
     CHECK(reports == static_cast<std::size_t>(kStates));
+}
+
+TEST_CASE("A two-gang Zigbee2MQTT switch keeps both channels, the second under its endpoint") {
+    Zigbee2Mqtt z2m;
+    const auto devices =
+        R"([{"friendly_name": "hall/switch", "ieee_address": "0xabc", "definition": {
+        "model": "2G", "vendor": "Acme", "exposes": [
+          {"type": "switch", "endpoint": "l1", "features": [{"name": "state", "property": "state_l1", "type": "binary",
+            "access": 7, "value_on": "ON", "value_off": "OFF"}]},
+          {"type": "switch", "endpoint": "l2", "features": [{"name": "state", "property": "state_l2", "type": "binary",
+            "access": 7, "value_on": "ON", "value_off": "OFF"}]}]}}])";
+    auto fx = z2m.handle("zigbee2mqtt/bridge/devices", devices);
+    REQUIRE(fx.upserts.size() == 1);
+    const auto& d = fx.upserts[0];
+    CHECK(d.id.value == "zigbee2mqtt_0xabc");
+    CHECK(d.kind == proto::DeviceKind::switch_);
+    CHECK(d.find("switch_l1_on") != nullptr);
+    CHECK(d.find("switch_l2_on") != nullptr);
+    auto state = z2m.handle("zigbee2mqtt/hall/switch", R"({"state_l1":"ON","state_l2":"OFF"})");
+    REQUIRE(state.states.size() == 1);
+    CHECK(state.states[0].attributes.at("switch_l1_on") == Value{true});
+    CHECK(state.states[0].attributes.at("switch_l2_on") == Value{false});
+    auto out = z2m.command(d.id, proto::Command{{{"switch_l2_on", true}}, std::nullopt, {}});
+    REQUIRE(out.has_value());
+    CHECK((*out)[0] == Publish{"zigbee2mqtt/hall/switch/set", R"({"state_l2":"ON"})", false});
 }
