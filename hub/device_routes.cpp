@@ -44,15 +44,23 @@ proto::Result<TimePoint> time_param(const HttpRequest& request, const std::strin
     const auto it = request.query.find(name);
     if (it == request.query.end() || it->second.empty()) return fallback;
     const auto& text = it->second;
+    // Up to the year 2200, well inside what the clock's nanoseconds can hold.
+    constexpr std::int64_t kLatestMs = 7'258'118'400'000;
+    const auto invalid = [&] {
+        return proto::make_error(Errc::invalid_field,
+                                 name + " is milliseconds since 1970 or UTC like 2026-11-21T08:00:00Z, before 2200", name);
+    };
+    std::int64_t ms = 0;
     if (text.find_first_not_of("0123456789") == std::string::npos && text.size() < 16) {
-        return TimePoint(std::chrono::milliseconds(std::stoll(text)));
+        ms = std::stoll(text);
+    } else {
+        std::tm tm{};
+        const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+        if (!end || (*end != '\0' && std::string_view(end) != "Z")) return invalid();
+        ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
     }
-    std::tm tm{};
-    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!end || (*end != '\0' && std::string_view(end) != "Z")) {
-        return proto::make_error(Errc::invalid_field, name + " is milliseconds since 1970 or UTC like 2026-11-21T08:00:00Z", name);
-    }
-    return std::chrono::system_clock::from_time_t(timegm(&tm));
+    if (ms < 0 || ms > kLatestMs) return invalid();
+    return TimePoint(std::chrono::milliseconds(ms));
 }
 
 HttpResponse unknown_device(const std::string& id) {

@@ -63,7 +63,14 @@ public:
     void send(std::string text) override {
         if (closing_) return;
         if (queue_.size() >= config_.websocket_queue_limit) {
-            return close("client too slow: " + std::to_string(queue_.size()) + " messages waiting");
+            // Its socket is full, so not even a close frame would get through: cut it off.
+            closing_ = true;
+            queue_.clear();
+            finish();
+            beast::error_code ignored;
+            beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+            beast::get_lowest_layer(ws_).close();
+            return;
         }
         queue_.push_back(std::move(text));
         if (queue_.size() == 1) do_write();
@@ -73,9 +80,10 @@ public:
         if (closing_) return;
         closing_ = true;
         queue_.clear();
+        finish();
         if (reason.size() > 120) reason.resize(120);
         ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, reason),
-                        [self = shared_from_this()](beast::error_code) { self->finish(); });
+                        [self = shared_from_this()](beast::error_code) {});
     }
 
     const std::string& remote() const override { return remote_; }

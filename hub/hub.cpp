@@ -78,7 +78,11 @@ std::string new_context_id() {
 }
 
 Hub::Hub(boost::asio::io_context& io, HubConfig config)
-    : io_(io), config_(std::move(config)), topics_(config_.prefix), started_(std::chrono::steady_clock::now()) {}
+    : io_(io),
+      config_(std::move(config)),
+      topics_(config_.prefix),
+      guard_(config_.limits),
+      started_(std::chrono::steady_clock::now()) {}
 
 Hub::~Hub() { stop(); }
 
