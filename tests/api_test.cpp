@@ -85,7 +85,10 @@ TEST_CASE("The owner token is written once, readable by the owner only") {
 }
 
 TEST_CASE("Every route except health refuses a request without a valid token") {
-    Api api([](auto& c) { c.limits.bad_tokens_before_lockout = 1000; });
+    Api api([](auto& c) {
+        c.limits.bad_tokens_before_slowdown = 1000;
+        c.limits.bad_tokens_before_lockout = 1000;
+    });
     for (const auto& route : routes_of(*api.hub)) {
         INFO(route.method << " " << route.pattern);
         const auto r = http_request(api.hub->port(), route.method, concrete(route.pattern), "{}");
