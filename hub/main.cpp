@@ -16,12 +16,18 @@ const char* kUsage = R"(usage: hearthd [options]
   --data DIR           data directory (default ./var, env HEARTH_DATA)
   --prefix PREFIX      native MQTT topic prefix (default hearth)
   --home FILE          import areas (and scenes, rules) from a home description file
+  --ha-discovery P     Home Assistant MQTT discovery prefix, or "off" (default homeassistant)
+  --zigbee2mqtt BASE   read Zigbee2MQTT natively under BASE (default off; use it only
+                       when that Zigbee2MQTT does not publish HA discovery)
+  --tasmota P          Tasmota discovery prefix, or "off" (default tasmota/discovery)
 )";
 
 std::string env_or(const char* name, std::string fallback) {
     const char* v = std::getenv(name);
     return v && *v ? std::string(v) : std::move(fallback);
 }
+
+std::string off_or(std::string value) { return value == "off" ? std::string{} : value; }
 
 }  // namespace
 
@@ -45,6 +51,9 @@ int main(int argc, char** argv) {
         else if (arg == "--data") config.data_dir = next();
         else if (arg == "--prefix") config.prefix = next();
         else if (arg == "--home") config.home_file = next();
+        else if (arg == "--ha-discovery") config.ha_discovery_prefix = off_or(next());
+        else if (arg == "--zigbee2mqtt") config.zigbee2mqtt_base = off_or(next());
+        else if (arg == "--tasmota") config.tasmota_prefix = off_or(next());
         else if (arg == "-h" || arg == "--help") {
             std::cout << kUsage;
             return 0;

@@ -62,6 +62,7 @@ public:
                                 int qos = 1);
     /// Adds a subscription now and after every reconnection.
     void subscribe(const std::string& filter);
+    void unsubscribe(const std::string& filter);
 
 private:
     void make_client(int protocol);
