@@ -88,6 +88,11 @@ MqttFleet::MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock cloc
             c.client = mosquitto_new(("hearth-fleet." + id.value).c_str(), true, &c);
         }
         if (!c.client) throw std::runtime_error("mosquitto_new failed for " + id.value);
+        if (!options_.credentials.empty()) {
+            const auto password = options_.credentials.find(id.value);
+            if (password == options_.credentials.end()) throw std::runtime_error("no password for " + id.value);
+            mosquitto_username_pw_set(c.client, id.value.c_str(), password->second.c_str());
+        }
         const auto will = topics_.device(id, proto::DeviceTopic::availability);
         mosquitto_will_set(c.client, will.c_str(), static_cast<int>(proto::kOffline.size()), proto::kOffline.data(), 1,
                            true);
