@@ -127,8 +127,8 @@ wait_subscribed "$tmp/device_sub" || fail "the device could not subscribe"
 pub -q 1 -u hearthd -P "$hub_password" -t "hearth/device/$b/set" -m '{"on": false}' || fail "the hub account could not command $b"
 pub -q 1 -u hearthd -P "$hub_password" -t "hearth/device/$a/set" -m '{"on": true}' || fail "the hub account could not command $a"
 wait "${helpers[-1]}" || fail "the device received no command: $(cat "$tmp/device_sub")"
-grep -q "^hearth/device/$a/set " "$tmp/device_sub" || fail "the device did not receive its own command"
 ! grep -q "^hearth/device/$b/set" "$tmp/device_sub" || fail "a device read another device's commands"
+grep -q "^hearth/device/$a/set " "$tmp/device_sub" || fail "the device did not receive its own command"
 echo "ok: a device cannot read another device's set topic"
 
 tag=$topology
