@@ -132,6 +132,9 @@ grep -q "^hearth/device/$a/set " "$tmp/device_sub" || fail "the device did not r
 echo "ok: a device cannot read another device's set topic"
 
 tag=$topology
+[ "$(sub -u "$a" -P "$pa" -t hearth/hub/status -C 1 -W 10)" = online ] || fail "a device cannot read the hub status"
+echo "ok: a device reads the hub status"
+
 kill -TERM "$topology"
 wait "$topology" || true
 topology=-1
