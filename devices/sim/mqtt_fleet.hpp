@@ -31,7 +31,7 @@ struct TransportOptions {
     std::size_t connects_per_poll = 100;  // new connections started per poll(), so the broker is not flooded
     std::size_t max_connecting = 1000;    // connections still waiting for their CONNACK
     std::chrono::milliseconds retry_delay{std::chrono::seconds(2)};  // after a connection broke or failed
-    Credentials credentials;  // when not empty, every device logs in with username = its id and its password
+    Credentials credentials{};  // when not empty, every device logs in with username = its id and its password
 };
 
 struct TransportCounters {
