@@ -52,16 +52,30 @@ std::filesystem::path make_temp_dir(const std::string& prefix) {
 }
 
 Broker::Broker() : dir_(make_temp_dir("hearth-broker")), port_(free_port()) {
+    write_config(nullptr);
+    start();
+}
+
+Broker::Broker(const BrokerAuth& auth) : dir_(make_temp_dir("hearth-broker")), port_(free_port()) {
+    write_config(&auth);
+    start();
+}
+
+void Broker::write_config(const BrokerAuth* auth) {
     std::ofstream conf(dir_ / "mosquitto.conf");
-    conf << "listener " << port_ << " 127.0.0.1\n"
-         << "allow_anonymous true\n"
-         << "persistence true\n"
+    conf << "listener " << port_ << " 127.0.0.1\n";
+    if (auth) {
+        conf << "allow_anonymous false\n"
+             << "password_file " << auth->password_file.string() << "\n"
+             << "acl_file " << auth->acl_file.string() << "\n";
+    } else {
+        conf << "allow_anonymous true\n";
+    }
+    conf << "persistence true\n"
          << "persistence_location " << dir_.string() << "/\n"
          << "log_dest file " << (dir_ / "mosquitto.log").string() << "\n"
          << "max_queued_messages 100000\n";
     if (::geteuid() == 0) conf << "user root\n";
-    conf.close();
-    start();
 }
 
 Broker::~Broker() {
