@@ -27,7 +27,10 @@ MqttLink::MqttLink(MqttLinkConfig config, MqttLinkHandlers handlers, Post post, 
     make_client(MQTTVERSION_5);
 }
 
-MqttLink::~MqttLink() { stop(); }
+MqttLink::~MqttLink() {
+    stop();
+    client_.reset();
+}
 
 void MqttLink::make_client(int protocol) {
     protocol_ = protocol == MQTTVERSION_5 ? 5 : 4;

@@ -124,7 +124,7 @@ TEST_CASE("Discovered entities that cannot be mapped are listed with their reaso
     REQUIRE(eventually([&] { return home.get("/api/v1/devices?limit=100")["total"] == 12; }));
     auto adapters_list = home.get("/api/v1/adapters")["adapters"];
     const auto ha = std::find_if(adapters_list.begin(), adapters_list.end(),
-                                 [](const json& a) { return a["name"] == "ha_discovery"; });
+                                 [](json a) { return a["name"] == "ha_discovery"; });
     REQUIRE(ha != adapters_list.end());
     CHECK((*ha)["devices"] == 12);
     REQUIRE(!(*ha)["unmapped"].empty());
