@@ -196,7 +196,7 @@ class Bench:
             return dict(sensors=50, rate=200, seconds=1, scale_rules=[10, 60], others=50, nr_rules=[1, 5],
                         steps=[200, 400], step_seconds=1, tp_sensors=100, fleet=[100, 500], start_devices=500)
         return dict(sensors=1000, rate=1000, seconds=20, scale_rules=[10, 1000, 10000], others=9990,
-                    nr_rules=[1, 100], steps=[1000, 2000, 4000, 8000, 16000, 32000], step_seconds=5,
+                    nr_rules=[1, 100], steps=[1000, 2000, 4000, 8000, 12000, 16000, 32000, 64000], step_seconds=5,
                     tp_sensors=10000, fleet=[1000, 10000, 100000], start_devices=100000)
 
     # ---- Hearth start with rules ----
