@@ -211,10 +211,14 @@ class Bench:
                 self.rules_over_rest = True
                 conn = http.client.HTTPConnection("127.0.0.1", hub.port, timeout=30)
                 for rule in rules[1:]:
-                    conn.request("POST", "/api/v1/rules", body=json.dumps(rule),
-                                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-                    r = conn.getresponse()
-                    r.read()
+                    for _ in range(200):
+                        conn.request("POST", "/api/v1/rules", body=json.dumps(rule),
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+                        r = conn.getresponse()
+                        r.read()
+                        if r.status != 429:
+                            break
+                        time.sleep(float(r.getheader("Retry-After") or 0.2))  # the hub's per-client rate limit
                     if r.status not in (200, 201):
                         raise RuntimeError(f"POST /api/v1/rules answered {r.status}")
                 conn.close()
