@@ -421,8 +421,8 @@ class Bench:
                 broker.stop()
 
     def voice(self):
-        self.note("voice loop not measured: this build's hub answers neither POST /api/v1/conversation nor "
-                  "hearth/assist/<device>/text")
+        self.note("voice loop (\"我困了\" → bedroom commands) not measured: the bench does not drive "
+                  "POST /api/v1/conversation or hearth/assist/<device>/text yet")
 
 
 def node_red_flows(broker_port, rules):
