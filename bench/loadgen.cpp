@@ -1,6 +1,7 @@
 // hearth-loadgen: plays many MQTT sensor devices and measures the sense–decide–respond loop.
 //
-//   hearth-loadgen register --broker HOST:PORT [--prefix P] --sensors N [--acs N] [--others N] [--from K]
+//   hearth-loadgen register --broker HOST:PORT [--prefix P] --sensors N [--acs N] [--others N]
+//   [--from K]
 //       publishes retained device configs (QoS 1) and waits until the broker has them all:
 //       sensor-K (climate sensor), ac-K (air conditioner, online), other-K (climate sensor).
 //   hearth-loadgen run --broker HOST:PORT --reading TOPIC --command TOPIC --sensors N --rate R
@@ -38,7 +39,8 @@ using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 std::int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+        .count();
 }
 
 struct Options {
@@ -60,7 +62,8 @@ struct Options {
 
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "hearth-loadgen: " << why << "\n"
-              << "usage: hearth-loadgen register|run --broker HOST:PORT [options] (see bench/loadgen.cpp)\n";
+              << "usage: hearth-loadgen register|run --broker HOST:PORT [options] (see "
+                 "bench/loadgen.cpp)\n";
     std::exit(2);
 }
 
@@ -78,18 +81,30 @@ Options parse(int argc, char** argv) {
             if (colon == std::string::npos) usage("--broker is HOST:PORT");
             o.host = v.substr(0, colon);
             o.port = std::stoi(v.substr(colon + 1));
-        } else if (arg == "--prefix") o.prefix = v;
-        else if (arg == "--reading") o.reading = v;
-        else if (arg == "--command") o.command = v;
-        else if (arg == "--sensors") o.sensors = std::stol(v);
-        else if (arg == "--acs") o.acs = std::stol(v);
-        else if (arg == "--others") o.others = std::stol(v);
-        else if (arg == "--from") o.from = std::stol(v);
-        else if (arg == "--triggering") o.triggering = std::stol(v);
-        else if (arg == "--rate") o.rate = std::stod(v);
-        else if (arg == "--seconds") o.seconds = std::stod(v);
-        else if (arg == "--settle") o.settle = std::stod(v);
-        else usage("unknown option " + arg);
+        } else if (arg == "--prefix")
+            o.prefix = v;
+        else if (arg == "--reading")
+            o.reading = v;
+        else if (arg == "--command")
+            o.command = v;
+        else if (arg == "--sensors")
+            o.sensors = std::stol(v);
+        else if (arg == "--acs")
+            o.acs = std::stol(v);
+        else if (arg == "--others")
+            o.others = std::stol(v);
+        else if (arg == "--from")
+            o.from = std::stol(v);
+        else if (arg == "--triggering")
+            o.triggering = std::stol(v);
+        else if (arg == "--rate")
+            o.rate = std::stod(v);
+        else if (arg == "--seconds")
+            o.seconds = std::stod(v);
+        else if (arg == "--settle")
+            o.settle = std::stod(v);
+        else
+            usage("unknown option " + arg);
     }
     if (o.acs < 0) o.acs = o.sensors;
     if (o.triggering < 0) o.triggering = o.sensors;
@@ -110,7 +125,8 @@ struct Template {
     std::string filter() const {
         const auto level_start = head.rfind('/') == std::string::npos ? 0 : head.rfind('/') + 1;
         const auto level_end = tail.find('/');
-        return head.substr(0, level_start) + "+" + (level_end == std::string::npos ? "" : tail.substr(level_end));
+        return head.substr(0, level_start) + "+" +
+               (level_end == std::string::npos ? "" : tail.substr(level_end));
     }
     std::optional<long> number(std::string_view topic) const {
         if (topic.size() <= head.size() + tail.size() || topic.substr(0, head.size()) != head ||
@@ -129,7 +145,7 @@ struct Template {
 
 /// One libmosquitto client with its own network thread.
 class Client {
-public:
+  public:
     /// Callbacks receive this Client as their user pointer; `user` is what they act on.
     Client(const Options& o, const std::string& id, void* user, std::string subscription = {})
         : user(user), subscription_(std::move(subscription)) {
@@ -139,15 +155,19 @@ public:
         mosquitto_connect_callback_set(mosq_, [](mosquitto* m, void* self, int rc) {
             auto& c = *static_cast<Client*>(self);
             if (rc != 0) return;
-            if (c.subscription_.empty()) c.ready_.store(true);
-            else if (mosquitto_subscribe(m, nullptr, c.subscription_.c_str(), 0) != MOSQ_ERR_SUCCESS) {
-                std::fprintf(stderr, "hearth-loadgen: cannot subscribe to %s\n", c.subscription_.c_str());
+            if (c.subscription_.empty())
+                c.ready_.store(true);
+            else if (mosquitto_subscribe(m, nullptr, c.subscription_.c_str(), 0) !=
+                     MOSQ_ERR_SUCCESS) {
+                std::fprintf(stderr, "hearth-loadgen: cannot subscribe to %s\n",
+                             c.subscription_.c_str());
             }
         });
         mosquitto_subscribe_callback_set(mosq_, [](mosquitto*, void* self, int, int, const int*) {
             static_cast<Client*>(self)->ready_.store(true);
         });
-        if (mosquitto_connect(mosq_, o.host.c_str(), o.port, 60) != MOSQ_ERR_SUCCESS) usage("cannot connect to the broker");
+        if (mosquitto_connect(mosq_, o.host.c_str(), o.port, 60) != MOSQ_ERR_SUCCESS)
+            usage("cannot connect to the broker");
     }
     void* user;
     /// Starts the network thread and waits for the connection (and subscription).
@@ -163,22 +183,27 @@ public:
         mosquitto_destroy(mosq_);
     }
     mosquitto* get() const { return mosq_; }
-    void publish(const std::string& topic, const std::string& payload, int qos, bool retain, int* mid = nullptr) {
+    void publish(const std::string& topic, const std::string& payload, int qos, bool retain,
+                 int* mid = nullptr) {
         for (;;) {
-            const int rc = mosquitto_publish(mosq_, mid, topic.c_str(), int(payload.size()), payload.data(), qos, retain);
+            const int rc = mosquitto_publish(mosq_, mid, topic.c_str(), int(payload.size()),
+                                             payload.data(), qos, retain);
             if (rc == MOSQ_ERR_SUCCESS) return;
-            if (rc != MOSQ_ERR_NO_CONN) usage(std::string("publish failed: ") + mosquitto_strerror(rc));
+            if (rc != MOSQ_ERR_NO_CONN)
+                usage(std::string("publish failed: ") + mosquitto_strerror(rc));
             std::this_thread::sleep_for(1ms);
         }
     }
 
-private:
+  private:
     std::string subscription_;
     std::atomic<bool> ready_{false};
     mosquitto* mosq_ = nullptr;
 };
 
-std::string pad(long k) { return std::to_string(k); }
+std::string pad(long k) {
+    return std::to_string(k);
+}
 
 int do_register(const Options& o) {
     std::atomic<long> acked{0};
@@ -200,27 +225,30 @@ int do_register(const Options& o) {
     for (long k = o.from; k < o.from + o.sensors; ++k) {
         const auto id = "sensor-" + pad(k);
         device(id,
-               R"({"id":")" + id + R"(","name":{"en":"sensor )" + pad(k) + R"("},"area":"zone)" + pad(k % 50) +
-                   R"(","kind":"climate_sensor","capabilities":["temperature"]})",
+               R"({"id":")" + id + R"(","name":{"en":"sensor )" + pad(k) + R"("},"area":"zone)" +
+                   pad(k % 50) + R"(","kind":"climate_sensor","capabilities":["temperature"]})",
                true);
     }
     for (long k = o.from; k < o.from + o.acs; ++k) {
         const auto id = "ac-" + pad(k);
-        device(id,
-               R"({"id":")" + id + R"(","name":{"en":"ac )" + pad(k) + R"("},"area":"zone)" + pad(k % 50) +
-                   R"(","kind":"air_conditioner","capabilities":["on","hvac_mode","target_temperature","temperature"]})",
-               true);
+        device(
+            id,
+            R"({"id":")" + id + R"(","name":{"en":"ac )" + pad(k) + R"("},"area":"zone)" +
+                pad(k % 50) +
+                R"(","kind":"air_conditioner","capabilities":["on","hvac_mode","target_temperature","temperature"]})",
+            true);
     }
     for (long k = o.from; k < o.from + o.others; ++k) {
         const auto id = "other-" + pad(k);
         device(id,
-               R"({"id":")" + id + R"(","name":{"en":"other )" + pad(k) + R"("},"area":"zone)" + pad(k % 50) +
-                   R"(","kind":"climate_sensor","capabilities":["temperature"]})",
+               R"({"id":")" + id + R"(","name":{"en":"other )" + pad(k) + R"("},"area":"zone)" +
+                   pad(k % 50) + R"(","kind":"climate_sensor","capabilities":["temperature"]})",
                false);
     }
     const auto deadline = Clock::now() + 120s;
     while (acked.load() < published && Clock::now() < deadline) std::this_thread::sleep_for(5ms);
-    std::cout << R"({"registered":)" << published << R"(,"acknowledged":)" << acked.load() << "}" << std::endl;
+    std::cout << R"({"registered":)" << published << R"(,"acknowledged":)" << acked.load() << "}"
+              << std::endl;
     return acked.load() == published ? 0 : 1;
 }
 
@@ -228,12 +256,14 @@ struct RunState {
     const Options* options = nullptr;
     Template command{"x{k}"};
     bool floor = false;
-    std::vector<std::atomic<std::int64_t>> pending;  // send time of the unanswered trigger, 0 = none
+    std::vector<std::atomic<std::int64_t>>
+        pending;  // send time of the unanswered trigger, 0 = none
     std::mutex latencies_mutex;
     std::vector<double> latencies_ms;
     std::atomic<long> matched{0}, extra{0}, lost{0}, received{0};
 
-    explicit RunState(const Options& o) : options(&o), command(o.command), pending(std::size_t(o.sensors)) {
+    explicit RunState(const Options& o)
+        : options(&o), command(o.command), pending(std::size_t(o.sensors)) {
         for (auto& p : pending) p.store(0);
     }
 };
@@ -248,7 +278,8 @@ void on_command(mosquitto*, void* self, const mosquitto_message* m) {
         return;
     }
     if (s.floor) {
-        const std::string_view payload(static_cast<const char*>(m->payload), std::size_t(m->payloadlen));
+        const std::string_view payload(static_cast<const char*>(m->payload),
+                                       std::size_t(m->payloadlen));
         if (payload.find("29") == std::string_view::npos) return;
     }
     const auto sent = s.pending[std::size_t(*k)].exchange(0);
@@ -263,7 +294,8 @@ void on_command(mosquitto*, void* self, const mosquitto_message* m) {
 
 double percentile(std::vector<double>& v, double p) {
     if (v.empty()) return 0;
-    const auto i = std::min(v.size() - 1, std::size_t(std::ceil(p / 100.0 * double(v.size()))) - (p > 0 ? 1 : 0));
+    const auto i = std::min(v.size() - 1,
+                            std::size_t(std::ceil(p / 100.0 * double(v.size()))) - (p > 0 ? 1 : 0));
     std::nth_element(v.begin(), v.begin() + long(i), v.end());
     return v[i];
 }
@@ -294,7 +326,8 @@ int do_run(const Options& o) {
     long triggers = 0;
     const auto start = Clock::now();
     for (long i = 0; i < total;) {
-        const auto due = std::min(total, long(o.rate * std::chrono::duration<double>(Clock::now() - start).count()) + 1);
+        const auto due = std::min(
+            total, long(o.rate * std::chrono::duration<double>(Clock::now() - start).count()) + 1);
         if (i >= due) {
             std::this_thread::sleep_for(200us);
             continue;
@@ -327,13 +360,15 @@ int do_run(const Options& o) {
     }
     const long lost = state.lost.load() + never;
     char buf[1024];
-    std::snprintf(buf, sizeof buf,
-                  R"({"rate":%.0f,"sensors":%ld,"sent":%ld,"achieved_rate":%.1f,"triggers":%ld,"matched":%ld,"lost":%ld,)"
-                  R"("loss_pct":%.3f,"extra":%ld,"p50_ms":%.3f,"p90_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f,"commands_per_s":%.1f})",
-                  o.rate, o.sensors, total, double(total) / send_seconds, triggers, state.matched.load(), lost,
-                  triggers ? 100.0 * double(lost) / double(triggers) : 0.0, state.extra.load(), percentile(lat, 50),
-                  percentile(lat, 90), percentile(lat, 99), lat.empty() ? 0.0 : *std::max_element(lat.begin(), lat.end()),
-                  double(state.matched.load()) / loop_seconds);
+    std::snprintf(
+        buf, sizeof buf,
+        R"({"rate":%.0f,"sensors":%ld,"sent":%ld,"achieved_rate":%.1f,"triggers":%ld,"matched":%ld,"lost":%ld,)"
+        R"("loss_pct":%.3f,"extra":%ld,"p50_ms":%.3f,"p90_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f,"commands_per_s":%.1f})",
+        o.rate, o.sensors, total, double(total) / send_seconds, triggers, state.matched.load(),
+        lost, triggers ? 100.0 * double(lost) / double(triggers) : 0.0, state.extra.load(),
+        percentile(lat, 50), percentile(lat, 90), percentile(lat, 99),
+        lat.empty() ? 0.0 : *std::max_element(lat.begin(), lat.end()),
+        double(state.matched.load()) / loop_seconds);
     std::cout << buf << std::endl;
     return 0;
 }

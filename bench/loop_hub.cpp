@@ -28,21 +28,24 @@ const char* kUsage = R"(usage: hearth-bench-hub [options]
 
 /// Sends through the hub; everything else is only counted.
 class HubEffects final : public rules::Effects {
-public:
+  public:
     explicit HubEffects(hub::Hub& hub) : hub_(hub) {}
     void send(const scenes::DeviceCommand& command) override {
         if (auto sent = hub_.send_command(command.device, command.command); !sent) {
-            if (refused_++ < 5) std::cerr << "hearth-bench-hub: refused: " << sent.error().message << "\n";
+            if (refused_++ < 5)
+                std::cerr << "hearth-bench-hub: refused: " << sent.error().message << "\n";
         }
     }
     void notify(const rules::Notification&) override {}
     void push_undo(scenes::Snapshot) override {}
     void record(const rules::Trace&) override { ++traces_; }
     void status_changed(const rules::RuleStatus& status) override {
-        if (!status.disabled_reason.empty()) std::cerr << "hearth-bench-hub: rule " << status.id.value << ": " << status.disabled_reason << "\n";
+        if (!status.disabled_reason.empty())
+            std::cerr << "hearth-bench-hub: rule " << status.id.value << ": "
+                      << status.disabled_reason << "\n";
     }
 
-private:
+  private:
     hub::Hub& hub_;
     std::size_t refused_ = 0;
     std::size_t traces_ = 0;
@@ -77,10 +80,14 @@ int main(int argc, char** argv) {
             return 2;
         }
         const std::string value = argv[++i];
-        if (arg == "--http") http = value;
-        else if (arg == "--mqtt") config.mqtt_url = value;
-        else if (arg == "--data") config.data_dir = value;
-        else if (arg == "--rules") rules_file = value;
+        if (arg == "--http")
+            http = value;
+        else if (arg == "--mqtt")
+            config.mqtt_url = value;
+        else if (arg == "--data")
+            config.data_dir = value;
+        else if (arg == "--rules")
+            rules_file = value;
         else {
             std::cerr << kUsage;
             return 2;
@@ -109,13 +116,15 @@ int main(int argc, char** argv) {
             return 1;
         }
         const auto report = engine.load(definitions, std::chrono::system_clock::now());
-        std::cerr << "hearth-bench-hub: " << report.loaded << " rules loaded, " << report.errors.size() << " refused\n";
+        std::cerr << "hearth-bench-hub: " << report.loaded << " rules loaded, "
+                  << report.errors.size() << " refused\n";
         hub.on_state_change([&engine](const devices::StateChange& change) {
             engine.handle(change, std::chrono::system_clock::now());
         });
         Attached attached{hub, engine};
         attached.tick();
-        std::cout << "hearth-bench-hub: API on http://" << config.http.address << ":" << hub.http_port() << std::endl;
+        std::cout << "hearth-bench-hub: API on http://" << config.http.address << ":"
+                  << hub.http_port() << std::endl;
         boost::asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code&, int) {
             hub.stop();
