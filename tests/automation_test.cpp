@@ -90,7 +90,7 @@ TEST_CASE("Scene CRUD refuses a bad definition naming its field and activates on
 
     REQUIRE(home.del("/api/v1/scenes/focus").status == 200);
     CHECK(home.get("/api/v1/scenes/focus").status == 404);
-    home.hub.restart();
+    home.restart();
     CHECK(home.get("/api/v1/scenes/focus").status == 404);
     CHECK(home.get("/api/v1/scenes/study_now").status == 200);
 }
@@ -193,7 +193,7 @@ TEST_CASE("Pending for-windows and delays survive a hub restart") {
     home.report("bathroom.presence", {{"occupancy", false}, {"illuminance", 10}});
     REQUIRE(home.state_becomes("bathroom.presence", [](const json& s) { return s["occupancy"] == false; }));
     REQUIRE(home.post("/api/v1/webhooks/later").json()["rules"] == 1);
-    home.hub.restart();
+    home.restart();
     CHECK(!has_set(home.mqtt, "bathroom.light"));
     // Both deadlines pass after the restart and are honoured by the new hub.
     CHECK(home.mqtt.wait_for("hearth/device/bathroom.light/set", "\"on\":false").has_value());
@@ -264,7 +264,7 @@ TEST_CASE("A scene whose device is removed loads as unavailable and the hub keep
     home.mqtt.publish("hearth/device/kitchen.light/config", "", true);
     CHECK(settle([&] { return home.get("/api/v1/scenes/cook").json()["status"]["available"] == false; }));
     CHECK(home.post("/api/v1/scenes/cook/activate").status == 503);
-    home.hub.restart();
+    home.restart();
     const auto cook = home.get("/api/v1/scenes/cook").json();
     CHECK(cook["status"]["available"] == false);
     CHECK(cook["status"]["problem"].get<std::string>().find("kitchen.light") != std::string::npos);

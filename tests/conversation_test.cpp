@@ -187,7 +187,7 @@ TEST_CASE("Moods and user sentences are configurable over REST and persist") {
     REQUIRE(sentence.status == 201);
     CHECK(home.post("/api/v1/conversation/sentences", {{"pattern", "x"}, {"scene", "nope"}}).json()["error"]["field"] == "scene");
 
-    home.hub.restart();
+    home.restart();
     CHECK(home.get("/api/v1/conversation/moods").json()["moods"]["sleepy"] == "reading");
     CHECK(home.get("/api/v1/conversation/sentences").json()["sentences"].size() == 1);
     REQUIRE(all_online(home, {"study.desk_lamp", "study.light"}));

@@ -80,7 +80,18 @@ struct SimHome {
     RunningHub hub{broker, data, kDemoHome};
     MqttClient mqtt{broker.url(), "test-hand"};
 
-    SimHome() { mqtt.subscribe("hearth/#"); }
+    SimHome() {
+        mqtt.subscribe("hearth/#");
+        wait_for_broker();
+    }
+    /// Until the hub's own MQTT connection is up (commands are refused before).
+    void wait_for_broker() {
+        settle([&] { return get("/api/v1/health").json().value("mqtt", "") == "connected"; });
+    }
+    void restart() {
+        hub.restart();
+        wait_for_broker();
+    }
     ~SimHome() { std::filesystem::remove_all(data); }
 
     std::string token() const { return hub.token(); }
