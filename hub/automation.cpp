@@ -29,6 +29,7 @@ constexpr const char* kAutomation = "automation";  // documents "pending", "undo
 constexpr const char* kPending = "pending";
 constexpr const char* kUndo = "undo";
 constexpr const char* kMoods = "moods";
+constexpr const char* kSeeded = "seeded";  // the home file's scenes and rules were imported once
 // Hub-made traces are stored under these reserved rule ids.
 constexpr const char* kVoiceTraces = "_voice";
 constexpr const char* kSceneTraces = "_scene";
@@ -142,6 +143,7 @@ proto::Result<void> Automation::start(const std::vector<Document>& documents, co
     const auto t = now();
     std::vector<const Document*> stored_scenes, stored_rules;
     json pending, undo, moods;
+    bool seeded = false;
     for (const auto& d : documents) {
         if (d.collection == kScenes) stored_scenes.push_back(&d);
         if (d.collection == kRules) stored_rules.push_back(&d);
@@ -149,13 +151,17 @@ proto::Result<void> Automation::start(const std::vector<Document>& documents, co
         if (d.collection == kAutomation && d.id == kPending) pending = d.body;
         if (d.collection == kAutomation && d.id == kUndo) undo = d.body;
         if (d.collection == kAutomation && d.id == kMoods) moods = d.body;
+        if (d.collection == kAutomation && d.id == kSeeded) seeded = true;
     }
     auto& store = hub_.store();
     const auto& registry = hub_.registry();
 
-    // Scenes: the stored ones, or the home file's on first start.
+    // Scenes and rules: the stored ones, or the home file's while nothing is stored. Seeding is
+    // remembered, so deleting every scene does not bring the home file's back at the next start.
+    const bool seed = !seeded && stored_scenes.empty() && stored_rules.empty();
+    if (seed && (!home_scenes.empty() || !home_rules.empty())) store.put_document(kAutomation, kSeeded, json::object(), t);
     json scene_list = json::array();
-    if (stored_scenes.empty()) {
+    if (seed) {
         for (std::size_t i = 0; i < home_scenes.size(); ++i) {
             auto scene = scenes::scene_from_json(home_scenes[i]);
             if (!scene) {
@@ -192,7 +198,7 @@ proto::Result<void> Automation::start(const std::vector<Document>& documents, co
         }
         return true;
     };
-    if (stored_rules.empty()) {
+    if (seed) {
         for (std::size_t i = 0; i < home_rules.size(); ++i) {
             if (!install(home_rules[i], "rules-" + std::to_string(i))) {
                 std::cerr << "hearthd: home rules[" << i << "]: " << broken_rules_.rbegin()->second << "\n";
@@ -231,6 +237,21 @@ proto::Result<void> Automation::start(const std::vector<Document>& documents, co
         r.language = request.value("language", json()).is_string() ? request["language"].get<std::string>() : "";
         r.dry_run = request.value("dry_run", false) == true;
         auto answer = converse(r);
+        if (!answer) return respond({{"error", error_json(answer.error())}});
+        respond(std::move(*answer));
+    });
+    hub_.live().add_request("activate", Scope::control, [this](const json& request, LiveFeed::Respond respond) {
+        if (!request.value("scene", json()).is_string()) {
+            return respond({{"error", error_json(proto::make_error(Errc::invalid_field, "scene is a scene id", "scene"))}});
+        }
+        std::optional<double> transition;
+        if (request.value("transition", json()).is_number()) transition = request["transition"].get<double>();
+        auto answer = activate_scene(proto::SceneId{request["scene"].get<std::string>()}, transition);
+        if (!answer) return respond({{"error", error_json(answer.error())}});
+        respond(std::move(*answer));
+    });
+    hub_.live().add_request("undo", Scope::control, [this](const json&, LiveFeed::Respond respond) {
+        auto answer = undo();
         if (!answer) return respond({{"error", error_json(answer.error())}});
         respond(std::move(*answer));
     });
@@ -819,7 +840,7 @@ proto::Result<json> Automation::converse(const ConversationRequest& request) {
     using rules::nlu::Outcome;
     switch (u.outcome) {
         case Outcome::command: {
-            if (request.dry_run) break;
+            if (request.dry_run || u.commands.empty()) break;
             std::vector<proto::DeviceId> devices;
             for (const auto& c : u.commands) devices.push_back(c.device);
             push_undo(scenes::take_snapshot(hub_.registry(), devices, t, "voice " + request.text, context_id));

@@ -171,6 +171,16 @@ TEST_CASE("Conversation refuses bad requests with the field named, and works ove
     REQUIRE(result.has_value());
     CHECK((*result)["success"] == true);
     CHECK((*result)["scene"] == "sleep");
+    // The dry run pushed nothing, so there is nothing to undo over the socket either.
+    ws.send({{"id", 6}, {"type", "undo"}});
+    const auto undo = ws.receive_until([](const json& m) { return m.value("id", 0) == 6; });
+    REQUIRE(undo.has_value());
+    CHECK((*undo)["success"] == false);
+    CHECK((*undo)["error"]["code"] == "not_found");
+    ws.send({{"id", 7}, {"type", "activate"}, {"scene", "nope"}});
+    const auto activate = ws.receive_until([](const json& m) { return m.value("id", 0) == 7; });
+    REQUIRE(activate.has_value());
+    CHECK((*activate)["error"]["field"] == "id");
 }
 
 TEST_CASE("Moods and user sentences are configurable over REST and persist") {
