@@ -142,14 +142,14 @@ proto::Result<void> Automation::start(const std::vector<Document>& documents, co
     }
     const auto t = now();
     std::vector<const Document*> stored_scenes, stored_rules;
-    json pending, undo, moods;
+    json pending, stored_undo, moods;
     bool seeded = false;
     for (const auto& d : documents) {
         if (d.collection == kScenes) stored_scenes.push_back(&d);
         if (d.collection == kRules) stored_rules.push_back(&d);
         if (d.collection == kSentences) sentences_.push_back({d.id, d.body});
         if (d.collection == kAutomation && d.id == kPending) pending = d.body;
-        if (d.collection == kAutomation && d.id == kUndo) undo = d.body;
+        if (d.collection == kAutomation && d.id == kUndo) stored_undo = d.body;
         if (d.collection == kAutomation && d.id == kMoods) moods = d.body;
         if (d.collection == kAutomation && d.id == kSeeded) seeded = true;
     }
@@ -212,8 +212,8 @@ proto::Result<void> Automation::start(const std::vector<Document>& documents, co
     if (!pending.is_null()) {
         for (const auto& e : engine_->resume(pending, t)) std::cerr << "hearthd: pending timers: " << e.message << "\n";
     }
-    if (!undo.is_null()) {
-        if (auto loaded = undo_.load_json(undo); !loaded) std::cerr << "hearthd: undo stack: " << loaded.error().message << "\n";
+    if (!stored_undo.is_null()) {
+        if (auto loaded = undo_.load_json(stored_undo); !loaded) std::cerr << "hearthd: undo stack: " << loaded.error().message << "\n";
     }
     if (moods.is_object()) {
         for (const auto& [name, scene] : moods.items()) {

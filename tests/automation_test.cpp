@@ -18,7 +18,7 @@ bool has_set(const MqttClient& client, const std::string& device, const std::str
 
 }  // namespace
 
-TEST_CASE("The home file seeds scenes and rules, listed with their status") {
+TEST_CASE("The home file seeds scenes and rules which are listed with their status") {
     SimHome home;
     const auto scenes = home.get("/api/v1/scenes").json()["scenes"];
     CHECK(scenes.size() == 6);
@@ -95,7 +95,7 @@ TEST_CASE("Scene CRUD refuses a bad definition naming its field and activates on
     CHECK(home.get("/api/v1/scenes/study_now").status == 200);
 }
 
-TEST_CASE("A hot occupied bedroom turns the AC to 26, traced and confirmed; a cool one leaves a condition_false trace") {
+TEST_CASE("A hot occupied bedroom turns the AC to 26 with a confirmed trace and an empty one leaves a condition_false trace") {
     SimHome home;
     SimFleet fleet(home.broker, {"bedroom.ac"});
     REQUIRE(home.online("bedroom.ac"));
@@ -134,7 +134,7 @@ TEST_CASE("A hot occupied bedroom turns the AC to 26, traced and confirmed; a co
     CHECK(explained);
 }
 
-TEST_CASE("Rule CRUD: bad definitions name their field; enable, disable, run and webhooks") {
+TEST_CASE("Rule CRUD refuses bad definitions by field and rules can be disabled and enabled and run and fired by webhook") {
     SimHome home;
     home.announce("bathroom.light", {{"on", true}, {"brightness", 50}});
     REQUIRE(home.online("bathroom.light"));

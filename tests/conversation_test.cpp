@@ -28,7 +28,7 @@ std::size_t set_messages(const MqttClient& client) {
 
 }  // namespace
 
-TEST_CASE("我困了 in the bedroom dims the lights, sets the AC for sleep and plays sleep music; undo restores") {
+TEST_CASE("我困了 in the bedroom dims the lights and sets the AC for sleep and plays sleep music and undo restores it all") {
     SimHome home;
     SimFleet fleet(home.broker, kBedroom);
     REQUIRE(all_online(home, kBedroom));
@@ -111,7 +111,7 @@ TEST_CASE("A dry run understands and plans but sends nothing and pushes no undo"
     CHECK(home.post("/api/v1/undo").status == 404);
 }
 
-TEST_CASE("English and Chinese commands reach the devices, each undoable") {
+TEST_CASE("English and Chinese commands reach the devices and each can be undone") {
     SimHome home;
     SimFleet fleet(home.broker, {"kitchen.light", "bedroom.ac"});
     REQUIRE(all_online(home, {"kitchen.light", "bedroom.ac"}));
@@ -137,7 +137,7 @@ TEST_CASE("English and Chinese commands reach the devices, each undoable") {
     CHECK(home.state_becomes("kitchen.light", [](const json& s) { return s["on"] == true; }));
 }
 
-TEST_CASE("A voice device gets its answer on the MQTT assist topic, in its own area") {
+TEST_CASE("A voice device gets its answer on the MQTT assist topic in its own area") {
     SimHome home;
     SimFleet fleet(home.broker, kBedroom);
     REQUIRE(all_online(home, kBedroom));
@@ -157,7 +157,7 @@ TEST_CASE("A voice device gets its answer on the MQTT assist topic, in its own a
     CHECK(json::parse(second->payload)["understood"] == false);
 }
 
-TEST_CASE("Conversation refuses bad requests with the field named, and works over WebSocket") {
+TEST_CASE("Conversation refuses bad requests with the field named and works over WebSocket") {
     SimHome home;
     CHECK(home.post("/api/v1/conversation", {{"area", "bedroom"}}).json()["error"]["field"] == "text");
     CHECK(home.post("/api/v1/conversation", {{"text", "hi"}, {"area", "attic"}}).json()["error"]["field"] == "area");
