@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "devices/adapters/effects.hpp"
 #include "hub/hub.hpp"
 #include "proto/json.hpp"
 
@@ -124,6 +125,18 @@ void add_device_routes(Router& router, Hub& hub) {
                    }
                    reply(json_response({{"device", id.value}, {"points", std::move(out)}}));
                });
+
+    router.add("GET", "/api/v1/adapters", Scope::read, [&hub](const HttpRequest&, const PathParams&, Reply reply) {
+        auto list = nlohmann::json::array();
+        for (const auto& adapter : hub.adapters()) {
+            std::size_t devices = 0;
+            for (const auto* d : hub.registry().list()) devices += adapter->owns(d->description.id);
+            list.push_back({{"name", adapter->name()},
+                            {"devices", devices},
+                            {"unmapped", devices::adapters::to_json(adapter->unmapped())}});
+        }
+        reply(json_response({{"adapters", std::move(list)}}));
+    });
 
     router.add("POST", "/api/v1/devices/{id}/commands", Scope::control,
                [&hub](const HttpRequest& request, const PathParams& params, Reply reply) {

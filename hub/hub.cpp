@@ -14,6 +14,9 @@
 #include <sstream>
 
 #include "hub/automation.hpp"
+#include "devices/adapters/ha_discovery.hpp"
+#include "devices/adapters/tasmota.hpp"
+#include "devices/adapters/zigbee2mqtt.hpp"
 #include "hub/device_routes.hpp"
 #include "hub/system_routes.hpp"
 #include "proto/home.hpp"
@@ -131,10 +134,24 @@ proto::Result<void> Hub::start() {
         mqtt_config.subscriptions.push_back(topics_.all(kind));
     }
     mqtt_config.subscriptions.push_back(automation_->assist_subscription());
+    if (!config_.ha_discovery_prefix.empty()) {
+        adapters_.push_back(std::make_unique<devices::adapters::HaDiscovery>(config_.ha_discovery_prefix));
+    }
+    if (!config_.zigbee2mqtt_base.empty()) {
+        adapters_.push_back(std::make_unique<devices::adapters::Zigbee2Mqtt>(config_.zigbee2mqtt_base));
+    }
+    if (!config_.tasmota_prefix.empty()) {
+        adapters_.push_back(std::make_unique<devices::adapters::Tasmota>(config_.tasmota_prefix));
+    }
+    for (const auto& adapter : adapters_) {
+        for (auto& filter : adapter->subscriptions()) mqtt_config.subscriptions.push_back(std::move(filter));
+    }
     MqttLinkHandlers handlers;
     handlers.message = [this](MqttMessage m) { on_mqtt_message(m); };
     handlers.connected = [this] {
         ++stats_.broker_connections;
+        // Ecosystems resend their discovery when they see their hub's birth message.
+        for (const auto& adapter : adapters_) (void)publish_all(adapter->on_connect());
         std::cerr << "hearthd: connected to " << config_.mqtt_url << " (MQTT "
                   << (mqtt_->protocol_version() == 5 ? "5" : "3.1.1") << ")\n";
     };
@@ -294,8 +311,25 @@ proto::Result<proto::Command> Hub::send_command(const proto::DeviceId& device, p
         return valid.error();
     }
     if (valid->context_id.empty()) valid->context_id = new_context_id();
-    auto published = mqtt_ ? mqtt_->publish(topics_.device(device, DeviceTopic::set), proto::to_payload(*valid))
-                           : proto::Result<void>(proto::make_error(Errc::device_unavailable, "MQTT is not started"));
+    const auto owner = std::find_if(adapters_.begin(), adapters_.end(), [&](const auto& a) { return a->owns(device); });
+    proto::Result<void> published;
+    if (owner != adapters_.end()) {
+        // An ecosystem device gets the command in its own format, on its own topics.
+        auto messages = (*owner)->command(device, *valid);
+        published = messages ? publish_all(*messages) : proto::Result<void>(messages.error());
+        if (published) {
+            const auto assumed = (*owner)->optimistic_state(device, *valid);
+            if (!assumed.empty()) {
+                if (auto update = registry_.apply_state(device, assumed, valid->context_id)) {
+                    commit_changes(device, update->changes, valid->context_id);
+                }
+            }
+        }
+    } else if (mqtt_) {
+        published = mqtt_->publish(topics_.device(device, DeviceTopic::set), proto::to_payload(*valid));
+    } else {
+        published = proto::make_error(Errc::device_unavailable, "MQTT is not started");
+    }
     if (!published) {
         ++stats_.commands_refused;
         return published.error();
@@ -325,9 +359,17 @@ void Hub::on_mqtt_message(const MqttMessage& message) {
     const auto parsed = topics_.parse(message.topic);
     if (!parsed) {
         try {
-            if (automation_) automation_->handle_mqtt(message.topic, message.payload);
+            if (automation_ && automation_->handle_mqtt(message.topic, message.payload)) return;
         } catch (const std::exception& e) {
             reject(message.topic, proto::make_error(Errc::internal, e.what()));
+            return;
+        }
+        for (const auto& adapter : adapters_) {
+            try {
+                apply_adapter_effects(adapter->handle(message.topic, message.payload));
+            } catch (const std::exception& e) {
+                reject(message.topic, proto::make_error(Errc::internal, e.what()));
+            }
         }
         return;
     }
@@ -387,22 +429,68 @@ void Hub::on_device_state(const proto::DeviceId& id, const std::string& payload)
     auto update = registry_.apply_state(id, *attributes, context_id);
     if (!update) return reject(topic, update.error());
     for (const auto& refused : update->rejected) reject(topic, refused);
+    commit_changes(id, update->changes, context_id);
+}
+
+void Hub::commit_changes(const proto::DeviceId& id, const std::vector<devices::StateChange>& changes,
+                         const std::string& context_id) {
     if (!context_id.empty()) {
         if (const auto sent = pending_confirmations_.extract(context_id)) {
             ++stats_.commands_confirmed;
             stats_.command_confirmation.observe(std::chrono::steady_clock::now() - sent.mapped());
         }
     }
-    if (update->changes.empty()) return;
-    stats_.state_changes += update->changes.size();
+    if (changes.empty()) return;
+    stats_.state_changes += changes.size();
     save_state(id);
     const auto now = wall_now();
-    for (const auto& change : update->changes) {
+    for (const auto& change : changes) {
         if (store_->append_history(id, change.attribute, change.new_value, now) == Admission::dropped) {
             ++stats_.history_dropped;
         }
         for (const auto& listener : state_listeners_) listener(change);
     }
+}
+
+proto::Result<void> Hub::publish_all(const std::vector<devices::adapters::Publish>& messages) {
+    if (!mqtt_) return proto::make_error(Errc::device_unavailable, "MQTT is not started");
+    for (const auto& m : messages) {
+        if (auto sent = mqtt_->publish(m.topic, m.payload, m.retain); !sent) return sent;
+        ++stats_.mqtt_messages_out;
+    }
+    return {};
+}
+
+void Hub::apply_adapter_effects(devices::adapters::Effects effects) {
+    if (effects.empty()) return;
+    for (const auto& filter : effects.subscribe) mqtt_->subscribe(filter);
+    for (const auto& filter : effects.unsubscribe) mqtt_->unsubscribe(filter);
+    for (const auto& error : effects.errors) reject("adapter", error);
+    const auto applied = devices::adapters::apply(registry_, effects);
+    for (const auto& error : applied.rejected) reject("adapter", error);
+    for (const auto& description : effects.upserts) {
+        if (const auto* d = registry_.find(description.id)) store_->put_device(d->description, d->problem);
+    }
+    for (const auto& problem : effects.problems) {
+        if (const auto* d = registry_.find(problem.device)) store_->put_device(d->description, d->problem);
+    }
+    std::map<proto::DeviceId, std::vector<devices::StateChange>> by_device;
+    for (const auto& change : applied.changes) by_device[change.device].push_back(change);
+    for (const auto& [id, changes] : by_device) commit_changes(id, changes, {});
+    for (const auto& id : applied.availability_changed) {
+        save_state(id);
+        if (const auto* d = registry_.find(id)) {
+            live_->publish("availability", id.value, {{"availability", devices::to_string(d->availability)}});
+        }
+    }
+    for (const auto& event : effects.events) {
+        auto body = proto::to_json(event.attributes);
+        body["event"] = event.name;
+        live_->publish("event", event.device.value, {{"event", body}});
+        automation_->device_event(event.device, body);
+    }
+    for (const auto& id : effects.removals) store_->remove_device(id);
+    if (!effects.upserts.empty() || !effects.removals.empty()) automation_->devices_changed();
 }
 
 void Hub::save_state(const proto::DeviceId& id) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "devices/adapters/adapter.hpp"
 #include "devices/registry.hpp"
 #include "hub/access.hpp"
 #include "hub/http_server.hpp"
@@ -38,6 +39,9 @@ struct HubConfig {
     ClientLimits limits;
     std::filesystem::path data_dir = "var";
     std::filesystem::path home_file;  // areas imported at start when given
+    std::string ha_discovery_prefix = "homeassistant";  // Home Assistant MQTT discovery; empty = off
+    std::string zigbee2mqtt_base;                        // Zigbee2MQTT without HA discovery; empty = off
+    std::string tasmota_prefix = "tasmota/discovery";    // Tasmota native discovery; empty = off
     bool print_owner_token = true;    // print a newly created owner token once on stdout
 };
 
@@ -83,6 +87,7 @@ public:
     Tokens& tokens() noexcept { return tokens_; }
     LiveFeed& live() noexcept { return *live_; }
     const Router& router() const noexcept { return router_; }
+    const std::vector<std::unique_ptr<devices::adapters::Adapter>>& adapters() const noexcept { return adapters_; }
     bool mqtt_connected() const noexcept;
     std::uint16_t http_port() const noexcept;
     std::chrono::steady_clock::duration uptime() const;
@@ -112,6 +117,10 @@ private:
     void on_device_availability(const proto::DeviceId& id, const std::string& payload);
     void on_device_event(const proto::DeviceId& id, const std::string& payload);
     void save_state(const proto::DeviceId& id);
+    void commit_changes(const proto::DeviceId& id, const std::vector<devices::StateChange>& changes,
+                        const std::string& context_id);
+    void apply_adapter_effects(devices::adapters::Effects effects);
+    proto::Result<void> publish_all(const std::vector<devices::adapters::Publish>& messages);
     void reject(const std::string& topic, const proto::Error& error);
 
     boost::asio::io_context& io_;
@@ -126,6 +135,7 @@ private:
     std::unique_ptr<LiveFeed> live_;
     std::unique_ptr<HttpServer> http_;
     std::unique_ptr<MqttLink> mqtt_;
+    std::vector<std::unique_ptr<devices::adapters::Adapter>> adapters_;
     std::vector<std::function<void(const devices::StateChange&)>> state_listeners_;
     std::map<proto::DeviceId, std::string> early_state_;  // state that arrived before its config
     std::map<proto::DeviceId, std::string> early_availability_;

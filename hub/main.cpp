@@ -3,7 +3,9 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "hub/hub.hpp"
@@ -13,14 +15,33 @@ namespace {
 const char* kUsage = R"(usage: hearthd [options]
   --http HOST:PORT     API listen address (default 127.0.0.1:8480, env HEARTH_HTTP)
   --mqtt URL           broker, e.g. tcp://127.0.0.1:1883 (env HEARTH_MQTT_URL)
+  --mqtt-user NAME     log in to the broker as NAME (env HEARTH_MQTT_USER)
+  --mqtt-password-file FILE
+                       the broker password is the first line of FILE (env HEARTH_MQTT_PASSWORD_FILE)
   --data DIR           data directory (default ./var, env HEARTH_DATA)
   --prefix PREFIX      native MQTT topic prefix (default hearth)
   --home FILE          import areas (and scenes, rules) from a home description file
+  --ha-discovery P     Home Assistant MQTT discovery prefix, or "off" (default homeassistant)
+  --zigbee2mqtt BASE   read Zigbee2MQTT natively under BASE (default off; use it only
+                       when that Zigbee2MQTT does not publish HA discovery)
+  --tasmota P          Tasmota discovery prefix, or "off" (default tasmota/discovery)
 )";
 
 std::string env_or(const char* name, std::string fallback) {
     const char* v = std::getenv(name);
     return v && *v ? std::string(v) : std::move(fallback);
+}
+
+std::string off_or(std::string value) { return value == "off" ? std::string{} : value; }
+
+/// The first line of `path`, without its line end; nothing when the file cannot be read or the line is empty.
+std::optional<std::string> read_password(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    if (!in || !std::getline(in, line)) return std::nullopt;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) return std::nullopt;
+    return line;
 }
 
 }  // namespace
@@ -31,6 +52,8 @@ int main(int argc, char** argv) {
     std::string http = env_or("HEARTH_HTTP", "127.0.0.1:8480");
     config.mqtt_url = env_or("HEARTH_MQTT_URL", "tcp://127.0.0.1:" + env_or("HEARTH_MQTT_PORT", "1883"));
     config.data_dir = env_or("HEARTH_DATA", "var");
+    config.mqtt_username = env_or("HEARTH_MQTT_USER", "");
+    std::string password_file = env_or("HEARTH_MQTT_PASSWORD_FILE", "");
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const auto next = [&]() -> std::string {
@@ -42,9 +65,14 @@ int main(int argc, char** argv) {
         };
         if (arg == "--http") http = next();
         else if (arg == "--mqtt") config.mqtt_url = next();
+        else if (arg == "--mqtt-user") config.mqtt_username = next();
+        else if (arg == "--mqtt-password-file") password_file = next();
         else if (arg == "--data") config.data_dir = next();
         else if (arg == "--prefix") config.prefix = next();
         else if (arg == "--home") config.home_file = next();
+        else if (arg == "--ha-discovery") config.ha_discovery_prefix = off_or(next());
+        else if (arg == "--zigbee2mqtt") config.zigbee2mqtt_base = off_or(next());
+        else if (arg == "--tasmota") config.tasmota_prefix = off_or(next());
         else if (arg == "-h" || arg == "--help") {
             std::cout << kUsage;
             return 0;
@@ -59,6 +87,18 @@ int main(int argc, char** argv) {
         return 2;
     }
     config.http = *listen;
+    if (!password_file.empty()) {
+        auto password = read_password(password_file);
+        if (!password) {
+            std::cerr << "hearthd: cannot read a password from " << password_file << "\n";
+            return 2;
+        }
+        config.mqtt_password = std::move(*password);
+    }
+    if (!config.mqtt_password.empty() && config.mqtt_username.empty()) {
+        std::cerr << "hearthd: a broker password needs a user name (--mqtt-user)\n";
+        return 2;
+    }
 
     try {
         boost::asio::io_context io(1);
@@ -68,7 +108,8 @@ int main(int argc, char** argv) {
             return 1;
         }
         std::cout << "hearthd: API on http://" << config.http.address << ":" << hub.http_port() << "/api/v1"
-                  << ", broker " << config.mqtt_url << ", data in " << config.data_dir.string() << std::endl;
+                  << ", broker " << config.mqtt_url
+                  << (config.mqtt_username.empty() ? "" : " as " + config.mqtt_username) << ", data in " << config.data_dir.string() << std::endl;
         boost::asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code&, int) {
             hub.stop();

@@ -2,6 +2,7 @@
 
 #include <mqtt/async_client.h>
 
+#include <algorithm>
 #include <iostream>
 
 namespace hearth::hub {
@@ -26,7 +27,10 @@ MqttLink::MqttLink(MqttLinkConfig config, MqttLinkHandlers handlers, Post post, 
     make_client(MQTTVERSION_5);
 }
 
-MqttLink::~MqttLink() { stop(); }
+MqttLink::~MqttLink() {
+    stop();
+    client_.reset();
+}
 
 void MqttLink::make_client(int protocol) {
     protocol_ = protocol == MQTTVERSION_5 ? 5 : 4;
@@ -111,10 +115,20 @@ void MqttLink::on_connected() {
 }
 
 void MqttLink::subscribe(const std::string& filter) {
+    if (std::find(config_.subscriptions.begin(), config_.subscriptions.end(), filter) != config_.subscriptions.end()) return;
     config_.subscriptions.push_back(filter);
     if (!connected_) return;
     try {
         client_->subscribe(filter, 1);
+    } catch (const mqtt::exception&) {
+    }
+}
+
+void MqttLink::unsubscribe(const std::string& filter) {
+    std::erase(config_.subscriptions, filter);
+    if (!connected_) return;
+    try {
+        client_->unsubscribe(filter);
     } catch (const mqtt::exception&) {
     }
 }

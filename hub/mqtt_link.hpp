@@ -62,6 +62,7 @@ public:
                                 int qos = 1);
     /// Adds a subscription now and after every reconnection.
     void subscribe(const std::string& filter);
+    void unsubscribe(const std::string& filter);
 
 private:
     void make_client(int protocol);
@@ -72,11 +73,12 @@ private:
     MqttLinkHandlers handlers_;
     Post post_;
     Defer defer_;
-    std::unique_ptr<mqtt::async_client> client_;
     std::vector<std::shared_ptr<void>> listeners_;  // connect listeners paho still refers to
     std::atomic<bool> connected_{false};
     std::atomic<int> protocol_{5};
     std::atomic<bool> stopping_{false};
+    // Last, so it goes first: paho's threads call back into the members above until it is gone.
+    std::unique_ptr<mqtt::async_client> client_;
 };
 
 }  // namespace hearth::hub

@@ -250,7 +250,7 @@ TEST_CASE("Attribute history is recorded and served by time range") {
     REQUIRE(eventually([&] {
         const auto h = api.get("/api/v1/devices/bedroom.ceiling_light/history?attribute=brightness", api.token()).json();
         return h["points"].size() == 4 && h["points"][3]["value"] == 70;
-    }));
+    }, std::chrono::seconds(30)));
     const auto all = api.get("/api/v1/devices/bedroom.ceiling_light/history", api.token()).json();
     CHECK(all["points"].size() == 6);  // brightness ×4, on ×2
     CHECK(api.get("/api/v1/devices/bedroom.ceiling_light/history?from=2200-01-01T00:00:00Z", api.token())
@@ -305,16 +305,16 @@ TEST_CASE("A WebSocket client authenticates first, subscribes by device and sees
     CHECK((*change)["old_value"] == 40);
 
     client.send({{"type", "command"}, {"id", 3}, {"device", "kitchen.light"}, {"set", {{"on", false}}}});
-    const auto result = client.receive_until([](const json& m) { return m["type"] == "result" && m["id"] == 3; });
+    const auto result = client.receive_until([](json m) { return m["type"] == "result" && m["id"] == 3; });
     REQUIRE(result);
     CHECK((*result)["success"] == true);
     CHECK(api.device.wait_for("hearth/device/kitchen.light/set", "\"on\":false"));
     client.send({{"type", "command"}, {"id", 4}, {"device", "kitchen.light"}, {"set", {{"on", 7}}}});
-    const auto bad = client.receive_until([](const json& m) { return m["type"] == "result" && m["id"] == 4; });
+    const auto bad = client.receive_until([](json m) { return m["type"] == "result" && m["id"] == 4; });
     REQUIRE(bad);
     CHECK((*bad)["error"]["code"] == "wrong_type");
     client.send({{"type", "ping"}, {"id", 5}});
-    CHECK((*client.receive_until([](const json& m) { return m["id"] == 5; }))["type"] == "pong");
+    CHECK((*client.receive_until([](json m) { return m["id"] == 5; }))["type"] == "pong");
 }
 
 TEST_CASE("A WebSocket from a foreign origin is refused") {
@@ -340,7 +340,7 @@ TEST_CASE("A WebSocket client that stops reading is dropped without slowing the 
     std::atomic<bool> fast_saw_final{false};
     std::thread reader([&] {
         fast_saw_final = fast.receive_until(
-                             [](const json& m) { return m["attribute"] == "brightness" && m["value"] == 99; }, 60000)
+                             [](json m) { return m["attribute"] == "brightness" && m["value"] == 99; }, 60000)
                              .has_value();
     });
     // Large state messages fill the slow client's socket buffers, then its queue.

@@ -68,7 +68,7 @@ bool has_set_message(const MqttClient& client) {
 TEST_CASE("A device that announces itself over MQTT is listed over REST, online with its state") {
     Home home;
     home.announce_light();
-    REQUIRE(home.device_matches("bedroom.ceiling_light", [](const json& d) {
+    REQUIRE(home.device_matches("bedroom.ceiling_light", [](json d) {
         return d["online"] == true && d["state"]["brightness"] == 40;
     }));
     const auto d = home.get_device("bedroom.ceiling_light");
@@ -85,7 +85,7 @@ TEST_CASE("A device that announces itself over MQTT is listed over REST, online 
 TEST_CASE("A REST command reaches the device over MQTT and the device's new state comes back") {
     Home home;
     home.announce_light();
-    REQUIRE(home.device_matches("bedroom.ceiling_light", [](const json& d) { return d["online"] == true; }));
+    REQUIRE(home.device_matches("bedroom.ceiling_light", [](json d) { return d["online"] == true; }));
     const auto sent = home.post("/api/v1/devices/bedroom.ceiling_light/commands",
                                 R"({"on": true, "brightness": 70, "transition": 1})");
     REQUIRE(sent.status == 202);
@@ -100,7 +100,7 @@ TEST_CASE("A REST command reaches the device over MQTT and the device's new stat
 
     home.device.publish("hearth/device/bedroom.ceiling_light/state",
                         R"({"on":true,"brightness":70,"context_id":")" + context + "\"}", true);
-    CHECK(home.device_matches("bedroom.ceiling_light", [](const json& d) {
+    CHECK(home.device_matches("bedroom.ceiling_light", [](json d) {
         return d["state"]["on"] == true && d["state"]["brightness"] == 70 && d["version"] == 2;
     }));
 }
@@ -110,8 +110,8 @@ TEST_CASE("Invalid commands get a specific error and nothing is sent to the devi
     home.announce_light();
     home.device.publish("hearth/device/bedroom.climate_sensor/config", kSensorConfig, true);
     home.device.publish("hearth/device/bedroom.climate_sensor/availability", "online", true);
-    REQUIRE(home.device_matches("bedroom.climate_sensor", [](const json& d) { return d["online"] == true; }));
-    REQUIRE(home.device_matches("bedroom.ceiling_light", [](const json& d) { return d["online"] == true; }));
+    REQUIRE(home.device_matches("bedroom.climate_sensor", [](json d) { return d["online"] == true; }));
+    REQUIRE(home.device_matches("bedroom.ceiling_light", [](json d) { return d["online"] == true; }));
     const auto post = [&](const std::string& id, const std::string& body) {
         return home.post("/api/v1/devices/" + id + "/commands", body);
     };
@@ -152,7 +152,7 @@ TEST_CASE("Invalid commands get a specific error and nothing is sent to the devi
 TEST_CASE("Malformed, oversized or mistyped MQTT state is refused and changes nothing") {
     Home home;
     home.announce_light(R"({"on":true,"brightness":40})");
-    REQUIRE(home.device_matches("bedroom.ceiling_light", [](const json& d) { return d["state"]["brightness"] == 40; }));
+    REQUIRE(home.device_matches("bedroom.ceiling_light", [](json d) { return d["state"]["brightness"] == 40; }));
     const auto topic = "hearth/device/bedroom.ceiling_light/state";
     home.device.publish(topic, R"({"on": tru)");
     home.device.publish(topic, std::string(70 * 1024, ' ') + "{}");
@@ -163,7 +163,7 @@ TEST_CASE("Malformed, oversized or mistyped MQTT state is refused and changes no
     home.device.publish("hearth/device/bedroom.ceiling_light/availability", "maybe");
     // A good message after the bad ones shows they were all processed, and only it took effect.
     home.device.publish(topic, R"({"on":true,"brightness":41})");
-    REQUIRE(home.device_matches("bedroom.ceiling_light", [](const json& d) { return d["state"]["brightness"] == 41; }));
+    REQUIRE(home.device_matches("bedroom.ceiling_light", [](json d) { return d["state"]["brightness"] == 41; }));
     const auto d = home.get_device("bedroom.ceiling_light");
     CHECK(d["state"]["on"] == true);
     CHECK(d["version"] == 2);
@@ -185,7 +185,7 @@ TEST_CASE("A device that dies is marked offline through its last will") {
     pid_t pid = -1;
     REQUIRE(posix_spawnp(&pid, "mosquitto_sub", nullptr, nullptr, const_cast<char**>(argv), environ) == 0);
     home.device.publish("hearth/device/bedroom.ceiling_light/availability", "online", true);
-    REQUIRE(home.device_matches("bedroom.ceiling_light", [](const json& d) { return d["online"] == true; }));
+    REQUIRE(home.device_matches("bedroom.ceiling_light", [](json d) { return d["online"] == true; }));
     // The will is registered once the broker has accepted the connection.
     REQUIRE(eventually([&] {
         std::ifstream log(home.broker.dir() / "mosquitto.log");
@@ -194,7 +194,7 @@ TEST_CASE("A device that dies is marked offline through its last will") {
     }));
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
-    CHECK(home.device_matches("bedroom.ceiling_light", [](const json& d) {
+    CHECK(home.device_matches("bedroom.ceiling_light", [](json d) {
         return d["online"] == false && d["availability"] == "offline";
     }));
     const auto r = home.post("/api/v1/devices/bedroom.ceiling_light/commands", R"({"on": true})");
@@ -205,7 +205,7 @@ TEST_CASE("A device that dies is marked offline through its last will") {
 TEST_CASE("After a broker restart the hub reconnects and re-syncs by itself") {
     Home home;
     home.announce_light();
-    REQUIRE(home.device_matches("bedroom.ceiling_light", [](const json& d) { return d["online"] == true; }));
+    REQUIRE(home.device_matches("bedroom.ceiling_light", [](json d) { return d["online"] == true; }));
     home.broker.restart();
     REQUIRE(eventually([&] { return home.get("/api/v1/health").json()["mqtt"] == "connected"; },
                        std::chrono::seconds(20)));
@@ -213,7 +213,7 @@ TEST_CASE("After a broker restart the hub reconnects and re-syncs by itself") {
     MqttClient device{home.broker.url(), "test-device-2"};
     device.subscribe("hearth/device/+/set");
     device.publish("hearth/device/bedroom.ceiling_light/state", R"({"on":true,"brightness":90})", true);
-    CHECK(home.device_matches("bedroom.ceiling_light", [](const json& d) { return d["state"]["brightness"] == 90; }));
+    CHECK(home.device_matches("bedroom.ceiling_light", [](json d) { return d["state"]["brightness"] == 90; }));
     // The hub re-announced itself, and commands flow again.
     MqttClient watcher{home.broker.url(), "watcher"};
     watcher.subscribe("hearth/hub/status");

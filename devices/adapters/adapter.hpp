@@ -30,8 +30,9 @@ class Adapter {
     virtual std::vector<Publish> on_connect() const { return {}; }
 
     /// One received message. Topics the adapter does not follow return empty effects, so the hub
-    /// may hand every message to every adapter.
-    virtual Effects handle(std::string_view topic, std::string_view payload) = 0;
+    /// may hand every message to every adapter. A payload of the right syntax but unexpected types
+    /// is refused as an error in the effects and changes nothing.
+    Effects handle(std::string_view topic, std::string_view payload);
 
     /// True when the device came from this adapter.
     virtual bool owns(const proto::DeviceId& id) const = 0;
@@ -49,6 +50,11 @@ class Adapter {
 
     /// Discovered things that map to nothing in Hearth, with their reasons.
     virtual std::vector<UnmappedEntity> unmapped() const = 0;
+
+  protected:
+    /// handle() without the guard; may throw nlohmann::json::exception on unexpected content,
+    /// as long as it commits its own state only at the end.
+    virtual Effects dispatch(std::string_view topic, std::string_view payload) = 0;
 };
 
 }  // namespace hearth::devices::adapters

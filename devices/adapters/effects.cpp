@@ -1,5 +1,7 @@
 #include "devices/adapters/effects.hpp"
 
+#include "devices/adapters/adapter.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace hearth::devices::adapters {
@@ -70,6 +72,17 @@ Applied apply(Registry& registry, const Effects& effects) {
     }
     for (const auto& id : effects.removals) registry.remove(id);
     return out;
+}
+
+Effects Adapter::handle(std::string_view topic, std::string_view payload) {
+    try {
+        return dispatch(topic, payload);
+    } catch (const nlohmann::json::exception& e) {
+        Effects fx;
+        fx.errors.push_back(proto::make_error(proto::Errc::bad_json,
+                                              std::string(topic) + ": unexpected content: " + e.what()));
+        return fx;
+    }
 }
 
 }  // namespace hearth::devices::adapters

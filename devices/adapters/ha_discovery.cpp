@@ -57,19 +57,6 @@ const proto::DeviceDescription* HaDiscovery::find(const proto::DeviceId& id) con
     return d == devices_.end() || !d->second.announced ? nullptr : &d->second.description;
 }
 
-Effects HaDiscovery::handle(std::string_view topic, std::string_view payload) {
-    // A payload of the right syntax but unexpected types makes nlohmann throw; the state is only
-    // committed at the end of each handler, so refusing the message changes nothing.
-    try {
-        return dispatch(topic, payload);
-    } catch (const nlohmann::json::exception& e) {
-        Effects fx;
-        fx.errors.push_back(
-            make_error(Errc::bad_json, std::string(topic) + ": unexpected content: " + e.what()));
-        return fx;
-    }
-}
-
 Effects HaDiscovery::dispatch(std::string_view topic, std::string_view payload) {
     if (topic == status_topic()) return {};
     if (auto dt = parse_discovery_topic(prefix_, topic)) return handle_config(*dt, topic, payload);

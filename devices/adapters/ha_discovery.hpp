@@ -42,7 +42,6 @@ class HaDiscovery final : public Adapter {
     std::string status_topic() const { return prefix_ + "/status"; }
 
     /// One received message. Bad payloads change nothing and come back in Effects::errors.
-    Effects handle(std::string_view topic, std::string_view payload) override;
 
     /// True when the device came from this adapter.
     bool owns(const proto::DeviceId& id) const override;
@@ -65,7 +64,7 @@ class HaDiscovery final : public Adapter {
     std::size_t device_count() const noexcept { return devices_.size(); }
 
   private:
-    Effects dispatch(std::string_view topic, std::string_view payload);
+    Effects dispatch(std::string_view topic, std::string_view payload) override;
     /// Where a Hearth attribute of a device comes from: entity (by key) and its local name.
     struct Binding {
         std::string entity;

@@ -65,19 +65,6 @@ const proto::DeviceDescription* Tasmota::find(const proto::DeviceId& id) const {
     return nullptr;
 }
 
-Effects Tasmota::handle(std::string_view topic, std::string_view payload) {
-    // A payload of the right syntax but unexpected types makes nlohmann throw; the state is only
-    // committed at the end of each handler, so refusing the message changes nothing.
-    try {
-        return dispatch(topic, payload);
-    } catch (const nlohmann::json::exception& e) {
-        Effects fx;
-        fx.errors.push_back(
-            make_error(Errc::bad_json, std::string(topic) + ": unexpected content: " + e.what()));
-        return fx;
-    }
-}
-
 Effects Tasmota::dispatch(std::string_view topic, std::string_view payload) {
     if (topic.starts_with(prefix_ + "/")) {
         const auto rest = topic.substr(prefix_.size() + 1);

@@ -28,7 +28,6 @@ class Tasmota final : public Adapter {
     explicit Tasmota(std::string discovery_prefix = "tasmota/discovery");
 
     std::vector<std::string> subscriptions() const override;
-    Effects handle(std::string_view topic, std::string_view payload) override;
     bool owns(const proto::DeviceId& id) const override;
     proto::Result<std::vector<Publish>> command(const proto::DeviceId& id,
                                                 const proto::Command& command) const override;
@@ -53,7 +52,7 @@ class Tasmota final : public Adapter {
     };
 
   private:
-    Effects dispatch(std::string_view topic, std::string_view payload);
+    Effects dispatch(std::string_view topic, std::string_view payload) override;
     struct Device {
         std::string mac;
         std::string topic;                                     // %topic%

@@ -343,19 +343,6 @@ const proto::DeviceDescription* Zigbee2Mqtt::find(const proto::DeviceId& id) con
     return it == by_id_.end() ? nullptr : &devices_.at(it->second).description;
 }
 
-Effects Zigbee2Mqtt::handle(std::string_view topic, std::string_view payload) {
-    // A payload of the right syntax but unexpected types makes nlohmann throw; the state is only
-    // committed at the end of each handler, so refusing the message changes nothing.
-    try {
-        return dispatch(topic, payload);
-    } catch (const nlohmann::json::exception& e) {
-        Effects fx;
-        fx.errors.push_back(
-            make_error(Errc::bad_json, std::string(topic) + ": unexpected content: " + e.what()));
-        return fx;
-    }
-}
-
 Effects Zigbee2Mqtt::dispatch(std::string_view topic, std::string_view payload) {
     if (!topic.starts_with(base_) || topic.size() <= base_.size() + 1 || topic[base_.size()] != '/')
         return {};

@@ -36,7 +36,6 @@ class Zigbee2Mqtt final : public Adapter {
     std::vector<std::string> subscriptions() const override;
 
     /// One received message. Bad payloads change nothing and come back in Effects::errors.
-    Effects handle(std::string_view topic, std::string_view payload) override;
 
     bool owns(const proto::DeviceId& id) const override { return by_id_.count(id) > 0; }
 
@@ -66,7 +65,7 @@ class Zigbee2Mqtt final : public Adapter {
     };
 
   private:
-    Effects dispatch(std::string_view topic, std::string_view payload);
+    Effects dispatch(std::string_view topic, std::string_view payload) override;
     struct Device {
         std::string friendly_name;
         std::string ieee;

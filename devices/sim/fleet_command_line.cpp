@@ -27,7 +27,10 @@ proto::Result<T> number_from(std::string_view option, std::string_view text) {
 std::string usage() {
     return "usage: hearth-fleet [--home FILE] [--host 127.0.0.1] [--port 1883] [--prefix hearth]\n"
            "                    [--devices N] [--offline-fraction F] [--seed S] [--slice I/N] [--speed X]\n"
-           "Runs every device of the home file (and N generated ones) as its own MQTT client.\n";
+           "                    [--credentials FILE] [--list-ids]\n"
+           "Runs every device of the home file (and N generated ones) as its own MQTT client.\n"
+           "--credentials: id:password lines; each device logs in with username = its id.\n"
+           "--list-ids: prints the ids of the devices (of this slice), one a line, and exits.\n";
 }
 
 proto::Result<FleetCommandLine> parse_command_line(std::span<const std::string_view> args) {
@@ -37,6 +40,10 @@ proto::Result<FleetCommandLine> parse_command_line(std::span<const std::string_v
         if (option == "--help" || option == "-h") {
             c.help = true;
             return c;
+        }
+        if (option == "--list-ids") {
+            c.list_ids = true;
+            continue;
         }
         if (i + 1 >= args.size()) {
             return make_error(Errc::invalid_field, std::string(option) + " needs a value, or is unknown", std::string(option));
@@ -49,6 +56,8 @@ proto::Result<FleetCommandLine> parse_command_line(std::span<const std::string_v
         std::optional<proto::Error> problem;
         if (option == "--home") {
             c.home_file = value;
+        } else if (option == "--credentials") {
+            c.credentials_file = value;
         } else if (option == "--host") {
             c.host = value;
         } else if (option == "--prefix") {

@@ -1,7 +1,7 @@
 #pragma once
 // The hearth-fleet command line:
 //   hearth-fleet [--home FILE] [--host 127.0.0.1] [--port 1883] [--prefix hearth] [--devices N]
-//                [--offline-fraction F] [--seed S] [--slice I/N] [--speed X]
+//                [--offline-fraction F] [--seed S] [--slice I/N] [--speed X] [--credentials FILE] [--list-ids]
 // At least one of --home and --devices is needed; with both, the home's devices come first.
 #include <cstddef>
 #include <cstdint>
@@ -27,6 +27,8 @@ struct FleetCommandLine {
     std::size_t slice_index = 1;     // this process runs slice `slice_index` of `slice_count`
     std::size_t slice_count = 1;
     double speed = 1;                // simulated seconds per real second
+    std::string credentials_file;    // id:password lines; each device logs in as its id
+    bool list_ids = false;           // print the ids of the devices (of this slice) and exit
     bool help = false;
 };
 

@@ -83,3 +83,13 @@ devices:
     CHECK_FALSE(middle[0].sim.contains("follows"));
     CHECK(middle[0].sim["interval"] == 5);
 }
+
+TEST_CASE("The fleet command line takes a credentials file and can list the ids") {
+    const auto c = parse({"--devices", "44", "--credentials", "/run/auth/credentials", "--list-ids", "--slice", "2/2"});
+    REQUIRE(c.has_value());
+    CHECK(c->credentials_file == "/run/auth/credentials");
+    CHECK(c->list_ids);
+    CHECK(c->slice_index == 2);
+    CHECK_FALSE(parse({"--devices", "1"}).value().list_ids);
+    CHECK_FALSE(parse({"--devices", "1", "--credentials"}).has_value());
+}

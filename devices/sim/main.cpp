@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "devices/sim/credentials.hpp"
 #include "devices/sim/fleet_command_line.hpp"
 #include "devices/sim/mqtt_fleet.hpp"
 #include "devices/sim/synthetic_home.hpp"
@@ -49,6 +50,20 @@ proto::Result<std::vector<proto::HomeDevice>> load_devices(const FleetCommandLin
     return slice_devices(std::move(devices), cl.slice_index, cl.slice_count);
 }
 
+proto::Result<Credentials> load_credentials(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return proto::make_error(proto::Errc::not_found, "cannot read " + path, "--credentials");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto credentials = parse_credentials(text.str());
+    if (!credentials) {
+        auto e = credentials.error();
+        e.message = path + ": " + e.message;
+        return e;
+    }
+    return credentials;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,6 +83,26 @@ int main(int argc, char** argv) {
             std::cerr << "hearth-fleet: " << devices.error() << "\n";
             return 1;
         }
+        if (cl->list_ids) {
+            for (const auto& d : *devices) std::cout << d.description.id.value << "\n";
+            return 0;
+        }
+        Credentials credentials;
+        if (!cl->credentials_file.empty()) {
+            auto read = load_credentials(cl->credentials_file);
+            if (!read) {
+                std::cerr << "hearth-fleet: " << read.error() << "\n";
+                return 1;
+            }
+            credentials = std::move(*read);
+            for (const auto& d : *devices) {
+                if (!credentials.contains(d.description.id.value)) {
+                    std::cerr << "hearth-fleet: " << cl->credentials_file << " has no password for "
+                              << d.description.id.value << "\n";
+                    return 1;
+                }
+            }
+        }
         raise_file_limit();
         if (devices->size() + 64 > file_limit()) {
             std::cerr << "hearth-fleet: " << devices->size() << " devices need more open files than the limit of "
@@ -81,6 +116,7 @@ int main(int argc, char** argv) {
             return 1;
         }
         TransportOptions options{.host = cl->host, .port = cl->port, .prefix = cl->prefix};
+        options.credentials = std::move(credentials);
         MqttFleet transport(*fleet, options, clock, [](std::string_view line) { std::cerr << line << "\n"; });
 
         std::signal(SIGINT, [](int) { stop_requested = 1; });

@@ -74,6 +74,11 @@ SimulatedClock make_simulated_clock(double speed) {
 MqttFleet::MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock clock, LogSink log)
     : fleet_(fleet), options_(std::move(options)), topics_(options_.prefix), clock_(std::move(clock)),
       log_(std::move(log)) {
+    // Checked before anything is created: a throwing constructor runs no destructor.
+    for (std::size_t i = 0; i < fleet_.size() && !options_.credentials.empty(); ++i) {
+        const auto& id = fleet_.device(i).description().id.value;
+        if (!options_.credentials.contains(id)) throw std::runtime_error("no password for " + id);
+    }
     mosquitto_lib_init();
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     if (epoll_ < 0) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
@@ -88,6 +93,9 @@ MqttFleet::MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock cloc
             c.client = mosquitto_new(("hearth-fleet." + id.value).c_str(), true, &c);
         }
         if (!c.client) throw std::runtime_error("mosquitto_new failed for " + id.value);
+        if (!options_.credentials.empty()) {
+            mosquitto_username_pw_set(c.client, id.value.c_str(), options_.credentials.at(id.value).c_str());
+        }
         const auto will = topics_.device(id, proto::DeviceTopic::availability);
         mosquitto_will_set(c.client, will.c_str(), static_cast<int>(proto::kOffline.size()), proto::kOffline.data(), 1,
                            true);

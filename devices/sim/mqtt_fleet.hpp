@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "devices/sim/credentials.hpp"
 #include "devices/sim/fleet.hpp"
 #include "proto/topics.hpp"
 
@@ -30,6 +31,7 @@ struct TransportOptions {
     std::size_t connects_per_poll = 100;  // new connections started per poll(), so the broker is not flooded
     std::size_t max_connecting = 1000;    // connections still waiting for their CONNACK
     std::chrono::milliseconds retry_delay{std::chrono::seconds(2)};  // after a connection broke or failed
+    Credentials credentials{};  // when not empty, every device logs in with username = its id and its password
 };
 
 struct TransportCounters {
@@ -50,7 +52,7 @@ using LogSink = std::function<void(std::string_view)>;
 class MqttFleet {
 public:
     /// Creates one client per device (connections start in poll()). Throws std::runtime_error when
-    /// epoll cannot be created. `fleet` must outlive this object. One thread only.
+    /// epoll cannot be created, or when `options.credentials` is not empty and lacks a device. `fleet` must outlive this object. One thread only.
     MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock clock, LogSink log = {});
     /// Closes whatever is still open without DISCONNECT (the broker publishes those wills); call
     /// shutdown() first for a clean goodbye.

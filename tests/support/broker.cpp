@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,16 +52,30 @@ std::filesystem::path make_temp_dir(const std::string& prefix) {
 }
 
 Broker::Broker() : dir_(make_temp_dir("hearth-broker")), port_(free_port()) {
+    write_config(nullptr);
+    start();
+}
+
+Broker::Broker(const BrokerAuth& auth) : dir_(make_temp_dir("hearth-broker")), port_(free_port()) {
+    write_config(&auth);
+    start();
+}
+
+void Broker::write_config(const BrokerAuth* auth) {
     std::ofstream conf(dir_ / "mosquitto.conf");
-    conf << "listener " << port_ << " 127.0.0.1\n"
-         << "allow_anonymous true\n"
-         << "persistence true\n"
+    conf << "listener " << port_ << " 127.0.0.1\n";
+    if (auth) {
+        conf << "allow_anonymous false\n"
+             << "password_file " << auth->password_file.string() << "\n"
+             << "acl_file " << auth->acl_file.string() << "\n";
+    } else {
+        conf << "allow_anonymous true\n";
+    }
+    conf << "persistence true\n"
          << "persistence_location " << dir_.string() << "/\n"
          << "log_dest file " << (dir_ / "mosquitto.log").string() << "\n"
          << "max_queued_messages 100000\n";
     if (::geteuid() == 0) conf << "user root\n";
-    conf.close();
-    start();
 }
 
 Broker::~Broker() {
@@ -75,9 +89,20 @@ void Broker::start() {
     const auto conf = (dir_ / "mosquitto.conf").string();
     const char* mosquitto = ::access("/usr/sbin/mosquitto", X_OK) == 0 ? "/usr/sbin/mosquitto" : "mosquitto";
     char* argv[] = {const_cast<char*>(mosquitto), const_cast<char*>("-c"), const_cast<char*>(conf.c_str()), nullptr};
-    if (::posix_spawnp(&pid_, mosquitto, nullptr, nullptr, argv, environ) != 0) {
-        pid_ = -1;
-        throw std::runtime_error("cannot start mosquitto; is it installed?");
+    // The broker logs to its own file; it must not hold the test's output open, and it must not
+    // outlive a test that crashes.
+    const pid_t parent = ::getpid();
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("cannot fork for mosquitto");
+    if (pid_ == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() != parent) ::_exit(1);
+        const int devnull = ::open("/dev/null", O_RDWR);
+        ::dup2(devnull, STDIN_FILENO);
+        ::dup2(devnull, STDOUT_FILENO);
+        ::dup2(devnull, STDERR_FILENO);
+        ::execvp(mosquitto, argv);
+        ::_exit(127);
     }
     if (!eventually([&] { return accepts_connections(port_); })) {
         stop();

@@ -10,9 +10,18 @@
 
 namespace hearth::testing {
 
+/// Accounts for a broker that refuses anonymous clients: a hashed password file and an ACL file,
+/// as scripts/broker-auth writes them.
+struct BrokerAuth {
+    std::filesystem::path password_file;
+    std::filesystem::path acl_file;
+};
+
 class Broker {
 public:
     Broker();
+    /// A broker that admits only the accounts of `auth`, under its ACL.
+    explicit Broker(const BrokerAuth& auth);
     ~Broker();
     Broker(const Broker&) = delete;
     Broker& operator=(const Broker&) = delete;
@@ -30,6 +39,8 @@ public:
     }
 
 private:
+    void write_config(const BrokerAuth* auth);
+
     std::filesystem::path dir_;
     int port_ = 0;
     pid_t pid_ = -1;
