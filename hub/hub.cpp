@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 
+#include "hub/automation.hpp"
 #include "devices/adapters/ha_discovery.hpp"
 #include "devices/adapters/tasmota.hpp"
 #include "devices/adapters/zigbee2mqtt.hpp"
@@ -113,6 +114,12 @@ proto::Result<void> Hub::start() {
         if (!sent) return respond({{"error", error_json(sent.error())}});
         respond({{"device", device}, {"set", proto::to_json(sent->set)}, {"context_id", sent->context_id}});
     });
+    automation_ = std::make_unique<Automation>(io_, *this);
+    {
+        auto stored = store_->load();
+        if (!stored) return stored.error();
+        if (auto started = automation_->start(stored->documents, config_.home_file); !started) return started;
+    }
     register_routes();
     http_ = std::make_unique<HttpServer>(io_, config_.http, router_, live_.get());
     if (auto started = http_->start(); !started) return started;
@@ -126,6 +133,7 @@ proto::Result<void> Hub::start() {
     for (const auto kind : {DeviceTopic::config, DeviceTopic::state, DeviceTopic::availability, DeviceTopic::event}) {
         mqtt_config.subscriptions.push_back(topics_.all(kind));
     }
+    mqtt_config.subscriptions.push_back(automation_->assist_subscription());
     if (!config_.ha_discovery_prefix.empty()) {
         adapters_.push_back(std::make_unique<devices::adapters::HaDiscovery>(config_.ha_discovery_prefix));
     }
@@ -214,6 +222,7 @@ proto::Result<void> Hub::load_tokens(const std::vector<Document>& documents) {
     return {};
 }
 void Hub::stop() {
+    if (automation_) automation_->stop();
     if (mqtt_) mqtt_->stop();
     if (http_) http_->stop();
     if (store_) store_->flush();
@@ -250,6 +259,9 @@ void Hub::register_routes() {
     });
     add_device_routes(router_, *this);
     add_system_routes(router_, *this);
+    add_scene_routes(router_, *automation_);
+    add_rule_routes(router_, *automation_);
+    add_conversation_routes(router_, *automation_);
 }
 
 void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, std::function<void()> proceed) {
@@ -329,6 +341,13 @@ proto::Result<proto::Command> Hub::send_command(const proto::DeviceId& device, p
     return valid;
 }
 
+proto::Result<void> Hub::publish(const std::string& topic, const std::string& payload) {
+    if (!mqtt_) return proto::make_error(Errc::device_unavailable, "MQTT is not started");
+    auto published = mqtt_->publish(topic, payload);
+    if (published) ++stats_.mqtt_messages_out;
+    return published;
+}
+
 void Hub::reject(const std::string& topic, const proto::Error& error) {
     ++stats_.mqtt_rejected;
     std::cerr << "hearthd: rejected " << topic << ": " << proto::to_string(error.code) << ": " << error.message
@@ -339,6 +358,12 @@ void Hub::on_mqtt_message(const MqttMessage& message) {
     ++stats_.mqtt_messages_in;
     const auto parsed = topics_.parse(message.topic);
     if (!parsed) {
+        try {
+            if (automation_ && automation_->handle_mqtt(message.topic, message.payload)) return;
+        } catch (const std::exception& e) {
+            reject(message.topic, proto::make_error(Errc::internal, e.what()));
+            return;
+        }
         for (const auto& adapter : adapters_) {
             try {
                 apply_adapter_effects(adapter->handle(message.topic, message.payload));
@@ -370,7 +395,10 @@ void Hub::on_mqtt_message(const MqttMessage& message) {
 void Hub::on_device_config(const proto::DeviceId& id, const std::string& payload) {
     const auto topic = topics_.device(id, DeviceTopic::config);
     if (payload.empty()) {
-        if (registry_.remove(id)) store_->remove_device(id);
+        if (registry_.remove(id)) {
+            store_->remove_device(id);
+            automation_->devices_changed();
+        }
         return;
     }
     auto j = proto::parse_json(payload);
@@ -381,7 +409,10 @@ void Hub::on_device_config(const proto::DeviceId& id, const std::string& payload
         return reject(topic, proto::make_error(Errc::invalid_field, "id " + description->id.value +
                                                                         " does not match the topic", "id"));
     }
-    if (registry_.upsert(*description) != devices::Upsert::unchanged) store_->put_device(*description);
+    if (registry_.upsert(*description) != devices::Upsert::unchanged) {
+        store_->put_device(*description);
+        automation_->devices_changed();
+    }
     if (const auto early = early_availability_.extract(id)) on_device_availability(id, early.mapped());
     if (const auto early = early_state_.extract(id)) on_device_state(id, early.mapped());
 }
@@ -455,9 +486,11 @@ void Hub::apply_adapter_effects(devices::adapters::Effects effects) {
     for (const auto& event : effects.events) {
         auto body = proto::to_json(event.attributes);
         body["event"] = event.name;
-        live_->publish("event", event.device.value, {{"event", std::move(body)}});
+        live_->publish("event", event.device.value, {{"event", body}});
+        automation_->device_event(event.device, body);
     }
     for (const auto& id : effects.removals) store_->remove_device(id);
+    if (!effects.upserts.empty() || !effects.removals.empty()) automation_->devices_changed();
 }
 
 void Hub::save_state(const proto::DeviceId& id) {
@@ -476,10 +509,12 @@ void Hub::on_device_availability(const proto::DeviceId& id, const std::string& p
         return;
     }
     const auto availability = payload == proto::kOnline ? devices::Availability::online : devices::Availability::offline;
+    const auto before = registry_.find(id)->availability;
     const auto changed = registry_.set_availability(id, availability);
     if (!changed || !*changed) return;
     save_state(id);
     live_->publish("availability", id.value, {{"availability", payload}});
+    automation_->availability_changed(id, before, availability);
 }
 
 void Hub::on_device_event(const proto::DeviceId& id, const std::string& payload) {
@@ -488,7 +523,8 @@ void Hub::on_device_event(const proto::DeviceId& id, const std::string& payload)
     auto j = proto::parse_json(payload);
     if (!j) return reject(topic, j.error());
     if (!j->is_object()) return reject(topic, proto::make_error(Errc::bad_json, "an event is a JSON object"));
-    live_->publish("event", id.value, {{"event", std::move(*j)}});
+    live_->publish("event", id.value, {{"event", *j}});
+    automation_->device_event(id, *j);
 }
 
 }  // namespace hearth::hub

@@ -63,6 +63,8 @@ struct HubStats {
     LatencyHistogram mqtt_handling;         // one MQTT message handled on the hub thread
 };
 
+class Automation;
+
 class Hub {
 public:
     Hub(boost::asio::io_context& io, HubConfig config);
@@ -76,6 +78,9 @@ public:
     void stop();
 
     const devices::Registry& registry() const noexcept { return registry_; }
+    /// For imports of areas and devices (the automation's POST /api/v1/import).
+    devices::Registry& mutable_registry() noexcept { return registry_; }
+    Automation& automation() noexcept { return *automation_; }
     HubStats& stats() noexcept { return stats_; }
     const HubConfig& config() const noexcept { return config_; }
     Store& store() noexcept { return *store_; }
@@ -91,6 +96,9 @@ public:
     /// Validates a command against the device and publishes it with a fresh context id (or the
     /// one given). Returns exactly what was sent.
     proto::Result<proto::Command> send_command(const proto::DeviceId& device, proto::Command command);
+
+    /// Publishes a non-retained message (assist replies); fails when the broker is not connected.
+    proto::Result<void> publish(const std::string& topic, const std::string& payload);
 
     /// Called for every real state change, after the registry has it.
     void on_state_change(std::function<void(const devices::StateChange&)> listener);
@@ -133,6 +141,7 @@ private:
     std::map<proto::DeviceId, std::string> early_availability_;
     std::map<std::string, std::chrono::steady_clock::time_point> pending_confirmations_;  // by context id
     std::chrono::steady_clock::time_point started_;
+    std::unique_ptr<Automation> automation_;  // last: destroyed first, it uses the members above
 };
 
 /// A new unique context id: time-ordered, 26 characters.

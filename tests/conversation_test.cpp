@@ -1,0 +1,212 @@
+// Understanding wired into the hub: utterances over REST, WebSocket and the MQTT assist topic,
+// acted on by real simulated devices through a real broker.
+#include <catch2/catch.hpp>
+
+#include "tests/sim_home.hpp"
+#include "tests/support/ws_client.hpp"
+
+using namespace hearth::testing;
+using nlohmann::json;
+
+namespace {
+
+const std::set<std::string> kBedroom = {"bedroom.ceiling_light", "bedroom.bedside_lamp", "bedroom.ac", "bedroom.speaker",
+                                        "bedroom.curtain"};
+
+bool all_online(SimHome& home, const std::set<std::string>& ids) {
+    for (const auto& id : ids)
+        if (!home.online(id)) return false;
+    return true;
+}
+
+std::size_t set_messages(const MqttClient& client) {
+    std::size_t n = 0;
+    for (const auto& m : client.received())
+        if (m.topic.ends_with("/set")) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("我困了 in the bedroom dims the lights and sets the AC for sleep and plays sleep music and undo restores it all") {
+    SimHome home;
+    SimFleet fleet(home.broker, kBedroom);
+    REQUIRE(all_online(home, kBedroom));
+    // A known starting point: the ceiling light on, the lamp off at 60, the AC off, the speaker quiet.
+    REQUIRE(home.post("/api/v1/devices/bedroom.ceiling_light/commands", {{"on", true}, {"brightness", 70}}).status == 202);
+    REQUIRE(home.post("/api/v1/devices/bedroom.bedside_lamp/commands", {{"on", false}, {"brightness", 60}}).status == 202);
+    REQUIRE(home.post("/api/v1/devices/bedroom.ac/commands", {{"on", false}, {"target_temperature", 24}}).status == 202);
+    REQUIRE(home.post("/api/v1/devices/bedroom.speaker/commands", {{"playback", "stopped"}, {"volume", 40}}).status == 202);
+    REQUIRE(home.state_becomes("bedroom.ceiling_light", [](const json& s) { return s.value("on", false) && s["brightness"] == 70; }));
+    REQUIRE(home.state_becomes("bedroom.bedside_lamp", [](const json& s) { return s["on"] == false && s["brightness"] == 60; }));
+    REQUIRE(home.state_becomes("bedroom.ac", [](const json& s) { return s["on"] == false && s["target_temperature"] == 24; }));
+    REQUIRE(home.state_becomes("bedroom.speaker", [](const json& s) { return s["playback"] == "stopped" && s["volume"] == 40; }));
+
+    const auto reply = home.post("/api/v1/conversation", {{"text", "我困了"}, {"area", "bedroom"}});
+    REQUIRE(reply.status == 200);
+    const auto r = reply.json();
+    CHECK(r["understood"] == true);
+    CHECK(r["language"] == "zh");
+    CHECK(r["intent"]["name"] == "HearthMood");
+    CHECK(r["scene"] == "sleep");
+    CHECK(r["speech"].is_string());
+    const auto context = r["context_id"].get<std::string>();
+    CHECK(!context.empty());
+    std::set<std::string> commanded;
+    for (const auto& c : r["commands"]) commanded.insert(c["device"].get<std::string>());
+    CHECK(commanded.contains("bedroom.speaker"));
+    CHECK(commanded.contains("bedroom.ac"));
+
+    // The devices' own reports show the scene.
+    CHECK(home.state_becomes("bedroom.ceiling_light", [](const json& s) { return s["on"] == false; }));
+    CHECK(home.state_becomes("bedroom.bedside_lamp", [](const json& s) { return s["on"] == true && s["brightness"] == 10; }));
+    CHECK(home.state_becomes("bedroom.ac", [](const json& s) {
+        return s["on"] == true && s["hvac_mode"] == "cool" && s["target_temperature"] == 26 && s["fan_speed"] == "low";
+    }));
+    CHECK(home.state_becomes("bedroom.speaker", [](const json& s) {
+        return s["media"] == "sleep_music" && s["playback"] == "playing" && s["volume"] == 15;
+    }));
+
+    // A trace explains why the speaker plays, with the device's confirmation attached.
+    json trace;
+    REQUIRE(settle([&] {
+        for (const auto& t : home.get("/api/v1/traces?device=bedroom.speaker").json().value("traces", json::array())) {
+            if (t["id"] != context) continue;
+            for (const auto& c : t["commands"])
+                if (c["device"] == "bedroom.speaker" && c.contains("confirmed_at")) trace = t;
+        }
+        return !trace.is_null();
+    }));
+    CHECK(trace["trigger"]["text"] == "我困了");
+    CHECK(trace["trigger"]["intent"] == "HearthMood");
+    CHECK(trace["outcome"] == "ran");
+
+    // Undo (by voice) brings the previous state back.
+    const auto undo = home.post("/api/v1/conversation", {{"text", "撤销"}, {"area", "bedroom"}}).json();
+    CHECK(undo["understood"] == true);
+    CHECK(home.state_becomes("bedroom.ceiling_light", [](const json& s) { return s["on"] == true && s["brightness"] == 70; }));
+    CHECK(home.state_becomes("bedroom.bedside_lamp", [](const json& s) { return s["on"] == false && s["brightness"] == 60; }));
+    CHECK(home.state_becomes("bedroom.ac", [](const json& s) { return s["on"] == false && s["target_temperature"] == 24; }));
+    CHECK(home.state_becomes("bedroom.speaker", [](const json& s) { return s["playback"] == "stopped" && s["volume"] == 40; }));
+    // Nothing left to undo.
+    CHECK(home.post("/api/v1/undo").status == 404);
+}
+
+TEST_CASE("A dry run understands and plans but sends nothing and pushes no undo") {
+    SimHome home;
+    SimFleet fleet(home.broker, kBedroom);
+    REQUIRE(all_online(home, kBedroom));
+    const auto before = home.state("bedroom.speaker");
+    home.mqtt.clear();
+    const auto r = home.post("/api/v1/conversation", {{"text", "我困了"}, {"area", "bedroom"}, {"dry_run", true}}).json();
+    CHECK(r["understood"] == true);
+    CHECK(r["scene"] == "sleep");
+    CHECK(!r["commands"].empty());
+    CHECK(r["dry_run"] == true);
+    // A command sent afterwards arrives, so anything the dry run had sent would have arrived first.
+    REQUIRE(home.post("/api/v1/devices/bedroom.curtain/commands", {{"position", 37}}).status == 202);
+    REQUIRE(home.mqtt.wait_for("hearth/device/bedroom.curtain/set", "37").has_value());
+    CHECK(set_messages(home.mqtt) == 1);
+    CHECK(home.state("bedroom.speaker") == before);
+    CHECK(home.post("/api/v1/undo").status == 404);
+}
+
+TEST_CASE("English and Chinese commands reach the devices and each can be undone") {
+    SimHome home;
+    SimFleet fleet(home.broker, {"kitchen.light", "bedroom.ac"});
+    REQUIRE(all_online(home, {"kitchen.light", "bedroom.ac"}));
+    REQUIRE(home.post("/api/v1/devices/kitchen.light/commands", {{"on", true}}).status == 202);
+    REQUIRE(home.state_becomes("kitchen.light", [](const json& s) { return s["on"] == true; }));
+
+    const auto off = home.post("/api/v1/conversation", {{"text", "turn off the kitchen light"}}).json();
+    CHECK(off["understood"] == true);
+    CHECK(off["language"] == "en");
+    CHECK(off["intent"]["name"] == "HassTurnOff");
+    REQUIRE(off["commands"].size() == 1);
+    CHECK(off["commands"][0]["device"] == "kitchen.light");
+    CHECK(home.state_becomes("kitchen.light", [](const json& s) { return s["on"] == false; }));
+
+    const auto ac = home.post("/api/v1/conversation", {{"text", "把卧室空调调到二十五点五度"}}).json();
+    CHECK(ac["understood"] == true);
+    CHECK(ac["intent"]["name"] == "HassClimateSetTemperature");
+    CHECK(home.state_becomes("bedroom.ac", [](const json& s) { return s["target_temperature"] == 25.5; }));
+
+    // Voice commands snapshot their devices first: undo twice restores both.
+    CHECK(home.post("/api/v1/undo").status == 200);
+    CHECK(home.post("/api/v1/undo").status == 200);
+    CHECK(home.state_becomes("kitchen.light", [](const json& s) { return s["on"] == true; }));
+}
+
+TEST_CASE("A voice device gets its answer on the MQTT assist topic in its own area") {
+    SimHome home;
+    SimFleet fleet(home.broker, kBedroom);
+    REQUIRE(all_online(home, kBedroom));
+    // The bedroom speaker hears it: "turn on the light" means the bedroom's lights.
+    home.mqtt.publish("hearth/assist/bedroom.speaker/text", R"({"text":"把灯关掉"})");
+    const auto reply = home.mqtt.wait_for("hearth/assist/bedroom.speaker/response");
+    REQUIRE(reply.has_value());
+    const auto r = json::parse(reply->payload);
+    CHECK(r["understood"] == true);
+    CHECK(r["intent"]["name"] == "HassTurnOff");
+    for (const auto& c : r["commands"]) CHECK(c["device"].get<std::string>().starts_with("bedroom."));
+    CHECK(home.state_becomes("bedroom.ceiling_light", [](const json& s) { return s["on"] == false; }));
+
+    home.mqtt.publish("hearth/assist/bedroom.speaker/text", "what is this nonsense");
+    const auto second = home.mqtt.wait_for("hearth/assist/bedroom.speaker/response", "not_understood");
+    REQUIRE(second.has_value());
+    CHECK(json::parse(second->payload)["understood"] == false);
+}
+
+TEST_CASE("Conversation refuses bad requests with the field named and works over WebSocket") {
+    SimHome home;
+    CHECK(home.post("/api/v1/conversation", {{"area", "bedroom"}}).json()["error"]["field"] == "text");
+    CHECK(home.post("/api/v1/conversation", {{"text", "hi"}, {"area", "attic"}}).json()["error"]["field"] == "area");
+    CHECK(home.post("/api/v1/conversation", {{"text", "hi"}, {"dry_run", "yes"}}).json()["error"]["field"] == "dry_run");
+
+    WsClient ws(home.hub.port());
+    ws.send({{"type", "auth"}, {"token", home.token()}});
+    REQUIRE(ws.receive_until([](const json& m) { return m["type"] == "auth_ok"; }).has_value());
+    ws.send({{"id", 5}, {"type", "conversation"}, {"text", "我困了"}, {"area", "bedroom"}, {"dry_run", true}});
+    const auto result = ws.receive_until([](const json& m) { return m.value("id", 0) == 5; });
+    REQUIRE(result.has_value());
+    CHECK((*result)["success"] == true);
+    CHECK((*result)["scene"] == "sleep");
+    // The dry run pushed nothing, so there is nothing to undo over the socket either.
+    ws.send({{"id", 6}, {"type", "undo"}});
+    const auto undo = ws.receive_until([](const json& m) { return m.value("id", 0) == 6; });
+    REQUIRE(undo.has_value());
+    CHECK((*undo)["success"] == false);
+    CHECK((*undo)["error"]["code"] == "not_found");
+    ws.send({{"id", 7}, {"type", "activate"}, {"scene", "nope"}});
+    const auto activate = ws.receive_until([](const json& m) { return m.value("id", 0) == 7; });
+    REQUIRE(activate.has_value());
+    CHECK((*activate)["error"]["field"] == "id");
+}
+
+TEST_CASE("Moods and user sentences are configurable over REST and persist") {
+    SimHome home;
+    SimFleet fleet(home.broker, {"study.desk_lamp", "study.light"});
+    REQUIRE(all_online(home, {"study.desk_lamp", "study.light"}));
+    CHECK(home.get("/api/v1/conversation/moods").json()["moods"]["sleepy"] == "sleep");
+    const auto bad = home.put("/api/v1/conversation/moods", {{"moods", {{"sleepy", "nap"}}}});
+    CHECK(bad.status == 422);
+    CHECK(bad.json()["error"]["field"] == "moods.sleepy");
+    REQUIRE(home.put("/api/v1/conversation/moods", {{"moods", {{"sleepy", "reading"}}}}).status == 200);
+
+    const auto sentence = home.post("/api/v1/conversation/sentences", {{"id", "study_time"}, {"pattern", "该学习了"}, {"scene", "reading"}});
+    REQUIRE(sentence.status == 201);
+    CHECK(home.post("/api/v1/conversation/sentences", {{"pattern", "x"}, {"scene", "nope"}}).json()["error"]["field"] == "scene");
+
+    home.restart();
+    CHECK(home.get("/api/v1/conversation/moods").json()["moods"]["sleepy"] == "reading");
+    CHECK(home.get("/api/v1/conversation/sentences").json()["sentences"].size() == 1);
+    REQUIRE(all_online(home, {"study.desk_lamp", "study.light"}));
+
+    const auto r = home.post("/api/v1/conversation", {{"text", "该学习了"}}).json();
+    CHECK(r["understood"] == true);
+    CHECK(r["scene"] == "reading");
+    CHECK(home.state_becomes("study.desk_lamp", [](const json& s) { return s["on"] == true && s["brightness"] == 90; }));
+
+    CHECK(home.del("/api/v1/conversation/sentences/study_time").status == 200);
+    CHECK(home.get("/api/v1/conversation/sentences").json()["sentences"].empty());
+}
