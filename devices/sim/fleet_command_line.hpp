@@ -1,7 +1,7 @@
 #pragma once
 // The hearth-fleet command line:
 //   hearth-fleet [--home FILE] [--host 127.0.0.1] [--port 1883] [--prefix hearth] [--devices N]
-//                [--offline-fraction F] [--seed S] [--slice I/N] [--speed X]
+//                [--offline-fraction F] [--seed S] [--slice I/N] [--speed X] [--style native|zigbee2mqtt]
 // At least one of --home and --devices is needed; with both, the home's devices come first.
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "devices/sim/sim_settings.hpp"
 #include "proto/errc.hpp"
 #include "proto/home.hpp"
 
@@ -27,6 +28,8 @@ struct FleetCommandLine {
     std::size_t slice_index = 1;     // this process runs slice `slice_index` of `slice_count`
     std::size_t slice_count = 1;
     double speed = 1;                // simulated seconds per real second
+    /// zigbee2mqtt: every device that can be presented so is; native: each device's `sim.style` decides.
+    PresentationStyle style = PresentationStyle::native;
     bool help = false;
 };
 

@@ -83,3 +83,13 @@ devices:
     CHECK_FALSE(middle[0].sim.contains("follows"));
     CHECK(middle[0].sim["interval"] == 5);
 }
+
+TEST_CASE("The fleet command line chooses the presentation style") {
+    CHECK(parse({"--devices", "5"})->style == PresentationStyle::native);
+    const auto c = parse({"--devices", "5", "--style", "zigbee2mqtt"});
+    REQUIRE(c.has_value());
+    CHECK(c->style == PresentationStyle::zigbee2mqtt);
+    const auto bad = parse({"--devices", "5", "--style", "zwave"});
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error().field == "--style");
+}
