@@ -92,7 +92,7 @@ MqttFleet::MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock cloc
             if (Zigbee2MqttStyle::can_present(model.description())) {
                 c.styled.emplace(model.description(), options_.zigbee2mqtt_base, options_.discovery_prefix);
             } else if (asked) {
-                log(id.value + ": stays native, Zigbee2MQTT style cannot present kind " +
+                this->log(id.value + ": stays native, Zigbee2MQTT style cannot present kind " +
                     std::string(proto::to_string(model.description().kind)));
             } else {
                 ++stay_native;
@@ -127,7 +127,7 @@ MqttFleet::MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock cloc
         }
     }
     if (stay_native > 0) {
-        log(std::to_string(stay_native) +
+        this->log(std::to_string(stay_native) +
             " devices stay native: Zigbee2MQTT style cannot present their kind (AC, speaker, TV, vacuum, purifier, …)");
     }
 }
