@@ -1,7 +1,7 @@
-// A mixed home over a real Mosquitto: the demo home's devices simulated by hearth-fleet's transport,
-// most speaking Hearth's native protocol and two (the study's shelf lamp and the kitchen plug)
-// presented as Zigbee2MQTT devices with Home Assistant discovery. hearthd registers both kinds and
-// commands reach each device in its own format.
+// A mixed home over a real Mosquitto: the demo home's devices simulated by hearth-fleet's
+// transport, most speaking Hearth's native protocol and two (the study's shelf lamp and the kitchen
+// plug) presented as Zigbee2MQTT devices with Home Assistant discovery. hearthd registers both
+// kinds and commands reach each device in its own format.
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -36,7 +36,7 @@ std::vector<hearth::proto::HomeDevice> demo_devices() {
 
 /// The simulated fleet on its own thread; only that thread touches the transport.
 class RunningFleet {
-public:
+  public:
     explicit RunningFleet(const Broker& broker) {
         const auto clock = make_simulated_clock(1);
         auto fleet = Fleet::create(demo_devices(), {}, clock());
@@ -60,7 +60,7 @@ public:
         return log_;
     }
 
-private:
+  private:
     std::unique_ptr<Fleet> fleet_;
     std::atomic<bool> stop_{false};
     mutable std::mutex mutex_;
@@ -91,8 +91,10 @@ struct MixedHome {
     }
 };
 
-const std::string kLamp = "zigbee2mqtt_" + ieee_address_for(hearth::proto::DeviceId{"study.shelf_lamp"});
-const std::string kPlug = "zigbee2mqtt_" + ieee_address_for(hearth::proto::DeviceId{"kitchen.plug"});
+const std::string kLamp =
+    "zigbee2mqtt_" + ieee_address_for(hearth::proto::DeviceId{"study.shelf_lamp"});
+const std::string kPlug =
+    "zigbee2mqtt_" + ieee_address_for(hearth::proto::DeviceId{"kitchen.plug"});
 
 }  // namespace
 
@@ -119,7 +121,8 @@ TEST_CASE("Commands reach the Zigbee2MQTT-style lamp and the native devices alik
     REQUIRE(eventually([&] { return home.online(kLamp); }));
     REQUIRE(eventually([&] { return home.online("study.desk_lamp"); }));
 
-    REQUIRE(home.command(kLamp, R"({"on": true, "brightness": 40, "color_temp": 3000})").status == 202);
+    REQUIRE(home.command(kLamp, R"({"on": true, "brightness": 40, "color_temp": 3000})").status ==
+            202);
     REQUIRE(eventually([&] {
         const auto s = home.state(kLamp);
         return s.value("on", false) && s.value("brightness", 0.0) == 40 &&
@@ -149,7 +152,8 @@ TEST_CASE("A device that asks for Zigbee2MQTT style but cannot be presented stay
     const auto clock = make_simulated_clock(1);
     std::vector<hearth::proto::HomeDevice> devices;
     for (auto& d : demo_devices()) {
-        if (d.description.id.value == "bedroom.ac" || d.description.id.value == "study.shelf_lamp") {
+        if (d.description.id.value == "bedroom.ac" ||
+            d.description.id.value == "study.shelf_lamp") {
             d.sim["style"] = "zigbee2mqtt";
             devices.push_back(std::move(d));
         }
@@ -157,9 +161,11 @@ TEST_CASE("A device that asks for Zigbee2MQTT style but cannot be presented stay
     auto fleet = Fleet::create(devices, {}, clock());
     REQUIRE(fleet.has_value());
     std::vector<std::string> log;
-    MqttFleet transport(*fleet, {.port = broker.port()}, clock, [&](std::string_view line) { log.emplace_back(line); });
+    MqttFleet transport(*fleet, {.port = broker.port()}, clock,
+                        [&](std::string_view line) { log.emplace_back(line); });
     REQUIRE(log.size() == 1);
-    CHECK(log[0] == "bedroom.ac: stays native, Zigbee2MQTT style cannot present kind air_conditioner");
+    CHECK(log[0] ==
+          "bedroom.ac: stays native, Zigbee2MQTT style cannot present kind air_conditioner");
     CHECK(transport.styled(0) == nullptr);
     REQUIRE(transport.styled(1) != nullptr);
     CHECK(transport.styled(1)->friendly_name() == "study_shelf_lamp");

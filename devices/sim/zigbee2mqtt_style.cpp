@@ -22,8 +22,9 @@ struct SensorClass {
 };
 
 constexpr SensorClass kSensors[] = {
-    {"temperature", "°C", "temperature"}, {"humidity", "%", "humidity"},        {"battery", "%", "battery"},
-    {"pm25", "µg/m³", "pm25"},            {"illuminance", "lx", "illuminance"}, {"power", "W", "power"},
+    {"temperature", "°C", "temperature"}, {"humidity", "%", "humidity"},
+    {"battery", "%", "battery"},          {"pm25", "µg/m³", "pm25"},
+    {"illuminance", "lx", "illuminance"}, {"power", "W", "power"},
 };
 
 double number_of(const proto::Value& v, double fallback = 0) {
@@ -31,7 +32,8 @@ double number_of(const proto::Value& v, double fallback = 0) {
     return fallback;
 }
 
-double attribute_number(const proto::Attributes& state, std::string_view attribute, double fallback = 0) {
+double attribute_number(const proto::Attributes& state, std::string_view attribute,
+                        double fallback = 0) {
     const auto it = state.find(attribute);
     return it == state.end() ? fallback : number_of(it->second, fallback);
 }
@@ -44,13 +46,16 @@ bool attribute_flag(const proto::Attributes& state, std::string_view attribute) 
 }
 
 std::string upper(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return std::toupper(c); });
     return text;
 }
 
 std::string_view trimmed(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+        text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+        text.remove_suffix(1);
     return text;
 }
 
@@ -91,7 +96,9 @@ bool Zigbee2MqttStyle::can_present(const proto::DeviceDescription& d) {
 
 Zigbee2MqttStyle::Zigbee2MqttStyle(proto::DeviceDescription description, std::string base,
                                    std::string discovery_prefix)
-    : description_(std::move(description)), base_(std::move(base)), discovery_prefix_(std::move(discovery_prefix)),
+    : description_(std::move(description)),
+      base_(std::move(base)),
+      discovery_prefix_(std::move(discovery_prefix)),
       ieee_(ieee_address_for(description_.id)) {
     name_ = description_.id.value;
     std::replace(name_.begin(), name_.end(), '.', '_');
@@ -102,12 +109,14 @@ std::vector<StyledMessage> Zigbee2MqttStyle::discovery() const {
         {"identifiers", json::array({"zigbee2mqtt_" + ieee_})},
         {"name", description_.name.en.empty() ? name_ : description_.name.en},
         {"manufacturer", description_.manufacturer.empty() ? "Hearth" : description_.manufacturer},
-        {"model", description_.model.empty() ? std::string(proto::to_string(description_.kind)) : description_.model},
+        {"model", description_.model.empty() ? std::string(proto::to_string(description_.kind))
+                                             : description_.model},
     };
     if (!description_.area.empty()) device["suggested_area"] = description_.area.value;
-    const json availability =
-        json::array({{{"topic", availability_topic()}, {"value_template", "{{ value_json.state }}"}}});
-    const json origin = {{"name", "Zigbee2MQTT"}, {"sw", "2.12.1"}, {"url", "https://www.zigbee2mqtt.io"}};
+    const json availability = json::array(
+        {{{"topic", availability_topic()}, {"value_template", "{{ value_json.state }}"}}});
+    const json origin = {
+        {"name", "Zigbee2MQTT"}, {"sw", "2.12.1"}, {"url", "https://www.zigbee2mqtt.io"}};
 
     std::vector<StyledMessage> out;
     const auto add = [&](std::string_view component, std::string_view object, json config) {
@@ -119,8 +128,8 @@ std::vector<StyledMessage> Zigbee2MqttStyle::discovery() const {
         config["default_entity_id"] = std::string(component) + "." + name_ + suffix;
         config["unique_id"] = ieee_ + "_" + std::string(object) + "_zigbee2mqtt";
         if (!config.contains("state_topic")) config["state_topic"] = state_topic();
-        out.push_back({discovery_prefix_ + "/" + std::string(component) + "/" + ieee_ + "/" + std::string(object) +
-                           "/config",
+        out.push_back({discovery_prefix_ + "/" + std::string(component) + "/" + ieee_ + "/" +
+                           std::string(object) + "/config",
                        config.dump()});
     };
 
@@ -159,8 +168,9 @@ std::vector<StyledMessage> Zigbee2MqttStyle::discovery() const {
              {"state_closing", "closing"},
              {"state_opening", "opening"},
              {"state_stopped", "stopped"},
-             {"value_template", "{% if \"motor_state\" in value_json and value_json[\"motor_state\"] %} "
-                                "{{ value_json[\"motor_state\"] }} {% else %} stopped {% endif %}"}});
+             {"value_template",
+              "{% if \"motor_state\" in value_json and value_json[\"motor_state\"] %} "
+              "{{ value_json[\"motor_state\"] }} {% else %} stopped {% endif %}"}});
     }
     if (has("locked")) {
         add("lock", "lock",
@@ -226,20 +236,23 @@ std::string Zigbee2MqttStyle::state_payload(const proto::Attributes& state) cons
 }
 
 proto::Result<std::string> Zigbee2MqttStyle::command_payload(std::string_view set_payload,
-                                                              const proto::Attributes& state) const {
+                                                             const proto::Attributes& state) const {
     json in = json::parse(set_payload, nullptr, false);
     if (in.is_discarded() || in.is_string()) {
         // Home Assistant's switch, lock and cover entities send a bare word.
-        const auto word = in.is_string() ? in.get<std::string>() : std::string(trimmed(set_payload));
+        const auto word =
+            in.is_string() ? in.get<std::string>() : std::string(trimmed(set_payload));
         if (word.empty()) return make_error(Errc::bad_json, "the command is empty");
         in = json{{"state", word}};
     }
-    if (!in.is_object()) return make_error(Errc::bad_json, "a Zigbee2MQTT command is a JSON object");
+    if (!in.is_object())
+        return make_error(Errc::bad_json, "a Zigbee2MQTT command is a JSON object");
 
     json out = json::object();
     for (const auto& [key, value] : in.items()) {
         if (key == "state") {
-            if (!value.is_string()) return make_error(Errc::wrong_type, "state is a word such as ON or OFF", key);
+            if (!value.is_string())
+                return make_error(Errc::wrong_type, "state is a word such as ON or OFF", key);
             const auto word = upper(value.get<std::string>());
             if (has("locked") && (word == "LOCK" || word == "UNLOCK")) {
                 out["locked"] = word == "LOCK";
@@ -252,23 +265,29 @@ proto::Result<std::string> Zigbee2MqttStyle::command_payload(std::string_view se
                                   : word == "CLOSE" ? 0.0
                                                     : attribute_number(state, "position");
             } else {
-                return make_error(Errc::out_of_range, "this device does not take state " + word, key);
+                return make_error(Errc::out_of_range, "this device does not take state " + word,
+                                  key);
             }
         } else if (key == "brightness" && has("brightness")) {
-            if (!value.is_number()) return make_error(Errc::wrong_type, "brightness is a number 0–254", key);
-            out["brightness"] = std::clamp<double>(std::round(value.get<double>() * 100 / 254), 0, 100);
+            if (!value.is_number())
+                return make_error(Errc::wrong_type, "brightness is a number 0–254", key);
+            out["brightness"] =
+                std::clamp<double>(std::round(value.get<double>() * 100 / 254), 0, 100);
         } else if (key == "color_temp" && has("color_temp")) {
             if (!value.is_number() || value.get<double>() <= 0) {
-                return make_error(Errc::wrong_type, "color_temp is a positive number of mireds", key);
+                return make_error(Errc::wrong_type, "color_temp is a positive number of mireds",
+                                  key);
             }
             const auto* c = description_.find("color_temp");
-            out["color_temp"] = std::clamp<double>(std::round(1e6 / value.get<double>()), c->min.value_or(2000),
-                                                   c->max.value_or(6500));
-        } else if (const auto* c = description_.find(key); c && proto::has(c->access, proto::Access::write) &&
-                                                           key != "on" && key != "locked") {
+            out["color_temp"] = std::clamp<double>(std::round(1e6 / value.get<double>()),
+                                                   c->min.value_or(2000), c->max.value_or(6500));
+        } else if (const auto* c = description_.find(key);
+                   c && proto::has(c->access, proto::Access::write) && key != "on" &&
+                   key != "locked") {
             out[key] = value;
         } else {
-            return make_error(Errc::unknown_attribute, description_.id.value + " does not take " + key, key);
+            return make_error(Errc::unknown_attribute,
+                              description_.id.value + " does not take " + key, key);
         }
     }
     if (out.empty()) return make_error(Errc::invalid_field, "the command sets nothing");

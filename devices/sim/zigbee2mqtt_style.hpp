@@ -6,9 +6,10 @@
 // stably from the id (`0x` + 16 hex digits). It publishes, all retained:
 //   `homeassistant/<component>/<ieee>/<object>/config`  one discovery config per capability
 //   `zigbee2mqtt/<name>`                                  the state, in Zigbee2MQTT's JSON
-//   `zigbee2mqtt/<name>/availability`                     {"state":"online"}; last will {"state":"offline"}
-// and takes commands on `zigbee2mqtt/<name>/set` (a JSON object, or a bare ON/OFF/TOGGLE/LOCK/UNLOCK/
-// OPEN/CLOSE as Home Assistant's switch, lock and cover entities send).
+//   `zigbee2mqtt/<name>/availability`                     {"state":"online"}; last will
+//   {"state":"offline"}
+// and takes commands on `zigbee2mqtt/<name>/set` (a JSON object, or a bare
+// ON/OFF/TOGGLE/LOCK/UNLOCK/ OPEN/CLOSE as Home Assistant's switch, lock and cover entities send).
 //
 // Conversions: `on` ↔ `state` ON/OFF (a lock's `locked` ↔ `state` LOCK/UNLOCK), brightness
 // 0–100 % ↔ 0–254, color_temp K ↔ mireds; every other attribute keeps its name and value.
@@ -32,13 +33,14 @@ struct StyledMessage {
 std::string ieee_address_for(const proto::DeviceId& id);
 
 class Zigbee2MqttStyle {
-public:
+  public:
     /// Lights, switches, covers, locks and sensors can be presented; air conditioners,
     /// thermostats, speakers, TVs, vacuums, purifiers, fans and buttons cannot.
     static bool can_present(const proto::DeviceDescription& description);
 
     /// `description` must be one that can_present() accepts.
-    explicit Zigbee2MqttStyle(proto::DeviceDescription description, std::string base = "zigbee2mqtt",
+    explicit Zigbee2MqttStyle(proto::DeviceDescription description,
+                              std::string base = "zigbee2mqtt",
                               std::string discovery_prefix = "homeassistant");
 
     const std::string& friendly_name() const noexcept { return name_; }
@@ -59,10 +61,13 @@ public:
     /// A `/set` payload → the Hearth command JSON for the model (`{"state":"ON","brightness":127}`
     /// → `{"on":true,"brightness":50}`). `state` is the current one (for TOGGLE). Anything the
     /// device does not understand is an error naming the field.
-    proto::Result<std::string> command_payload(std::string_view set_payload, const proto::Attributes& state) const;
+    proto::Result<std::string> command_payload(std::string_view set_payload,
+                                               const proto::Attributes& state) const;
 
-private:
-    bool has(std::string_view attribute) const noexcept { return description_.find(attribute) != nullptr; }
+  private:
+    bool has(std::string_view attribute) const noexcept {
+        return description_.find(attribute) != nullptr;
+    }
 
     proto::DeviceDescription description_;
     std::string base_;

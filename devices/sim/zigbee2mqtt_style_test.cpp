@@ -33,7 +33,8 @@ json config_on(const std::vector<StyledMessage>& messages, const std::string& to
     return {};
 }
 
-json command(const Zigbee2MqttStyle& style, std::string_view payload, const proto::Attributes& state = {}) {
+json command(const Zigbee2MqttStyle& style, std::string_view payload,
+             const proto::Attributes& state = {}) {
     auto r = style.command_payload(payload, state);
     REQUIRE(r.has_value());
     return json::parse(*r);
@@ -78,34 +79,40 @@ TEST_CASE("A light is announced as a JSON-schema light with Zigbee2MQTT's shape"
 }
 
 TEST_CASE("Plugs, sensors, covers and locks get one discovery config per capability") {
-    const Zigbee2MqttStyle plug(describe(
-        json{{"id", "kitchen.plug"}, {"area", "kitchen"}, {"kind", "switch"}, {"capabilities", {"on", "power"}}}));
+    const Zigbee2MqttStyle plug(describe(json{{"id", "kitchen.plug"},
+                                              {"area", "kitchen"},
+                                              {"kind", "switch"},
+                                              {"capabilities", {"on", "power"}}}));
     const auto p = plug.discovery();
     REQUIRE(p.size() == 2);
     const auto sw = config_on(p, "homeassistant/switch/" + plug.ieee_address() + "/switch/config");
     CHECK(sw["payload_on"] == "ON");
     CHECK(sw["payload_off"] == "OFF");
     CHECK(sw["value_template"] == "{{ value_json[\"state\"] }}");
-    const auto power = config_on(p, "homeassistant/sensor/" + plug.ieee_address() + "/power/config");
+    const auto power =
+        config_on(p, "homeassistant/sensor/" + plug.ieee_address() + "/power/config");
     CHECK(power["unit_of_measurement"] == "W");
     CHECK(power["device_class"] == "power");
 
-    const Zigbee2MqttStyle presence(describe(json{
-        {"id", "bathroom.presence"}, {"kind", "presence_sensor"}, {"capabilities", {"occupancy", "illuminance"}}}));
+    const Zigbee2MqttStyle presence(describe(json{{"id", "bathroom.presence"},
+                                                  {"kind", "presence_sensor"},
+                                                  {"capabilities", {"occupancy", "illuminance"}}}));
     const auto occupancy =
-        config_on(presence.discovery(), "homeassistant/binary_sensor/" + presence.ieee_address() + "/occupancy/config");
+        config_on(presence.discovery(),
+                  "homeassistant/binary_sensor/" + presence.ieee_address() + "/occupancy/config");
     CHECK(occupancy["payload_on"] == true);
     CHECK(occupancy["payload_off"] == false);
     CHECK(occupancy["value_template"] == "{{ value_json[\"occupancy\"] }}");
 
-    const Zigbee2MqttStyle curtain(
-        describe(json{{"id", "bedroom.curtain"}, {"kind", "curtain"}, {"capabilities", {"position"}}}));
-    const auto cover = config_on(curtain.discovery(), "homeassistant/cover/" + curtain.ieee_address() + "/cover/config");
+    const Zigbee2MqttStyle curtain(describe(
+        json{{"id", "bedroom.curtain"}, {"kind", "curtain"}, {"capabilities", {"position"}}}));
+    const auto cover = config_on(curtain.discovery(),
+                                 "homeassistant/cover/" + curtain.ieee_address() + "/cover/config");
     CHECK(cover["position_topic"] == "zigbee2mqtt/bedroom_curtain");
     CHECK(cover["set_position_topic"] == "zigbee2mqtt/bedroom_curtain/set");
 
-    const Zigbee2MqttStyle lock(describe(
-        json{{"id", "entrance.door_lock"}, {"kind", "lock"}, {"capabilities", {"locked", "battery"}}}));
+    const Zigbee2MqttStyle lock(describe(json{
+        {"id", "entrance.door_lock"}, {"kind", "lock"}, {"capabilities", {"locked", "battery"}}}));
     CHECK(lock.discovery().size() == 2);
     CHECK(command(lock, "UNLOCK") == json{{"locked", false}});
 }
@@ -114,33 +121,39 @@ TEST_CASE("Kinds Zigbee2MQTT does not carry stay native") {
     CHECK(Zigbee2MqttStyle::can_present(reading_lamp()));
     for (const char* kind : {"air_conditioner", "speaker", "tv", "vacuum", "air_purifier"}) {
         CAPTURE(kind);
-        CHECK_FALSE(Zigbee2MqttStyle::can_present(describe(json{{"id", "x.y"}, {"kind", kind}, {"capabilities", {"on"}}})));
+        CHECK_FALSE(Zigbee2MqttStyle::can_present(
+            describe(json{{"id", "x.y"}, {"kind", kind}, {"capabilities", {"on"}}})));
     }
 }
 
 TEST_CASE("The Zigbee2MQTT state carries ON/OFF, brightness 0–254 and mireds") {
     const Zigbee2MqttStyle style(reading_lamp());
-    const auto j = json::parse(style.state_payload({{"on", true}, {"brightness", 50.0}, {"color_temp", 4000.0}}));
+    const auto j = json::parse(
+        style.state_payload({{"on", true}, {"brightness", 50.0}, {"color_temp", 4000.0}}));
     CHECK(j["state"] == "ON");
     CHECK(j["brightness"] == 127);
     CHECK(j["color_temp"] == 250);
     CHECK(j["color_mode"] == "color_temp");
-    CHECK(json::parse(style.state_payload({{"on", false}, {"brightness", 100.0}}))["brightness"] == 254);
+    CHECK(json::parse(style.state_payload({{"on", false}, {"brightness", 100.0}}))["brightness"] ==
+          254);
 
-    const Zigbee2MqttStyle door(
-        describe(json{{"id", "entrance.door_contact"}, {"kind", "contact_sensor"}, {"capabilities", {"contact"}}}));
+    const Zigbee2MqttStyle door(describe(json{{"id", "entrance.door_contact"},
+                                              {"kind", "contact_sensor"},
+                                              {"capabilities", {"contact"}}}));
     CHECK(json::parse(door.state_payload({{"contact", false}})) == json{{"contact", false}});
 }
 
 TEST_CASE("A Zigbee2MQTT set payload becomes a Hearth command") {
     const Zigbee2MqttStyle style(reading_lamp());
-    CHECK(command(style, R"({"state":"ON","brightness":127})") == json{{"on", true}, {"brightness", 50.0}});
-    CHECK(command(style, R"({"color_temp":250,"transition":2})") == json{{"color_temp", 4000.0}, {"transition", 2}});
+    CHECK(command(style, R"({"state":"ON","brightness":127})") ==
+          json{{"on", true}, {"brightness", 50.0}});
+    CHECK(command(style, R"({"color_temp":250,"transition":2})") ==
+          json{{"color_temp", 4000.0}, {"transition", 2}});
     CHECK(command(style, "OFF") == json{{"on", false}});
     CHECK(command(style, R"({"state":"TOGGLE"})", {{"on", true}}) == json{{"on", false}});
 
-    const Zigbee2MqttStyle curtain(
-        describe(json{{"id", "bedroom.curtain"}, {"kind", "curtain"}, {"capabilities", {"position"}}}));
+    const Zigbee2MqttStyle curtain(describe(
+        json{{"id", "bedroom.curtain"}, {"kind", "curtain"}, {"capabilities", {"position"}}}));
     CHECK(command(curtain, R"({ "position": 30 })") == json{{"position", 30}});
     CHECK(command(curtain, "CLOSE") == json{{"position", 0.0}});
 }
@@ -164,8 +177,9 @@ TEST_CASE("The hub's discovery adapter reads the presentation back as the same d
     devices::adapters::HaDiscovery ha;
     for (const auto& m : style.discovery()) (void)ha.handle(m.topic, m.payload);
     (void)ha.handle(style.availability_topic(), Zigbee2MqttStyle::online_payload());
-    const auto fx = ha.handle(style.state_topic(),
-                              style.state_payload({{"on", true}, {"brightness", 50.0}, {"color_temp", 4000.0}}));
+    const auto fx = ha.handle(
+        style.state_topic(),
+        style.state_payload({{"on", true}, {"brightness", 50.0}, {"color_temp", 4000.0}}));
 
     const proto::DeviceId id{"zigbee2mqtt_" + style.ieee_address()};
     const auto* d = ha.find(id);
@@ -177,7 +191,8 @@ TEST_CASE("The hub's discovery adapter reads the presentation back as the same d
     CHECK(std::abs(*proto::as_number(fx.states[0].attributes.at("brightness")) - 50) <= 1);
 
     // A Hearth command through the adapter, then back through the style, is the same command.
-    auto hearth = proto::command_from_json(json{{"on", true}, {"brightness", 30}, {"color_temp", 3000}});
+    auto hearth =
+        proto::command_from_json(json{{"on", true}, {"brightness", 30}, {"color_temp", 3000}});
     REQUIRE(hearth.has_value());
     auto out = ha.command(id, *hearth);
     REQUIRE(out.has_value());
