@@ -15,6 +15,7 @@
 #include "proto/home.hpp"
 #include "tests/support/broker.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/mqtt_client.hpp"
 #include "tests/support/running_hub.hpp"
 
 using namespace hearth::testing;
@@ -169,4 +170,42 @@ TEST_CASE("A device that asks for Zigbee2MQTT style but cannot be presented stay
     CHECK(transport.styled(0) == nullptr);
     REQUIRE(transport.styled(1) != nullptr);
     CHECK(transport.styled(1)->friendly_name() == "study_shelf_lamp");
+}
+
+TEST_CASE(
+    "A Zigbee2MQTT-style device announces again on Home Assistant's birth and leaves its will") {
+    Broker broker;
+    MqttClient watcher{broker.url(), "watcher"};
+    watcher.subscribe("homeassistant/#");
+    watcher.subscribe("zigbee2mqtt/#");
+    const auto clock = make_simulated_clock(1);
+    std::vector<hearth::proto::HomeDevice> devices;
+    for (auto& d : demo_devices())
+        if (d.description.id.value == "kitchen.plug") devices.push_back(std::move(d));
+    auto fleet = Fleet::create(devices, {}, clock());
+    REQUIRE(fleet.has_value());
+    MqttFleet transport(*fleet, {.port = broker.port()}, clock);
+    const auto& style = *transport.styled(0);
+    const auto config = "homeassistant/switch/" + style.ieee_address() + "/switch/config";
+    const auto pump_until = [&](auto done) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!done() && std::chrono::steady_clock::now() < deadline)
+            transport.poll(std::chrono::milliseconds(20));
+        return done();
+    };
+    const auto seen = [&](const std::string& topic, const std::string& needle = {}) {
+        for (const auto& m : watcher.received())
+            if (m.topic == topic && m.payload.find(needle) != std::string::npos) return true;
+        return false;
+    };
+    REQUIRE(pump_until([&] { return seen(config) && seen(style.availability_topic(), "online"); }));
+
+    watcher.clear();
+    MqttClient ha{broker.url(), "home-assistant"};
+    ha.publish("homeassistant/status", "online");
+    REQUIRE(pump_until([&] { return seen(config) && seen(style.state_topic()); }));
+
+    watcher.clear();
+    transport.drop_connection(0);
+    REQUIRE(pump_until([&] { return seen(style.availability_topic(), "offline"); }));
 }
