@@ -15,11 +15,11 @@ std::string read_file(const std::string& path) {
 }
 }  // namespace
 
-TEST_CASE("The demo home loads with its six areas and 22 devices") {
+TEST_CASE("The demo home loads with its six areas and 24 devices") {
     const auto home = home_from_yaml(read_file(HEARTH_SOURCE_DIR "/devices/sim/homes/demo.yaml"));
     REQUIRE(home.has_value());
     CHECK(home->areas.size() == 6);
-    CHECK(home->devices.size() == 22);
+    CHECK(home->devices.size() == 24);
     const auto& speaker = home->devices[3].description;
     CHECK(speaker.id.value == "bedroom.speaker");
     REQUIRE(speaker.find("media"));

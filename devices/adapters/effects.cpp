@@ -1,5 +1,7 @@
 #include "devices/adapters/effects.hpp"
 
+#include <cctype>
+
 #include "devices/adapters/adapter.hpp"
 
 #include <nlohmann/json.hpp>
@@ -37,6 +39,7 @@ void Effects::append(Effects other) {
     move_into(subscribe, other.subscribe);
     move_into(unsubscribe, other.unsubscribe);
     move_into(upserts, other.upserts);
+    move_into(suggested_areas, other.suggested_areas);
     move_into(problems, other.problems);
     move_into(states, other.states);
     move_into(availability, other.availability);
@@ -46,6 +49,35 @@ void Effects::append(Effects other) {
     unmapped_changed = unmapped_changed || other.unmapped_changed;
 }
 
+namespace {
+
+bool same_words(std::string_view a, std::string_view b) {
+    if (a.empty() || a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto fold = [](char c) {
+            if (c == '_' || c == '-') return ' ';
+            return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        };
+        if (fold(a[i]) != fold(b[i])) return false;
+    }
+    return true;
+}
+
+/// The home's area whose id or Chinese or English name matches the suggestion, if any.
+proto::AreaId suggested_area(const Registry& registry, const Effects& effects, const proto::DeviceId& device) {
+    for (const auto& s : effects.suggested_areas) {
+        if (s.device != device) continue;
+        for (const auto* area : registry.areas()) {
+            if (same_words(area->id.value, s.area) || area->name.zh == s.area || same_words(area->name.en, s.area)) {
+                return area->id;
+            }
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
 Applied apply(Registry& registry, const Effects& effects) {
     Applied out;
     for (auto d : effects.upserts) {
@@ -54,6 +86,7 @@ Applied apply(Registry& registry, const Effects& effects) {
             if (d.area.empty()) d.area = known->description.area;
             if (d.name.zh.empty()) d.name.zh = known->description.name.zh;
         }
+        if (d.area.empty()) d.area = suggested_area(registry, effects, d.id);
         registry.upsert(std::move(d));
     }
     for (const auto& p : effects.problems) registry.set_problem(p.device, p.problem);

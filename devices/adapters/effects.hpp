@@ -39,6 +39,12 @@ struct DeviceEvent {
 };
 
 /// A device that is known but unusable (`problem` set), or usable again (`problem` empty).
+/// The area an ecosystem suggests for a device (HA's `suggested_area`), as free text.
+struct SuggestedArea {
+    proto::DeviceId device;
+    std::string area;
+};
+
 struct DeviceProblem {
     proto::DeviceId device;
     std::string problem;
@@ -63,6 +69,7 @@ struct Effects {
     std::vector<std::string> subscribe;    // new topic filters to subscribe to
     std::vector<std::string> unsubscribe;  // filters no longer needed
     std::vector<proto::DeviceDescription> upserts;
+    std::vector<SuggestedArea> suggested_areas;  // for upserts without an area of their own
     std::vector<DeviceProblem> problems;
     std::vector<StateReport> states;
     std::vector<AvailabilityReport> availability;

@@ -288,7 +288,14 @@ void HaDiscovery::rebuild(Device& device, Effects& fx) {
     device.description = std::move(l.description);
     device.problem = std::move(l.problem);
     device.announced = true;
-    if (changed) fx.upserts.push_back(device.description);
+    if (changed) {
+        fx.upserts.push_back(device.description);
+        for (const auto& [key, entity] : device.entities) {
+            if (entity.device.suggested_area.empty()) continue;
+            fx.suggested_areas.push_back({device.id, entity.device.suggested_area});
+            break;
+        }
+    }
     if (problem_changed) fx.problems.push_back({device.id, device.problem});
     if (changed) read_cached(device, fx);
     update_availability(device, fx);

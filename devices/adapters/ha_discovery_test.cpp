@@ -560,3 +560,33 @@ TEST_CASE("Entities without a state topic are optimistic: the hub assumes what i
     CHECK(hub.adapter.optimistic_state(proto::DeviceId{"q"}, on) ==
           proto::Attributes{{"on", true}});
 }
+
+TEST_CASE("A device's suggested area becomes the home's area of that id or name") {
+    Hub hub;
+    hub.registry.upsert_area({proto::AreaId{"study"}, {"书房", "study"}});
+    hub.registry.upsert_area({proto::AreaId{"living_room"}, {"客厅", "living room"}});
+    const auto sensor = [](const char* id, const char* area) {
+        return nlohmann::json{{"state_topic", std::string(id) + "/v"},
+                              {"unique_id", id},
+                              {"device_class", "temperature"},
+                              {"dev", {{"ids", id}, {"sa", area}}}};
+    };
+    hub.feed_json("homeassistant/sensor/a/config", sensor("a", "study"));
+    hub.feed_json("homeassistant/sensor/b/config", sensor("b", "客厅"));
+    hub.feed_json("homeassistant/sensor/c/config", sensor("c", "Living Room"));
+    hub.feed_json("homeassistant/sensor/d/config", sensor("d", "Garage"));
+    REQUIRE(hub.device("a") != nullptr);
+    CHECK(hub.device("a")->description.area.value == "study");
+    CHECK(hub.device("b")->description.area.value == "living_room");
+    CHECK(hub.device("c")->description.area.value == "living_room");
+    CHECK(hub.device("d")->description.area.empty());
+
+    // An area the home set stays, whatever the device suggests later.
+    auto moved = hub.device("a")->description;
+    moved.area = proto::AreaId{"living_room"};
+    hub.registry.upsert(moved);
+    auto changed = sensor("a", "study");
+    changed["name"] = "Probe";
+    hub.feed_json("homeassistant/sensor/a/config", changed);
+    CHECK(hub.device("a")->description.area.value == "living_room");
+}

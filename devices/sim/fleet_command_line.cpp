@@ -27,10 +27,11 @@ proto::Result<T> number_from(std::string_view option, std::string_view text) {
 std::string usage() {
     return "usage: hearth-fleet [--home FILE] [--host 127.0.0.1] [--port 1883] [--prefix hearth]\n"
            "                    [--devices N] [--offline-fraction F] [--seed S] [--slice I/N] [--speed X]\n"
-           "                    [--credentials FILE] [--list-ids]\n"
+           "                    [--credentials FILE] [--list-ids] [--style native|zigbee2mqtt]\n"
            "Runs every device of the home file (and N generated ones) as its own MQTT client.\n"
            "--credentials: id:password lines; each device logs in with username = its id.\n"
-           "--list-ids: prints the ids of the devices (of this slice), one a line, and exits.\n";
+           "--list-ids: prints the ids of the devices (of this slice), one a line, and exits.\n"
+           "--style zigbee2mqtt: every device that can be is presented as Zigbee2MQTT with HA discovery.\n";
 }
 
 proto::Result<FleetCommandLine> parse_command_line(std::span<const std::string_view> args) {
@@ -87,6 +88,10 @@ proto::Result<FleetCommandLine> parse_command_line(std::span<const std::string_v
             if (!f) return f.error();
             c.speed = *f;
             problem = fail_if(!(c.speed > 0 && c.speed <= 10000), "must be above 0 and at most 10000");
+        } else if (option == "--style") {
+            const auto style = presentation_style_from(value);
+            if (!style) return make_error(Errc::invalid_field, "--style is native or zigbee2mqtt", "--style");
+            c.style = *style;
         } else if (option == "--slice") {
             const auto slash = value.find('/');
             if (slash == std::string_view::npos) {

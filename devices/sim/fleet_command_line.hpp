@@ -2,6 +2,7 @@
 // The hearth-fleet command line:
 //   hearth-fleet [--home FILE] [--host 127.0.0.1] [--port 1883] [--prefix hearth] [--devices N]
 //                [--offline-fraction F] [--seed S] [--slice I/N] [--speed X] [--credentials FILE] [--list-ids]
+//                [--style native|zigbee2mqtt]
 // At least one of --home and --devices is needed; with both, the home's devices come first.
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "devices/sim/sim_settings.hpp"
 #include "proto/errc.hpp"
 #include "proto/home.hpp"
 
@@ -29,6 +31,8 @@ struct FleetCommandLine {
     double speed = 1;                // simulated seconds per real second
     std::string credentials_file;    // id:password lines; each device logs in as its id
     bool list_ids = false;           // print the ids of the devices (of this slice) and exit
+    /// zigbee2mqtt: every device that can be presented so is; native: each device's `sim.style` decides.
+    PresentationStyle style = PresentationStyle::native;
     bool help = false;
 };
 

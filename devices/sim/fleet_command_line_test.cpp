@@ -93,3 +93,13 @@ TEST_CASE("The fleet command line takes a credentials file and can list the ids"
     CHECK_FALSE(parse({"--devices", "1"}).value().list_ids);
     CHECK_FALSE(parse({"--devices", "1", "--credentials"}).has_value());
 }
+
+TEST_CASE("The fleet command line chooses the presentation style") {
+    CHECK(parse({"--devices", "5"})->style == PresentationStyle::native);
+    const auto c = parse({"--devices", "5", "--style", "zigbee2mqtt"});
+    REQUIRE(c.has_value());
+    CHECK(c->style == PresentationStyle::zigbee2mqtt);
+    const auto bad = parse({"--devices", "5", "--style", "zwave"});
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error().field == "--style");
+}

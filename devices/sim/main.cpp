@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
             std::cerr << "hearth-fleet: " << fleet.error() << "\n";
             return 1;
         }
-        TransportOptions options{.host = cl->host, .port = cl->port, .prefix = cl->prefix};
+        TransportOptions options{.host = cl->host, .port = cl->port, .prefix = cl->prefix, .style = cl->style};
         options.credentials = std::move(credentials);
         MqttFleet transport(*fleet, options, clock, [](std::string_view line) { std::cerr << line << "\n"; });
 

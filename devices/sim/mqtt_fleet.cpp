@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <unistd.h>
 #include <algorithm>
+#include <optional>
 
 namespace {
 
@@ -55,6 +56,7 @@ struct MqttFleet::Connection {
     Phase phase = Phase::idle;
     bool watching_write = false;
     Clock::time_point retry_at{};
+    std::optional<Zigbee2MqttStyle> styled;
 };
 
 SimulatedClock make_simulated_clock(double speed) {
@@ -83,11 +85,24 @@ MqttFleet::MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock cloc
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     if (epoll_ < 0) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
     connections_.resize(fleet_.size());
+    std::size_t stay_native = 0;
     for (std::size_t i = 0; i < connections_.size(); ++i) {
         auto& c = connections_[i];
         c.owner = this;
         c.device = i;
-        const auto& id = fleet_.device(i).description().id;
+        const auto& model = fleet_.device(i);
+        const auto& id = model.description().id;
+        const bool asked = model.settings().style == PresentationStyle::zigbee2mqtt;
+        if (asked || options_.style == PresentationStyle::zigbee2mqtt) {
+            if (Zigbee2MqttStyle::can_present(model.description())) {
+                c.styled.emplace(model.description(), options_.zigbee2mqtt_base, options_.discovery_prefix);
+            } else if (asked) {
+                this->log(id.value + ": stays native, Zigbee2MQTT style cannot present kind " +
+                    std::string(proto::to_string(model.description().kind)));
+            } else {
+                ++stay_native;
+            }
+        }
         {
             const RefuseSocketpair no_wakeup_pair;
             c.client = mosquitto_new(("hearth-fleet." + id.value).c_str(), true, &c);
@@ -96,9 +111,9 @@ MqttFleet::MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock cloc
         if (!options_.credentials.empty()) {
             mosquitto_username_pw_set(c.client, id.value.c_str(), options_.credentials.at(id.value).c_str());
         }
-        const auto will = topics_.device(id, proto::DeviceTopic::availability);
-        mosquitto_will_set(c.client, will.c_str(), static_cast<int>(proto::kOffline.size()), proto::kOffline.data(), 1,
-                           true);
+        const auto will = c.styled ? c.styled->availability_topic() : topics_.device(id, proto::DeviceTopic::availability);
+        const auto gone = c.styled ? Zigbee2MqttStyle::offline_payload() : std::string(proto::kOffline);
+        mosquitto_will_set(c.client, will.c_str(), static_cast<int>(gone.size()), gone.data(), 1, true);
         mosquitto_connect_callback_set(c.client, [](mosquitto*, void* obj, int rc) {
             auto& conn = *static_cast<Connection*>(obj);
             conn.owner->on_connect(conn, rc);
@@ -119,6 +134,10 @@ MqttFleet::MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock cloc
             connect_queue_.push_back(i);
         }
     }
+    if (stay_native > 0) {
+        this->log(std::to_string(stay_native) +
+            " devices stay native: Zigbee2MQTT style cannot present their kind (AC, speaker, TV, vacuum, purifier, …)");
+    }
 }
 
 MqttFleet::~MqttFleet() {
@@ -126,6 +145,11 @@ MqttFleet::~MqttFleet() {
         if (c.client) mosquitto_destroy(c.client);
     }
     if (epoll_ >= 0) ::close(epoll_);
+}
+
+const Zigbee2MqttStyle* MqttFleet::styled(std::size_t device) const {
+    const auto& s = connections_.at(device).styled;
+    return s ? &*s : nullptr;
 }
 
 bool MqttFleet::connected(std::size_t device) const {
@@ -186,8 +210,13 @@ void MqttFleet::on_connect(Connection& c, int rc) {
     ++counters_.connected;
     announce(c);
     const auto& id = fleet_.device(c.device).description().id;
-    mosquitto_subscribe(c.client, nullptr, topics_.device(id, proto::DeviceTopic::set).c_str(), 0);
-    mosquitto_subscribe(c.client, nullptr, topics_.hub_status().c_str(), 0);
+    if (c.styled) {
+        mosquitto_subscribe(c.client, nullptr, c.styled->set_topic().c_str(), 0);
+        mosquitto_subscribe(c.client, nullptr, c.styled->discovery_status_topic().c_str(), 0);
+    } else {
+        mosquitto_subscribe(c.client, nullptr, topics_.device(id, proto::DeviceTopic::set).c_str(), 0);
+        mosquitto_subscribe(c.client, nullptr, topics_.hub_status().c_str(), 0);
+    }
     dirty_.push_back(c.device);
 }
 
@@ -209,13 +238,32 @@ void MqttFleet::lost(Connection& c) {
 }
 
 void MqttFleet::announce(Connection& c) {
+    if (c.styled) {
+        for (const auto& m : c.styled->discovery()) publish_to(c, m.topic, m.payload, true);
+        publish_state(c, {});
+        publish_to(c, c.styled->availability_topic(), Zigbee2MqttStyle::online_payload(), true);
+        return;
+    }
     publish(c, proto::DeviceTopic::config, fleet_.config_payload(c.device), true);
     publish(c, proto::DeviceTopic::state, fleet_.state_payload(c.device), true);
     publish(c, proto::DeviceTopic::availability, std::string(proto::kOnline), true);
 }
 
 void MqttFleet::publish(Connection& c, proto::DeviceTopic topic, const std::string& payload, bool retained) {
-    const auto name = topics_.device(fleet_.device(c.device).description().id, topic);
+    publish_to(c, topics_.device(fleet_.device(c.device).description().id, topic), payload, retained);
+}
+
+void MqttFleet::publish_state(Connection& c, const std::string& native_payload) {
+    if (c.styled) {
+        // Zigbee2MQTT states carry no context id: the model's current state says it all.
+        publish_to(c, c.styled->state_topic(), c.styled->state_payload(fleet_.device(c.device).state()), true);
+    } else {
+        publish(c, proto::DeviceTopic::state,
+                native_payload.empty() ? fleet_.state_payload(c.device) : native_payload, true);
+    }
+}
+
+void MqttFleet::publish_to(Connection& c, const std::string& name, const std::string& payload, bool retained) {
     const int rc = mosquitto_publish(c.client, nullptr, name.c_str(), static_cast<int>(payload.size()),
                                      payload.data(), 0, retained);
     if (rc == MOSQ_ERR_SUCCESS) ++counters_.messages_out;
@@ -224,10 +272,29 @@ void MqttFleet::publish(Connection& c, proto::DeviceTopic topic, const std::stri
 
 void MqttFleet::on_message(Connection& c, std::string_view topic, std::string_view payload, bool retained) {
     ++counters_.messages_in;
-    if (topic == topics_.hub_status()) {
+    const bool status = c.styled ? topic == c.styled->discovery_status_topic() : topic == topics_.hub_status();
+    if (status) {
         // The retained copy arrives right after subscribing, when the device has just announced.
         if (payload == proto::kOnline && !retained) announce(c);
         return;
+    }
+    handle_command(c, payload);
+}
+
+void MqttFleet::handle_command(Connection& c, std::string_view payload) {
+    std::string translated;
+    if (c.styled) {
+        auto hearth = c.styled->command_payload(payload, fleet_.device(c.device).state());
+        if (!hearth) {
+            ++counters_.commands_refused;
+            std::ostringstream line;
+            line << fleet_.device(c.device).description().id.value << ": ignored Zigbee2MQTT command " << payload
+                 << ": " << hearth.error();
+            log(line.str());
+            return;
+        }
+        translated = std::move(*hearth);
+        payload = translated;
     }
     auto state = fleet_.handle_command(c.device, payload, clock_());
     if (!state) {
@@ -238,7 +305,7 @@ void MqttFleet::on_message(Connection& c, std::string_view topic, std::string_vi
         log(line.str());
         return;
     }
-    publish(c, proto::DeviceTopic::state, *state, true);
+    publish_state(c, *state);
 }
 
 void MqttFleet::handle_socket(Connection& c, std::uint32_t events) {
@@ -283,10 +350,13 @@ void MqttFleet::apply(const FleetAction& action) {
     auto& c = connections_.at(action.device);
     switch (action.kind) {
         case FleetAction::Kind::publish_state:
-            if (c.phase == Connection::Phase::connected) publish(c, proto::DeviceTopic::state, action.payload, true);
+            if (c.phase == Connection::Phase::connected) publish_state(c, action.payload);
             break;
         case FleetAction::Kind::publish_event:
-            if (c.phase == Connection::Phase::connected) publish(c, proto::DeviceTopic::event, action.payload, false);
+            // Zigbee2MQTT style presents no event-sending kinds.
+            if (c.phase == Connection::Phase::connected && !c.styled) {
+                publish(c, proto::DeviceTopic::event, action.payload, false);
+            }
             break;
         case FleetAction::Kind::go_offline:
             if (c.fd >= 0) ::shutdown(c.fd, SHUT_RDWR);  // lost() follows from the socket's hang-up
@@ -350,7 +420,10 @@ void MqttFleet::shutdown(std::chrono::milliseconds grace) {
     stopping_ = true;
     connect_queue_.clear();
     for (auto& c : connections_) {
-        if (c.phase == Connection::Phase::connected) {
+        if (c.phase == Connection::Phase::connected && c.styled) {
+            publish_to(c, c.styled->availability_topic(), Zigbee2MqttStyle::offline_payload(), true);
+            mosquitto_disconnect(c.client);
+        } else if (c.phase == Connection::Phase::connected) {
             publish(c, proto::DeviceTopic::availability, std::string(proto::kOffline), true);
             mosquitto_disconnect(c.client);
         } else if (c.fd >= 0) {

@@ -8,6 +8,11 @@
 // `…/set` and `<prefix>/hub/status`; re-announce whenever the hub status says `online` (but not for
 // the retained copy delivered on subscribing, since the device has just announced). Commands go
 // through Fleet::handle_command; the resulting state is published retained.
+//
+// A device in Zigbee2MQTT style (its `sim.style`, or TransportOptions::style for all) uses the same
+// connection model with Zigbee2MqttStyle's topics and payloads instead: discovery configs, state on
+// `zigbee2mqtt/<name>`, availability JSON with that as last will, commands on `…/set`; it
+// re-announces when `homeassistant/status` says `online`. Kinds the style cannot present stay native.
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -19,6 +24,7 @@
 
 #include "devices/sim/credentials.hpp"
 #include "devices/sim/fleet.hpp"
+#include "devices/sim/zigbee2mqtt_style.hpp"
 #include "proto/topics.hpp"
 
 namespace hearth::devices::sim {
@@ -32,6 +38,9 @@ struct TransportOptions {
     std::size_t max_connecting = 1000;    // connections still waiting for their CONNACK
     std::chrono::milliseconds retry_delay{std::chrono::seconds(2)};  // after a connection broke or failed
     Credentials credentials{};  // when not empty, every device logs in with username = its id and its password
+    PresentationStyle style = PresentationStyle::native;  // zigbee2mqtt: every device that can be presented so
+    std::string zigbee2mqtt_base = "zigbee2mqtt";
+    std::string discovery_prefix = "homeassistant";
 };
 
 struct TransportCounters {
@@ -73,6 +82,8 @@ public:
     void shutdown(std::chrono::milliseconds grace);
 
     bool connected(std::size_t device) const;
+    /// The device's Zigbee2MQTT presentation, or null when it speaks the native protocol.
+    const Zigbee2MqttStyle* styled(std::size_t device) const;
     TransportCounters counters() const noexcept { return counters_; }
 
 private:
@@ -84,6 +95,9 @@ private:
     void lost(Connection& c);
     void announce(Connection& c);
     void publish(Connection& c, proto::DeviceTopic topic, const std::string& payload, bool retained);
+    void publish_to(Connection& c, const std::string& topic, const std::string& payload, bool retained);
+    void publish_state(Connection& c, const std::string& native_payload);
+    void handle_command(Connection& c, std::string_view payload);
     void apply(const FleetAction& action);
     void housekeeping();
     void update_interest();

@@ -77,6 +77,12 @@ proto::Result<std::chrono::minutes> time_of_day_from(std::string_view text) {
     return std::chrono::minutes(hours * 60 + minutes);
 }
 
+std::optional<PresentationStyle> presentation_style_from(std::string_view text) noexcept {
+    if (text == "native") return PresentationStyle::native;
+    if (text == "zigbee2mqtt") return PresentationStyle::zigbee2mqtt;
+    return std::nullopt;
+}
+
 proto::Result<SimSettings> settings_from_json(const nlohmann::json& j) {
     SimSettings s;
     if (j.is_null()) return s;
@@ -111,6 +117,10 @@ proto::Result<SimSettings> settings_from_json(const nlohmann::json& j) {
             auto seconds = positive_number(value, field);
             if (!seconds) return seconds.error();
             s.track_length = from_seconds(*seconds);
+        } else if (key == "style") {
+            const auto style = value.is_string() ? presentation_style_from(value.get<std::string>()) : std::nullopt;
+            if (!style) return make_error(Errc::invalid_field, "sim.style is native or zigbee2mqtt", field);
+            s.style = *style;
         } else if (key == "initial") {
             if (!value.is_object()) return make_error(Errc::invalid_field, "sim.initial is an object of attributes", field);
             for (const auto& [attribute, v] : value.items()) {

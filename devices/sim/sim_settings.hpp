@@ -23,6 +23,13 @@ struct TimeWindow {
     friend bool operator==(const TimeWindow&, const TimeWindow&) = default;
 };
 
+/// How a device presents itself on MQTT: Hearth's native protocol, or as a Zigbee2MQTT device
+/// with Home Assistant discovery (see zigbee2mqtt_style.hpp).
+enum class PresentationStyle { native, zigbee2mqtt };
+
+/// "native" or "zigbee2mqtt".
+std::optional<PresentationStyle> presentation_style_from(std::string_view text) noexcept;
+
 struct SimSettings {
     std::optional<std::chrono::milliseconds> interval;  // how often a sensor reports; kind default when absent
     proto::DeviceId follows;                            // a climate sensor in the room of this AC
@@ -32,6 +39,7 @@ struct SimSettings {
     std::map<std::string, std::vector<std::string>> playlists;  // playlist id → track titles
     std::chrono::milliseconds track_length{std::chrono::seconds(180)};
     proto::Attributes initial;                          // start state overriding the defaults
+    PresentationStyle style = PresentationStyle::native;
 
     friend bool operator==(const SimSettings&, const SimSettings&) = default;
 };

@@ -71,3 +71,13 @@ TEST_CASE("Times of day are read as HH:MM only") {
     CHECK_FALSE(time_of_day_from("noon").has_value());
     CHECK_FALSE(time_of_day_from("1200").has_value());
 }
+
+TEST_CASE("A device can ask to be presented in Zigbee2MQTT style") {
+    CHECK(settings_from_json(json())->style == PresentationStyle::native);
+    const auto s = settings_from_json(json::parse(R"({"style": "zigbee2mqtt"})"));
+    REQUIRE(s.has_value());
+    CHECK(s->style == PresentationStyle::zigbee2mqtt);
+    const auto bad = settings_from_json(json::parse(R"({"style": "zwave"})"));
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error().field == "sim.style");
+}

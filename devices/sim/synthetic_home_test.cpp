@@ -50,8 +50,8 @@ TEST_CASE("The demo home loads and every device builds a model") {
     text << in.rdbuf();
     auto home = proto::home_from_yaml(text.str());
     REQUIRE(home.has_value());
-    CHECK(home->devices.size() == 22);
+    CHECK(home->devices.size() == 24);
     auto fleet = Fleet::create(home->devices, {.offline_fraction = 0.02}, kNoon);
     REQUIRE(fleet.has_value());
-    CHECK(fleet->size() == 22);
+    CHECK(fleet->size() == 24);
 }
