@@ -74,8 +74,7 @@ void Broker::write_config(const BrokerAuth* auth) {
     conf << "persistence true\n"
          << "persistence_location " << dir_.string() << "/\n"
          << "log_dest file " << (dir_ / "mosquitto.log").string() << "\n"
-         << "max_queued_messages 100000\n"
-         << "set_tcp_nodelay true\n";
+         << "max_queued_messages 100000\n";
     if (::geteuid() == 0) conf << "user root\n";
 }
 
