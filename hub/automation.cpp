@@ -34,8 +34,6 @@ constexpr const char* kSeeded = "seeded";  // the home file's scenes and rules w
 constexpr const char* kVoiceTraces = "_voice";
 constexpr const char* kSceneTraces = "_scene";
 constexpr const char* kUndoTraces = "_undo";
-// "Run now" is a webhook trigger every installed rule gets; REST webhook ids cannot contain ':'.
-constexpr const char* kRunWebhook = "run:";
 constexpr std::size_t kOwnTracesKept = 256;
 // The timer wakes at least this often, so a wall-clock jump is noticed.
 constexpr auto kMaxSleep = std::chrono::seconds(30);
@@ -269,23 +267,14 @@ void Automation::stop() {
     save_undo();
 }
 
-proto::Result<json> Automation::check_rule(const json& definition) const {
+proto::Result<void> Automation::check_rule(const json& definition) const {
     auto rule = rules::rule_from_json(definition);
     if (!rule) return rule.error();
-    for (const auto& trigger : rule->triggers) {
-        if (const auto* w = std::get_if<rules::WebhookTrigger>(&trigger.what); w && w->webhook.find(':') != std::string::npos) {
-            return proto::make_error(Errc::invalid_field, "a webhook id cannot contain ':'", "triggers");
-        }
-    }
-    auto with_run = definition;
-    with_run["triggers"].push_back({{"webhook", kRunWebhook + rule->id.value}, {"id", "run"}});
-    return ok(with_run);
+    return {};
 }
 
 proto::Result<void> Automation::install_rule(const json& definition) {
-    auto with_run = check_rule(definition);
-    if (!with_run) return with_run.error();
-    auto status = engine_->upsert(*with_run, now());
+    auto status = engine_->upsert(definition, now());
     if (!status) return status.error();
     rules_[status->id] = definition;
     broken_rules_.erase(status->id);
@@ -740,14 +729,9 @@ void Automation::set_rule_enabled(const proto::RuleId& id, bool enabled, Answer 
 
 proto::Result<json> Automation::run_rule(const proto::RuleId& id) {
     if (!rules_.contains(id)) return proto::make_error(Errc::not_found, "no rule with id '" + id.value + "'", "id");
-    const auto status = engine_->status(id);
-    if (!status || broken_rules_.contains(id)) return proto::make_error(Errc::conflict, "rule " + id.value + " has an invalid definition");
-    if (!status->problem.empty()) return proto::make_error(Errc::device_unavailable, "rule " + id.value + " is unavailable: " + status->problem);
-    if (!status->enabled || !status->disabled_reason.empty()) {
-        return proto::make_error(Errc::conflict, "rule " + id.value + " is disabled" +
-                                                     (status->disabled_reason.empty() ? "" : ": " + status->disabled_reason));
-    }
-    engine_->fire_webhook(kRunWebhook + id.value, now());
+    if (broken_rules_.contains(id)) return proto::make_error(Errc::conflict, "rule " + id.value + " has an invalid definition");
+    const auto status = engine_->run_now(id, now());
+    if (!status) return status.error();
     after_engine();
     return ok(json{{"rule", id.value}, {"started", true}});
 }

@@ -148,7 +148,7 @@ private:
     void rebuild_vocabulary();
     void resolve_all();
     proto::Result<void> install_rule(const nlohmann::json& definition);
-    proto::Result<nlohmann::json> check_rule(const nlohmann::json& definition) const;
+    proto::Result<void> check_rule(const nlohmann::json& definition) const;
     nlohmann::json scene_view(const proto::SceneId& id, const scenes::SceneEntry& entry) const;
     nlohmann::json rule_view(const proto::RuleId& id) const;
     std::vector<std::pair<proto::DeviceId, proto::Command>> send_all(const std::vector<scenes::DeviceCommand>& commands,

@@ -477,11 +477,10 @@ void Hub::apply_adapter_effects(devices::adapters::Effects effects) {
     std::map<proto::DeviceId, std::vector<devices::StateChange>> by_device;
     for (const auto& change : applied.changes) by_device[change.device].push_back(change);
     for (const auto& [id, changes] : by_device) commit_changes(id, changes, {});
-    for (const auto& id : applied.availability_changed) {
-        save_state(id);
-        if (const auto* d = registry_.find(id)) {
-            live_->publish("availability", id.value, {{"availability", devices::to_string(d->availability)}});
-        }
+    for (const auto& change : applied.availability_changed) {
+        save_state(change.device);
+        live_->publish("availability", change.device.value, {{"availability", devices::to_string(change.after)}});
+        automation_->availability_changed(change.device, change.before, change.after);
     }
     for (const auto& event : effects.events) {
         auto body = proto::to_json(event.attributes);

@@ -453,6 +453,24 @@ std::size_t Engine::fire_webhook(std::string_view id, TimePoint now) {
     return count;
 }
 
+proto::Result<RuleStatus> Engine::run_now(const proto::RuleId& id, TimePoint now) {
+    const auto it = by_id_.find(id);
+    if (it == by_id_.end()) return make_error(Errc::not_found, "no rule " + id.value, "id");
+    const auto& slot = *slots_[it->second];
+    if (!slot.problem.empty()) return make_error(Errc::device_unavailable, "rule " + id.value + " is unavailable: " + slot.problem);
+    if (!live(slot)) {
+        return make_error(Errc::conflict,
+                          "rule " + id.value + " is disabled" + (slot.disabled_reason.empty() ? "" : ": " + slot.disabled_reason));
+    }
+    Trace trace;
+    trace.id = new_context();
+    trace.rule = slot.rule.id;
+    trace.started = now;
+    trace.trigger = json{{"kind", "manual"}, {"id", "run"}};
+    begin(it->second, std::move(trace), false, now);
+    return status_of(*slots_[it->second]);
+}
+
 bool Engine::matches(const Trigger& t, const Signal& s, bool first_report_counts) {
     using Kind = Signal::Kind;
     return std::visit(

@@ -132,6 +132,10 @@ public:
     std::size_t fire_intent(std::string_view intent, const proto::Attributes& slots, TimePoint now,
                             std::string_view parent_context = {});
     std::size_t fire_webhook(std::string_view id, TimePoint now);
+    /// Runs a rule's actions now, skipping its triggers and its conditions (the "run" button);
+    /// its run mode and the loop guard still apply. The trace's trigger is {"kind": "manual",
+    /// "id": "run"}. Errors: not_found; conflict when disabled or stopped; device_unavailable.
+    proto::Result<RuleStatus> run_now(const proto::RuleId& id, TimePoint now);
 
     /// Fires everything due at `now` and returns the next wake-up.
     std::optional<TimePoint> advance(TimePoint now);

@@ -178,6 +178,34 @@ TEST_CASE("Start, intent and webhook triggers fire when the hub says so") {
     CHECK(h.effects.undo[0].devices.size() == 2);
 }
 
+TEST_CASE("Run now starts a rule's actions without its triggers or conditions and refuses disabled rules") {
+    Home h;
+    h.rules(R"Y(
+- id: night_off
+  triggers: [{webhook: go}]
+  conditions: [{state: bedroom.presence, attribute: occupancy, is: false}]
+  actions: [{command: bedroom.light, set: {on: false}}]
+)Y");
+    h.set("bedroom.presence", {{"occupancy", true}});
+    h.set("bedroom.light", {{"on", true}});
+    h.engine.fire_webhook("go", h.now);
+    CHECK(h.effects.sent.empty());
+
+    REQUIRE(h.engine.run_now(proto::RuleId{"night_off"}, h.now).has_value());
+    REQUIRE(h.effects.sent.size() == 1);
+    CHECK(h.effects.sent[0].device.value == "bedroom.light");
+    const auto* trace = h.effects.last_trace("night_off");
+    REQUIRE(trace != nullptr);
+    CHECK(trace->trigger["kind"] == "manual");
+    CHECK(trace->outcome == Outcome::ran);
+    CHECK(trace->conditions.empty());
+
+    CHECK(h.engine.run_now(proto::RuleId{"nothing"}, h.now).error().code == proto::Errc::not_found);
+    REQUIRE(h.engine.set_enabled(proto::RuleId{"night_off"}, false, h.now).has_value());
+    CHECK(h.engine.run_now(proto::RuleId{"night_off"}, h.now).error().code == proto::Errc::conflict);
+    CHECK(h.effects.sent.size() == 1);
+}
+
 // ---- conditions ----
 
 TEST_CASE("State conditions compare values, lists and ranges") {

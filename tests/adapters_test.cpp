@@ -133,3 +133,24 @@ TEST_CASE("Discovered entities that cannot be mapped are listed with their reaso
         CHECK(!u["reason"].get<std::string>().empty());
     }
 }
+
+TEST_CASE("A rule's availability trigger fires when a Zigbee2MQTT device goes offline") {
+    Zigbee home;
+    REQUIRE(eventually([&] { return home.get("/api/v1/devices/zigbee2mqtt_0x000b57fffec6a5b2")["online"] == true; }));
+    const json rule = {{"id", "bulb_lost"},
+                       {"triggers", {{{"availability", "zigbee2mqtt_0x000b57fffec6a5b2"}, {"to", "offline"}}}},
+                       {"actions", {{{"notify", "bulb offline"}}}}};
+    REQUIRE(http_post(home.hub.port(), "/api/v1/rules", rule.dump(), home.hub.token()).status == 201);
+
+    home.z2m.publish("zigbee2mqtt/bridge/state", R"({"state":"offline"})", true);
+    REQUIRE(eventually([&] { return home.get("/api/v1/devices/zigbee2mqtt_0x000b57fffec6a5b2")["online"] == false; }));
+    REQUIRE(eventually([&] {
+        for (const auto& n : home.get("/api/v1/notifications").value("notifications", json::array()))
+            if (n.value("message", "") == "bulb offline") return true;
+        return false;
+    }));
+    const auto traces = home.get("/api/v1/rules/bulb_lost/traces")["traces"];
+    REQUIRE(!traces.empty());
+    CHECK(traces[0]["trigger"]["from"] == "online");
+    CHECK(traces[0]["trigger"]["to"] == "offline");
+}

@@ -100,8 +100,11 @@ Applied apply(Registry& registry, const Effects& effects) {
         move_into(out.rejected, r->rejected);
     }
     for (const auto& a : effects.availability) {
+        const auto* device = registry.find(a.device);
+        if (!device) continue;
+        const auto before = device->availability;
         auto r = registry.set_availability(a.device, a.availability);
-        if (r && *r) out.availability_changed.push_back(a.device);
+        if (r && *r) out.availability_changed.push_back({a.device, before, a.availability});
     }
     for (const auto& id : effects.removals) registry.remove(id);
     return out;

@@ -84,11 +84,18 @@ struct Effects {
     void append(Effects other);
 };
 
+/// A device's availability before and after applying effects (real changes only).
+struct AvailabilityChange {
+    proto::DeviceId device;
+    Availability before = Availability::unknown;
+    Availability after = Availability::unknown;
+};
+
 /// What applying effects to a registry did.
 struct Applied {
     std::vector<StateChange> changes;
     std::vector<proto::Error> rejected;  // state attributes or upserts the registry refused
-    std::vector<proto::DeviceId> availability_changed;
+    std::vector<AvailabilityChange> availability_changed;
 };
 
 /// Applies upserts, problems, states, availability and removals to a registry, in that order

@@ -381,6 +381,27 @@ TEST_CASE("Availability follows the single topic form and the all, any and lates
     }
 }
 
+TEST_CASE("Applying effects reports each real availability change with the state before and after") {
+    Hub hub;
+    hub.feed_json("homeassistant/sensor/t/config", {{"state_topic", "s/state"},
+                                                    {"device_class", "temperature"},
+                                                    {"unique_id", "t-one"},
+                                                    {"availability_topic", "a/1"}});
+    const proto::DeviceId id{"t-one"};
+    auto applied = apply(hub.registry, hub.adapter.handle("a/1", "online"));
+    REQUIRE(applied.availability_changed.size() == 1);
+    CHECK(applied.availability_changed[0].device == id);
+    CHECK(applied.availability_changed[0].before == devices::Availability::unknown);
+    CHECK(applied.availability_changed[0].after == devices::Availability::online);
+
+    CHECK(apply(hub.registry, hub.adapter.handle("a/1", "online")).availability_changed.empty());
+
+    applied = apply(hub.registry, hub.adapter.handle("a/1", "offline"));
+    REQUIRE(applied.availability_changed.size() == 1);
+    CHECK(applied.availability_changed[0].before == devices::Availability::online);
+    CHECK(applied.availability_changed[0].after == devices::Availability::offline);
+}
+
 TEST_CASE(
     "An unsupported template makes the device unavailable with the reason and lists the entity") {
     Hub hub;
