@@ -29,7 +29,7 @@ TEST_CASE("Text that only looks like a number stays text") {
     CHECK(*parse_value("True") == json("True"));
 }
 
-TEST_CASE("Broken JSON after { [ or a quote is a usage failure") {
+TEST_CASE("Broken JSON after a brace, a bracket or a quote is a usage failure") {
     CHECK(parse_value("{oops").error().exit == Exit::usage);
     CHECK_FALSE(parse_value("[1,").has_value());
 }

@@ -27,7 +27,7 @@ Url url_of(std::string_view text) {
 }
 }  // namespace
 
-TEST_CASE("A URL gives host, port and base path; the scheme and the port may be left out") {
+TEST_CASE("A URL gives host, port and base path, and the scheme and the port may be left out") {
     CHECK(url_of("http://127.0.0.1:8480") == Url{"127.0.0.1", 8480, ""});
     CHECK(url_of("hub.local:9000") == Url{"hub.local", 9000, ""});
     CHECK(url_of("http://hub") == Url{"hub", 8480, ""});

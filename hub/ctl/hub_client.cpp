@@ -126,8 +126,9 @@ class WebSocketStream final : public EventStream {
         if (failed) {
             open_ = false;
             if (failed == websocket::error::closed) {
-                return Failure{Exit::unreachable,
-                               "the hub closed the WebSocket: " + std::string(ws_.reason().reason)};
+                return Failure{Exit::unreachable, "the hub closed the WebSocket: " +
+                                                      std::string(ws_.reason().reason.data(),
+                                                                  ws_.reason().reason.size())};
             }
             return unreachable(url_, "WebSocket read", failed);
         }

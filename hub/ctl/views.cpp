@@ -29,9 +29,9 @@ std::size_t size_of(const json& j, const char* key) {
     return j.is_object() && j.contains(key) && j[key].is_array() ? j[key].size() : 0;
 }
 
-const json& array_or_empty(const json& j) {
-    static const json empty = json::array();
-    return j.is_array() ? j : empty;
+// By value: callers pass temporaries (answer.value(...)) and iterate over the result.
+json array_or_empty(const json& j) {
+    return j.is_array() ? j : json::array();
 }
 
 std::string error_text(const json& error) {
@@ -45,16 +45,18 @@ std::string error_text(const json& error) {
 
 std::string trigger_text(const json& trigger) {
     if (!trigger.is_object() || trigger.empty()) return "";
-    if (trigger.contains("kind")) {
-        std::string text = display_value(trigger["kind"]);
-        if (trigger.contains("text"))
-            text += " " + display_value(trigger["text"]);
-        else if (trigger.contains("action"))
-            text += " " + display_value(trigger["action"]);
-        return text;
+    if (!trigger.contains("kind")) return trigger.dump();
+    std::string text = display_value(trigger["kind"]);
+    if (trigger.contains("device")) {
+        text += " " + display_value(trigger["device"]);
+        if (trigger.contains("attribute")) text += " " + display_value(trigger["attribute"]);
     }
-    if (trigger.contains("id")) return "trigger " + display_value(trigger["id"]);
-    return trigger.dump();
+    if (trigger.contains("text"))
+        text += " " + display_value(trigger["text"]);
+    else if (trigger.contains("action"))
+        text += " " + display_value(trigger["action"]);
+    if (trigger.contains("id")) text += " (" + display_value(trigger["id"]) + ")";
+    return text;
 }
 
 }  // namespace
@@ -226,7 +228,8 @@ std::string conversation_text(const json& answer) {
     if (answer.contains("intent") && answer["intent"].is_object()) {
         const auto& intent = answer["intent"];
         what += ": " + text_of(intent, "name");
-        for (const auto& [slot, value] : intent.value("slots", json::object()).items()) {
+        const auto slots = intent.value("slots", json::object());
+        for (const auto& [slot, value] : slots.items()) {
             what += " " + slot + "=" + display_value(value);
         }
     }
