@@ -52,7 +52,7 @@ mkdir -p "$tmp/data" "$tmp/mosquitto"
   echo "max_queued_messages 100000"
   [ "$(id -u)" -ne 0 ] || echo "user root"
 } > "$tmp/mosquitto/mosquitto.conf"
-mosquitto -c "$tmp/mosquitto/mosquitto.conf" &
+mosquitto -c "$tmp/mosquitto/mosquitto.conf" > "$tmp/mosquitto/stdout.log" 2>&1 &
 pids+=($!)
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 eventually 20 port_open "$mqtt_port" || fail "mosquitto does not listen on $mqtt_port"
@@ -228,23 +228,44 @@ expect_exit 0 tokens
 ! grep -q "ctl-reader" "$tmp/out" || fail "the revoked token is still listed"
 echo "ok: token create prints the secret once, the read token reads but may not command, revoke makes it 401"
 
-timeout 60 "$hearthctl" tail --device bedroom.bedside_lamp --events state --count 1 --timeout 30 \
-  > "$tmp/tail.out" 2> "$tmp/tail.err" &
-tail_pid=$!
-pids+=($tail_pid)
-eventually 20 grep -q "subscribed" "$tmp/tail.err" || fail "tail did not subscribe: $(cat "$tmp/tail.err")"
-expect_exit 0 set bedroom.bedside_lamp on brightness=77
-rc=0; wait "$tail_pid" || rc=$?
-[ "$rc" -eq 0 ] || fail "tail --count 1 ended with $rc: $(cat "$tmp/tail.err")"
-[ "$(wc -l < "$tmp/tail.out")" -eq 1 ] || fail "tail --count 1 printed more than one line: $(cat "$tmp/tail.out")"
-grep -qE '^[0-9:.]+ state bedroom\.bedside_lamp (on|brightness) ' "$tmp/tail.out" ||
-  fail "tail did not print the lamp's state change: $(cat "$tmp/tail.out")"
+# start_tail NAME ARGS...: hearthctl tail in the background, output in $tmp/NAME.out and .err; returns
+# once it reports its subscription, so what follows cannot slip past it.
+start_tail() {
+  local name=$1; shift
+  timeout 60 "$hearthctl" tail "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" &
+  tail_pid=$!
+  pids+=($tail_pid)
+  eventually 20 grep -qs "subscribed" "$tmp/$name.err" || fail "tail did not subscribe: $(cat "$tmp/$name.err")"
+}
+wait_tail() {
+  local rc=0; wait "$tail_pid" || rc=$?
+  [ "$rc" -eq 0 ] || fail "tail ended with $rc: $(cat "$tmp/$1.err")"
+}
+# study.light is touched by nothing else in the test or the demo's rules, so its first state change
+# after subscribing is the command's (checked by its context id).
+start_tail raw --json --device study.light --events state --count 1 --timeout 30
+expect_exit 0 set study.light on brightness=77
+context=$(sed -n 's/.*(context \([^)]*\))$/\1/p' "$tmp/out")
+[ -n "$context" ] || fail "set printed no context id: $(cat "$tmp/out")"
+wait_tail raw
+[ "$(wc -l < "$tmp/raw.out")" -eq 1 ] || fail "tail --count 1 printed other than one line: $(cat "$tmp/raw.out")"
+python3 -c "
+import json, sys
+m = json.loads(open(sys.argv[1]).read())
+sys.exit(0 if m['type'] == 'state' and m['device'] == 'study.light' and m.get('context_id') == sys.argv[2] else 1)" \
+  "$tmp/raw.out" "$context" || fail "tail --json did not catch the command's state change ($context): $(cat "$tmp/raw.out")"
+eventually 30 state_is study.light "state.get('on') is True and state.get('brightness') == 77" || fail "study.light did not settle"
+start_tail lines --device study.light --count 1 --timeout 30
+expect_exit 0 set study.light off
+wait_tail lines
+grep -qE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} state study\.light [a-z_]+ .+ -> .+$' "$tmp/lines.out" ||
+  fail "tail did not print the state change as a line: $(cat "$tmp/lines.out")"
 started=$SECONDS
 expect_exit 6 tail --device entrance.door_lock --events event --count 1 --timeout 1
 err_has "0 of 1 messages before the timeout"
 [ $((SECONDS - started)) -le 5 ] || fail "tail --timeout 1 took $((SECONDS - started)) s"
 expect_exit 4 --token hth_not_a_token tail --count 1 --timeout 5
-echo "ok: tail --count 1 catches the lamp's state change; --timeout bounds it (exit 6); a bad token is refused"
+echo "ok: tail --count 1 catches a command's state change (JSON and line); --timeout bounds it (exit 6); a bad token is refused"
 
 kill -TERM "${pids[@]}" 2>/dev/null || true
 for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done

@@ -49,6 +49,27 @@ Result<void> check_arity(const CommandSpec& spec, std::size_t count) {
                        "; " + usage);
 }
 
+std::string placeholder(std::string_view option) {
+    static const std::map<std::string_view, std::string_view> names = {
+        {"area", "AREA"},
+        {"kind", "KIND"},
+        {"capability", "CAPABILITY"},
+        {"attribute", "ATTRIBUTE"},
+        {"from", "TIME"},
+        {"to", "TIME"},
+        {"limit", "N"},
+        {"count", "N"},
+        {"transition", "S"},
+        {"timeout", "S"},
+        {"language", "zh|en"},
+        {"device", "ID"},
+        {"events", "KIND,..."},
+        {"scope", "read|control|admin"},
+    };
+    const auto it = names.find(option);
+    return it == names.end() ? "X" : std::string(it->second);
+}
+
 }  // namespace
 
 const std::vector<CommandSpec>& command_specs() {
@@ -239,7 +260,8 @@ std::string usage_text() {
     for (const auto& spec : command_specs()) {
         std::string head = std::string(spec.name);
         if (!spec.arguments.empty()) head += " " + std::string(spec.arguments);
-        for (const auto option : spec.options) head += " [--" + std::string(option) + " X]";
+        for (const auto option : spec.options)
+            head += " [--" + std::string(option) + " " + placeholder(option) + "]";
         for (const auto flag : spec.flags) head += " [--" + std::string(flag) + "]";
         out << "  " << head << "\n      " << spec.summary << "\n";
     }
