@@ -91,6 +91,23 @@ Result<std::optional<double>> seconds(const CommandLine& line, std::string_view 
     return std::optional<double>(value);
 }
 
+std::string join(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+    return out;
+}
+
+/// The next message as JSON by `until`; a timeout or a message that is not JSON is a failure.
+Result<json> receive_json(EventStream& ws, std::chrono::steady_clock::time_point until) {
+    auto message = ws.receive(until);
+    if (!message) return message.error();
+    if (!*message)
+        return Failure{Exit::unreachable, "the hub did not answer on the WebSocket in time"};
+    auto parsed = json::parse(**message, nullptr, false);
+    if (parsed.is_discarded()) return Failure{Exit::unreachable, "a WebSocket message is not JSON"};
+    return parsed;
+}
+
 class Runner {
   public:
     Runner(const CommandLine& line, Api& api, const Console& console)
@@ -420,17 +437,50 @@ class Runner {
         return print(*answer, conversation_text);
     }
 
-    Result<Exit> tail() {
+    /// The subscribe message for tail's filters; unknown event kinds are a usage failure.
+    Result<json> tail_subscription() const {
         static const std::vector<std::string> kinds = {"state", "availability", "event", "trace",
                                                        "notification"};
         const auto events = line_.list("events");
         for (const auto& e : events) {
             if (std::find(kinds.begin(), kinds.end(), e) == kinds.end()) {
-                return usage_error(
-                    "--events takes state, availability, event, trace, notification; not '" + e +
-                    "'");
+                return usage_error("--events takes " + join(kinds) + "; not '" + e + "'");
             }
         }
+        json subscribe{{"id", 1}, {"type", "subscribe"}};
+        if (!events.empty()) subscribe["events"] = events;
+        if (const auto devices = line_.list("device"); !devices.empty())
+            subscribe["devices"] = devices;
+        if (const auto areas = line_.list("area"); !areas.empty()) subscribe["areas"] = areas;
+        return subscribe;
+    }
+
+    /// Authenticates (the first message must be the token) and subscribes, both by `until`.
+    Result<void> tail_handshake(EventStream& ws, const json& subscribe, Clock::time_point until) {
+        if (auto sent = ws.send(json{{"type", "auth"}, {"token", api_.bearer_token()}}.dump());
+            !sent)
+            return sent.error();
+        auto auth = receive_json(ws, until);
+        if (!auth) return auth.error();
+        if (auth->value("type", std::string()) != "auth_ok") {
+            return Failure{Exit::unauthorized, "the hub refused the token on the WebSocket: " +
+                                                   auth->value("message", auth->dump())};
+        }
+        if (auto sent = ws.send(subscribe.dump()); !sent) return sent.error();
+        for (;;) {
+            auto reply = receive_json(ws, until);
+            if (!reply) return reply.error();
+            if (reply->value("type", std::string()) != "result" || reply->value("id", 0) != 1)
+                continue;
+            if (reply->value("success", false)) return {};
+            return Failure{Exit::refused, "the hub refused the subscription: " +
+                                              reply->value("error", json()).dump()};
+        }
+    }
+
+    Result<Exit> tail() {
+        const auto subscribe = tail_subscription();
+        if (!subscribe) return subscribe.error();
         const auto count =
             line_.option("count") ? positive_integer(line_, "count", 0) : Result<std::size_t>(0);
         if (!count) return count.error();
@@ -441,51 +491,14 @@ class Runner {
             deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                           std::chrono::duration<double>(**timeout));
         }
-        const auto handshake_deadline = deadline
-                                            ? std::min(*deadline, Clock::now() + kHandshakeWait)
-                                            : Clock::now() + kHandshakeWait;
+        const auto handshake_until =
+            std::min(deadline.value_or(Clock::time_point::max()), Clock::now() + kHandshakeWait);
 
         auto stream = api_.open_events();
         if (!stream) return stream.error();
         auto& ws = **stream;
-        const auto receive_json = [&](Clock::time_point until) -> Result<json> {
-            auto message = ws.receive(until);
-            if (!message) return message.error();
-            if (!*message)
-                return Failure{Exit::timed_out, "the hub did not answer on the WebSocket in time"};
-            auto parsed = json::parse(**message, nullptr, false);
-            if (parsed.is_discarded())
-                return Failure{Exit::unreachable, "a WebSocket message is not JSON"};
-            return parsed;
-        };
-
-        if (auto sent = ws.send(json{{"type", "auth"}, {"token", api_.bearer_token()}}.dump());
-            !sent)
-            return sent.error();
-        auto auth = receive_json(handshake_deadline);
-        if (!auth) return auth.error();
-        if (auth->value("type", std::string()) != "auth_ok") {
-            return Failure{Exit::unauthorized, "the hub refused the token on the WebSocket: " +
-                                                   auth->value("message", auth->dump())};
-        }
-
-        json subscribe{{"id", 1}, {"type", "subscribe"}};
-        if (!events.empty()) subscribe["events"] = events;
-        if (const auto devices = line_.list("device"); !devices.empty())
-            subscribe["devices"] = devices;
-        if (const auto areas = line_.list("area"); !areas.empty()) subscribe["areas"] = areas;
-        if (auto sent = ws.send(subscribe.dump()); !sent) return sent.error();
-        for (;;) {
-            auto reply = receive_json(handshake_deadline);
-            if (!reply) return reply.error();
-            if (reply->value("type", std::string()) != "result" || reply->value("id", 0) != 1)
-                continue;
-            if (!reply->value("success", false)) {
-                return Failure{Exit::refused, "the hub refused the subscription: " +
-                                                  reply->value("error", json()).dump()};
-            }
-            break;
-        }
+        if (auto ready = tail_handshake(ws, *subscribe, handshake_until); !ready)
+            return ready.error();
         console_.err << "hearthctl: subscribed; one line per message"
                      << (*count ? " until " + std::to_string(*count) : "") << std::endl;
 
@@ -503,10 +516,8 @@ class Runner {
             if (parsed.is_discarded()) continue;
             const auto type = parsed.value("type", std::string());
             if (type == "result" || type == "pong") continue;
-            if (line_.global.json)
-                out() << parsed.dump() << std::endl;
-            else
-                out() << event_line(parsed, console_.utc_offset) << std::endl;
+            out() << (line_.global.json ? parsed.dump() : event_line(parsed, console_.utc_offset))
+                  << std::endl;
             ++seen;
         }
         return Exit::ok;
