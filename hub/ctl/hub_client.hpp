@@ -1,0 +1,27 @@
+#pragma once
+// The network side of hearthctl: HTTP/1.1 and WebSocket to the hub over Boost.Beast. Beast stays
+// inside hub_client.cpp. Each call makes its own connection; not thread-safe.
+#include <chrono>
+#include <string>
+
+#include "hub/ctl/api.hpp"
+#include "hub/ctl/connection.hpp"
+
+namespace hearth::hub::ctl {
+
+class HubClient final : public Api {
+  public:
+    /// `timeout` bounds each HTTP exchange and the WebSocket's connection and handshake.
+    HubClient(Url url, std::string token, std::chrono::milliseconds timeout);
+
+    Result<HttpAnswer> call(const HttpCall& call) override;
+    Result<std::unique_ptr<EventStream>> open_events() override;
+    std::string bearer_token() const override { return token_; }
+
+  private:
+    Url url_;
+    std::string token_;
+    std::chrono::milliseconds timeout_;
+};
+
+}  // namespace hearth::hub::ctl
