@@ -166,7 +166,7 @@ grep -qE '^ctl_desk_lamp +desk lamp test +yes +ok' "$tmp/out" || fail "rules doe
 expect_exit 0 rule run ctl_desk_lamp
 eventually 30 state_is study.desk_lamp "state.get('on') is True and state.get('brightness') == 42" ||
   fail "running the rule did not reach the desk lamp"
-traced() { ctl rule traces ctl_desk_lamp && grep -qE 'ctl_desk_lamp +webhook \(run\) +ran +1 \(1 confirmed\)' "$tmp/out"; }
+traced() { ctl rule traces ctl_desk_lamp && grep -qE 'ctl_desk_lamp +manual \(run\) +ran +1 \(1 confirmed\)' "$tmp/out"; }
 eventually 30 traced || fail "rule traces does not show a confirmed run: $(cat "$tmp/out")"
 expect_exit 0 rule disable ctl_desk_lamp
 expect_exit 1 rule run ctl_desk_lamp

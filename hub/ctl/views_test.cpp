@@ -125,10 +125,10 @@ TEST_CASE("Tokens and traces show their times as dates") {
     const json traces =
         json::array({{{"rule", "r"},
                       {"started", 1795248000250},
-                      {"trigger", {{"kind", "webhook"}, {"id", "run"}}},
+                      {"trigger", {{"kind", "manual"}, {"id", "run"}}},
                       {"outcome", "ran"},
                       {"commands", json::array({{{"device", "x"}, {"confirmed_at", 1}}})}}});
     CHECK(traces_table(traces, std::chrono::minutes(0))
               .render()
-              .find("webhook (run)  ran      1 (1 confirmed)") != std::string::npos);
+              .find("manual (run)  ran      1 (1 confirmed)") != std::string::npos);
 }
