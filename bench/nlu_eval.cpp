@@ -146,7 +146,7 @@ void add_entity(Home& h, const json& e, bool zh) {
         state["locked"] = st_text == "locked";
     } else if (domain == "media_player") {
         d.kind = lower(name).find("tv") != std::string::npos ? K::tv : K::speaker;
-        d.capabilities = {cap("on"), cap("playback"), cap("volume")};
+        d.capabilities = {cap("on"), cap("playback"), cap("volume"), cap("skip")};
         state["playback"] = std::string(st_text == "playing" ? "playing" : "paused");
     } else if (domain == "vacuum") {
         d.kind = K::vacuum;

@@ -34,6 +34,7 @@ const std::vector<Capability>& canonical_table() {
         enumeration("mode", {"auto", "sleep", "manual"}, rw),
         enumeration("playback", {"playing", "paused", "stopped"}, rw),
         Capability{"media", ValueType::text, {}, {}, {}, {}, {}, rw},
+        enumeration("skip", {"next", "previous"}, Access::write),  // a command only: change track
         number("volume", 0, 100, 1, "%", rw),
         number("position", 0, 100, 1, "%", rw),
         boolean("occupancy", Access::read),

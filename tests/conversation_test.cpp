@@ -146,6 +146,25 @@ TEST_CASE("English and Chinese commands reach the devices and each can be undone
     CHECK(home.state_becomes("kitchen.light", [](const json& s) { return s["on"] == true; }));
 }
 
+TEST_CASE("下一首 and previous track change what the bedroom speaker plays") {
+    SimHome home;
+    SimFleet fleet(home.broker, {"bedroom.speaker"});
+    REQUIRE(home.online("bedroom.speaker"));
+    REQUIRE(home.post("/api/v1/devices/bedroom.speaker/commands", {{"playback", "playing"}, {"media", "jazz"}}).status == 202);
+    REQUIRE(home.state_becomes("bedroom.speaker", [](const json& s) { return s["track"] == "So What"; }));
+
+    const auto next = home.post("/api/v1/conversation", {{"text", "下一首"}, {"area", "bedroom"}}).json();
+    CHECK(next["intent"]["name"] == "HassMediaNext");
+    REQUIRE(next["commands"].size() == 1);
+    CHECK(next["commands"][0]["device"] == "bedroom.speaker");
+    CHECK(next["commands"][0]["set"] == json{{"skip", "next"}});
+    CHECK(home.state_becomes("bedroom.speaker", [](const json& s) { return s["track"] == "Blue in Green"; }));
+
+    const auto back = home.post("/api/v1/conversation", {{"text", "previous track"}, {"area", "bedroom"}}).json();
+    CHECK(back["intent"]["name"] == "HassMediaPrevious");
+    CHECK(home.state_becomes("bedroom.speaker", [](const json& s) { return s["track"] == "So What"; }));
+}
+
 TEST_CASE("A voice device gets its answer on the MQTT assist topic in its own area") {
     SimHome home;
     SimFleet fleet(home.broker, kBedroom);

@@ -300,16 +300,23 @@ void DeviceModel::apply_immediate(const proto::Attributes& attributes, Instant n
     }
     if (reads("playback")) {
         if (attributes.contains("media")) track_index_ = 0;
+        const auto skip = attributes.find("skip");
+        if (skip != attributes.end()) {
+            if (*proto::as_text(skip->second) == "next") ++track_index_;
+            else if (track_index_ > 0) --track_index_;  // "previous" on the first track restarts it
+        }
+        const bool new_track = attributes.contains("media") || skip != attributes.end();
         const auto playback = text("playback");
         if (playback == "playing") {
             if (text("media").empty()) {
                 const auto* c = description_.find("media");
                 set("media", c && !c->options.empty() ? c->options.front() : std::string("default"));
             }
-            if (attributes.contains("media") || !track_at_) start_track(now);
-            if (track_left_ > Duration(0) && !attributes.contains("media")) track_at_ = now + track_left_;
+            if (new_track || !track_at_) start_track(now);
+            if (track_left_ > Duration(0) && !new_track) track_at_ = now + track_left_;
             track_left_ = Duration(0);
         } else if (playback == "paused") {
+            if (new_track) start_track(now);
             if (track_at_) track_left_ = *track_at_ - now;
             track_at_.reset();
         } else {

@@ -201,6 +201,27 @@ TEST_CASE("A speaker steps through its playlist while playing and holds its plac
     CHECK(text(speaker, "track").empty());
 }
 
+TEST_CASE("A speaker skips to the next or previous track on command, playing or paused") {
+    auto speaker = make("speaker",
+                        {"playback", "skip",
+                         {{"attribute", "media"}, {"type", "enum"}, {"options", {"jazz"}}},
+                         {{"attribute", "track"}, {"type", "text"}, {"access", {"read"}}}},
+                        {{"playlists", {{"jazz", {"So What", "Blue in Green", "Freddie Freeloader"}}}}, {"track_length", 60}});
+    command(speaker, R"({"playback": "playing", "media": "jazz"})", kNoon);
+    command(speaker, R"({"skip": "next"})", kNoon + 10s);
+    CHECK(text(speaker, "track") == "Blue in Green");
+    CHECK(speaker.next_wake() == kNoon + 70s);  // the new track plays from its start
+    CHECK_FALSE(speaker.state().contains("skip"));
+    command(speaker, R"({"playback": "paused"})", kNoon + 20s);
+    command(speaker, R"({"skip": "next"})", kNoon + 30s);
+    CHECK(text(speaker, "track") == "Freddie Freeloader");
+    CHECK(text(speaker, "playback") == "paused");
+    command(speaker, R"({"skip": "previous"})", kNoon + 40s);
+    command(speaker, R"({"skip": "previous"})", kNoon + 50s);
+    command(speaker, R"({"skip": "previous"})", kNoon + 60s);
+    CHECK(text(speaker, "track") == "So What");
+}
+
 TEST_CASE("Playing with nothing chosen picks the first playlist") {
     auto speaker = make("speaker", {"playback", {{"attribute", "media"}, {"type", "enum"}, {"options", {"sleep_music", "jazz"}}}});
     command(speaker, R"({"playback": "playing"})", kNoon);

@@ -368,6 +368,11 @@ std::optional<proto::Attributes> attributes_for(const Plan& p, const devices::De
         set["playback"] = std::string(p.intent == "HassMediaPause" ? "paused" : "playing");
         return set;
     }
+    if (p.intent == "HassMediaNext" || p.intent == "HassMediaPrevious") {
+        if (!writable(d, "skip")) return std::nullopt;
+        set["skip"] = std::string(p.intent == "HassMediaNext" ? "next" : "previous");
+        return set;
+    }
     if (p.intent == "HassVacuumStart" || p.intent == "HassVacuumReturnToBase") {
         if (!writable(d, "cleaning")) return std::nullopt;
         set["cleaning"] = p.intent == "HassVacuumStart";

@@ -367,6 +367,17 @@ TEST_CASE("Media, vacuum and lock intents") {
     REQUIRE(u.commands.size() == 1);
     CHECK(u.commands[0].device.value == "bedroom.speaker");
 
+    u = f.say("下一首", "bedroom");
+    CHECK(u.intent->name == "HassMediaNext");
+    REQUIRE(u.commands.size() == 1);
+    CHECK(u.commands[0].command.set == proto::Attributes{{"skip", std::string("next")}});
+    CHECK(u.speech == "好的，已在卧室音箱上切到下一首。");
+
+    u = f.say("previous track on the bedroom speaker");
+    CHECK(u.intent->name == "HassMediaPrevious");
+    REQUIRE(u.commands.size() == 1);
+    CHECK(u.commands[0].command.set == proto::Attributes{{"skip", std::string("previous")}});
+
     u = f.say("扫地机器人开始打扫");
     CHECK(u.intent->name == "HassVacuumStart");
     REQUIRE(u.commands.size() == 1);

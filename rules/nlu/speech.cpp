@@ -129,6 +129,9 @@ std::string Speech::phrase(const proto::Attributes& set, const std::string& name
     if (const auto c = boolean("cleaning"))
         return zh() ? (*c ? "已让" + names + "开始打扫" : "已让" + names + "停止打扫、回去充电")
                     : (*c ? "started the " + names : "sent the " + names + " back to its dock");
+    if (const auto skip = text("skip"); !skip.empty())
+        return zh() ? "已在" + names + (skip == "next" ? "上切到下一首" : "上切到上一首")
+                    : (skip == "next" ? "skipped to the next track on the " : "went back a track on the ") + names;
     if (const auto playback = text("playback"); !playback.empty())
         return zh() ? (playback == "playing" ? "已继续播放" : "已暂停") + names
                     : (playback == "playing" ? "resumed the " : "paused the ") + names;
