@@ -104,7 +104,7 @@ TEST_CASE("A WSS client authenticates, subscribes and receives a state change") 
     REQUIRE(subscribed);
     CHECK((*subscribed)["success"] == true);
     api.device.publish("hearth/device/bedroom.ceiling_light/state", R"({"on":false,"brightness":77})", true);
-    const auto change = ws.receive_until([](const json& m) { return m["type"] == "state"; });
+    const auto change = ws.receive_until([](const json& m) { return m.value("type", "") == "state"; });
     REQUIRE(change);
     CHECK((*change)["attribute"] == "brightness");
     CHECK((*change)["value"] == 77);
@@ -145,7 +145,7 @@ TEST_CASE("The hub refuses to start with a missing, garbage or mismatched TLS ke
 
     const auto other_dir = make_temp_dir("hearth-api-other-key");
     config.http.tls_key_file = make_self_signed_certificate(other_dir).key;
-    REQUIRE_THROWS_WITH(api.hub->restart(), Catch::Contains("does not match"));
+    REQUIRE_THROWS_WITH(api.hub->restart(), Catch::Contains("mismatch"));
     std::filesystem::remove_all(other_dir);
 
     config.http.tls_key_file.clear();
@@ -163,20 +163,20 @@ TEST_CASE("A CORS preflight from an allowed origin is allowed and one from anoth
 
     auto allowed_headers = preflight;
     allowed_headers["Origin"] = "https://app.example";
-    const auto allowed = http_request(api.port(), "OPTIONS", "/api/v1/devices", {}, allowed_headers);
+    auto allowed = http_request(api.port(), "OPTIONS", "/api/v1/devices", {}, allowed_headers);
     CHECK(allowed.status == 204);
     CHECK(allowed.headers["Access-Control-Allow-Origin"] == "https://app.example");
     CHECK(allowed.headers["Access-Control-Allow-Headers"].find("Authorization") != std::string::npos);
 
     auto other_headers = preflight;
     other_headers["Origin"] = "https://evil.example";
-    const auto other = http_request(api.port(), "OPTIONS", "/api/v1/devices", {}, other_headers);
+    auto other = http_request(api.port(), "OPTIONS", "/api/v1/devices", {}, other_headers);
     CHECK(other.headers.count("Access-Control-Allow-Origin") == 0);
     CHECK(other.headers.count("Access-Control-Allow-Methods") == 0);
 
     auto get_headers = bearer(api.token());
     get_headers["Origin"] = "http://localhost:3000";
-    const auto get = http_request(api.port(), "GET", "/api/v1/devices", {}, get_headers);
+    auto get = http_request(api.port(), "GET", "/api/v1/devices", {}, get_headers);
     CHECK(get.status == 200);
     CHECK(get.headers["Access-Control-Allow-Origin"] == "http://localhost:3000");
 }
@@ -224,7 +224,7 @@ TEST_CASE("Slow WebSocket clients dropped in the middle of a fan-out leave the o
     std::atomic<bool> fast_saw_final{false};
     std::thread reader([&] {
         fast_saw_final =
-            fast.receive_until([](const json& m) { return m["attribute"] == "brightness" && m["value"] == 99; }, 60000)
+            fast.receive_until([](const json& m) { return m.value("attribute", "") == "brightness" && m.value("value", 0) == 99; }, 60000)
                 .has_value();
     });
     const std::string filler(60 * 1024, 'x');
