@@ -57,7 +57,7 @@ std::vector<std::string> split_list(const std::string& text) {
     return out;
 }
 
-/// A whole non-negative number of requests per second.
+/// A non-negative number of requests per second.
 std::optional<double> parse_rate(const std::string& text) {
     try {
         std::size_t used = 0;
