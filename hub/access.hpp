@@ -53,7 +53,7 @@ private:
 };
 
 struct ClientLimits {
-    double requests_per_second = 50;
+    double requests_per_second = 50;  // 0 = no request limit
     double burst = 100;
     int bad_tokens_before_slowdown = 3;   // then each failure is answered after a growing delay
     int bad_tokens_before_lockout = 10;   // then the address is refused for `lockout`
@@ -66,7 +66,8 @@ class ClientGuard {
 public:
     explicit ClientGuard(ClientLimits limits = {}) : limits_(limits) {}
 
-    /// Takes one request from the address's budget; false when it is exhausted.
+    /// Takes one request from the address's budget; false when it is exhausted. Always true when
+    /// requests_per_second is 0.
     bool take_request(const std::string& address, std::chrono::steady_clock::time_point now);
     /// Seconds the address is still locked out for (0 when it is not).
     std::chrono::seconds locked_for(const std::string& address, std::chrono::steady_clock::time_point now) const;

@@ -53,6 +53,12 @@ TEST_CASE("A client that exceeds its request budget is refused until the budget 
     CHECK(guard.take_request("a", t0 + 100ms));
 }
 
+TEST_CASE("A request limit of zero lets every request through") {
+    ClientGuard guard(ClientLimits{.requests_per_second = 0, .burst = 0});
+    const auto now = std::chrono::steady_clock::time_point{};
+    for (int i = 0; i < 1000; ++i) REQUIRE(guard.take_request("10.0.0.1", now));
+}
+
 TEST_CASE("Repeated bad tokens are slowed down, then locked out for a while") {
     ClientGuard guard({.bad_tokens_before_slowdown = 2, .bad_tokens_before_lockout = 4, .lockout = 60s});
     const auto t0 = std::chrono::steady_clock::time_point{} + 1h;

@@ -3,11 +3,15 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/asio/ssl.hpp>
 
 #include <algorithm>
 #include <deque>
+#include <filesystem>
 #include <iostream>
+#include <type_traits>
 
 namespace hearth::hub {
 namespace {
@@ -22,7 +26,7 @@ using proto::Errc;
 void fail(beast::error_code ec, const char* what) {
     if (ec == asio::error::operation_aborted || ec == beast::error::timeout || ec == http::error::end_of_stream ||
         ec == asio::error::connection_reset || ec == asio::error::eof || ec == websocket::error::closed ||
-        ec == asio::error::broken_pipe) {
+        ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated) {
         return;
     }
     std::cerr << "hearthd: http " << what << ": " << ec.message() << "\n";
@@ -42,9 +46,16 @@ bool origin_allowed(const HttpRequest& request, const HttpServerConfig& config) 
     return scheme_end != std::string::npos && origin.substr(scheme_end + 3) == request.header("host");
 }
 
-class WebSocketSession : public LiveClient, public std::enable_shared_from_this<WebSocketSession> {
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+template <class Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
+
+/// One implementation for ws:// and wss://: Stream is PlainStream or TlsStream.
+template <class Stream>
+class WebSocketSession : public LiveClient, public std::enable_shared_from_this<WebSocketSession<Stream>> {
 public:
-    WebSocketSession(beast::tcp_stream stream, const HttpServerConfig& config, LiveHandler& handler, std::string remote)
+    WebSocketSession(Stream stream, const HttpServerConfig& config, LiveHandler& handler, std::string remote)
         : ws_(std::move(stream)), config_(config), handler_(handler), remote_(std::move(remote)) {}
 
     void run(http::request<http::string_body> request) {
@@ -57,7 +68,7 @@ public:
         ws_.read_message_max(config_.max_websocket_message_bytes);
         ws_.set_option(websocket::stream_base::decorator(
             [](websocket::response_type& res) { res.set(http::field::server, "hearthd"); }));
-        ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+        ws_.async_accept(request, [self = this->shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
     }
 
     void send(std::string text) override {
@@ -65,7 +76,7 @@ public:
         if (queue_.size() >= config_.websocket_queue_limit) {
             // Its socket is full, so not even a close frame would get through: cut it off.
             closing_ = true;
-            queue_.clear();
+            drop_queue();
             finish();
             beast::error_code ignored;
             beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -73,17 +84,17 @@ public:
             return;
         }
         queue_.push_back(std::move(text));
-        if (queue_.size() == 1) do_write();
+        if (!writing_) do_write();
     }
 
     void close(std::string reason) override {
         if (closing_) return;
         closing_ = true;
-        queue_.clear();
+        drop_queue();
         finish();
         if (reason.size() > 120) reason.resize(120);
         ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, reason),
-                        [self = shared_from_this()](beast::error_code) {});
+                        [self = this->shared_from_this()](beast::error_code) {});
     }
 
     const std::string& remote() const override { return remote_; }
@@ -92,12 +103,12 @@ private:
     void on_accept(beast::error_code ec) {
         if (ec) return fail(ec, "websocket accept");
         open_ = true;
-        handler_.opened(shared_from_this());
+        handler_.opened(this->shared_from_this());
         do_read();
     }
 
     void do_read() {
-        ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+        ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(beast::error_code ec) {
@@ -110,25 +121,34 @@ private:
         }
         auto text = beast::buffers_to_string(buffer_.data());
         buffer_.consume(buffer_.size());
-        if (!closing_) handler_.message(shared_from_this(), std::move(text));
+        if (!closing_) handler_.message(this->shared_from_this(), std::move(text));
         if (!closing_) do_read();
     }
 
     void do_write() {
+        writing_ = true;
         ws_.text(true);
         ws_.async_write(asio::buffer(queue_.front()),
-                        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
     }
 
     void on_write(beast::error_code ec) {
+        writing_ = false;
         if (ec) {
             fail(ec, "websocket write");
+            queue_.clear();
             return finish();
         }
-        if (queue_.empty()) return;  // closed meanwhile
+        if (closing_) {
+            queue_.clear();
+            return;
+        }
         queue_.pop_front();
         if (!queue_.empty()) do_write();
     }
+
+    /// The frame being written stays: the pending write still reads from it.
+    void drop_queue() { queue_.erase(writing_ ? std::next(queue_.begin()) : queue_.begin(), queue_.end()); }
 
     void finish() {
         if (!open_) return;
@@ -137,7 +157,7 @@ private:
         handler_.closed(this);
     }
 
-    websocket::stream<beast::tcp_stream> ws_;
+    websocket::stream<Stream> ws_;
     beast::flat_buffer buffer_;
     const HttpServerConfig& config_;
     LiveHandler& handler_;
@@ -145,25 +165,46 @@ private:
     std::deque<std::string> queue_;
     bool open_ = false;
     bool closing_ = false;
+    bool writing_ = false;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+/// One implementation for http:// and https://: Stream is PlainStream or TlsStream. `buffer` holds
+/// bytes already read from the connection (by the TLS detector).
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
 public:
-    Session(tcp::socket socket, const HttpServerConfig& config, const Router& router, LiveHandler* live)
-        : stream_(std::move(socket)), config_(config), router_(router), live_(live) {}
+    Session(Stream stream, const HttpServerConfig& config, const Router& router, LiveHandler* live,
+            beast::flat_buffer buffer = {})
+        : stream_(std::move(stream)), buffer_(std::move(buffer)), config_(config), router_(router), live_(live) {}
 
     void run() {
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+        if constexpr (kIsTls<Stream>) {
+            beast::get_lowest_layer(stream_).expires_after(config_.tls_handshake_timeout);
+            // The default for `used` works around Boost 1.81's constraint on the buffered handshake,
+            // which checks the handler against void(error_code) instead of void(error_code, size_t).
+            stream_.async_handshake(asio::ssl::stream_base::server, buffer_.data(),
+                                    [self = this->shared_from_this()](beast::error_code ec, std::size_t used = 0) {
+                                        self->on_handshake(ec, used);
+                                    });
+        } else {
+            asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->do_read(); });
+        }
     }
 
 private:
+    void on_handshake(beast::error_code ec, std::size_t used) {
+        if (ec) return fail(ec, "tls handshake");
+        buffer_.consume(used);
+        do_read();
+    }
+
     void do_read() {
         parser_.emplace();
         parser_->body_limit(config_.max_body_bytes);
         parser_->header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
-        stream_.expires_after(config_.idle_timeout);
+        beast::get_lowest_layer(stream_).expires_after(config_.idle_timeout);
         http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(beast::error_code ec) {
@@ -183,7 +224,7 @@ private:
         if (websocket::is_upgrade(parser_->get())) return upgrade(request);
         if (request.method == "OPTIONS" && !origin_.empty()) return preflight();
         // The reply may come later (after a commit); the session waits for it before reading on.
-        router_.dispatch(request, [self = shared_from_this(), answered = false](HttpResponse response) mutable {
+        router_.dispatch(request, [self = this->shared_from_this(), answered = false](HttpResponse response) mutable {
             if (answered) return;
             answered = true;
             self->send(std::move(response));
@@ -204,7 +245,7 @@ private:
         }
         request.body = msg.body();
         beast::error_code ignored;
-        const auto endpoint = stream_.socket().remote_endpoint(ignored);
+        const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored);
         request.remote = ignored ? std::string{} : endpoint.address().to_string();
         return request;
     }
@@ -217,7 +258,8 @@ private:
             keep_alive_ = false;
             return send(error_response(403, Errc::forbidden, "WebSocket from origin " + origin_ + " is not allowed"));
         }
-        std::make_shared<WebSocketSession>(std::move(stream_), config_, *live_, request.remote)->run(parser_->release());
+        std::make_shared<WebSocketSession<Stream>>(std::move(stream_), config_, *live_, request.remote)
+            ->run(parser_->release());
     }
 
     void preflight() {
@@ -248,22 +290,24 @@ private:
         res->body() = std::move(response.body);
         res->keep_alive(keep_alive_);
         res->prepare_payload();
-        http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+        http::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code ec, std::size_t) {
             self->on_write(ec, res->keep_alive());
         });
     }
 
     void on_write(beast::error_code ec, bool keep_alive) {
         if (ec) return fail(ec, "write");
-        if (!keep_alive) {
+        if (keep_alive) return do_read();
+        if constexpr (kIsTls<Stream>) {
+            beast::get_lowest_layer(stream_).expires_after(config_.tls_handshake_timeout);
+            stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+        } else {
             beast::error_code ignored;
             stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-            return;
         }
-        do_read();
     }
 
-    beast::tcp_stream stream_;
+    Stream stream_;
     beast::flat_buffer buffer_;
     const HttpServerConfig& config_;
     const Router& router_;
@@ -274,6 +318,76 @@ private:
     unsigned version_ = 11;
 };
 
+/// On a TLS port: looks at the first bytes; a TLS client gets a TLS session, a plain HTTP one a
+/// 400 that names the right scheme (instead of a connection that just breaks).
+class TlsDetector : public std::enable_shared_from_this<TlsDetector> {
+public:
+    TlsDetector(tcp::socket socket, asio::ssl::context& tls, const HttpServerConfig& config, const Router& router,
+                LiveHandler* live)
+        : stream_(std::move(socket)), tls_(tls), config_(config), router_(router), live_(live) {}
+
+    void run() {
+        stream_.expires_after(config_.tls_handshake_timeout);
+        beast::async_detect_ssl(stream_, buffer_, [self = shared_from_this()](beast::error_code ec, bool is_tls) {
+            self->on_detect(ec, is_tls);
+        });
+    }
+
+private:
+    void on_detect(beast::error_code ec, bool is_tls) {
+        if (ec) return fail(ec, "tls detect");
+        if (is_tls) {
+            std::make_shared<Session<TlsStream>>(TlsStream(std::move(stream_), tls_), config_, router_, live_,
+                                                 std::move(buffer_))
+                ->run();
+            return;
+        }
+        auto res = std::make_shared<http::response<http::string_body>>(http::status::bad_request, 11);
+        const auto error = error_response(400, Errc::invalid_field, "this port speaks HTTPS only; use https:// or wss://");
+        res->set(http::field::server, "hearthd");
+        res->set(http::field::content_type, error.content_type);
+        res->body() = error.body;
+        res->keep_alive(false);
+        res->prepare_payload();
+        http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code, std::size_t) {
+            beast::error_code ignored;
+            self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        });
+    }
+
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    asio::ssl::context& tls_;
+    const HttpServerConfig& config_;
+    const Router& router_;
+    LiveHandler* live_;
+};
+
+proto::Result<std::unique_ptr<asio::ssl::context>> make_tls_context(const HttpServerConfig& config) {
+    const auto tls_error = [](std::string message) { return proto::make_error(Errc::invalid_field, std::move(message), "tls"); };
+    if (config.tls_cert_file.empty() || config.tls_key_file.empty()) {
+        return tls_error("TLS needs both a certificate (--tls-cert) and a private key (--tls-key)");
+    }
+    for (const auto& file : {config.tls_cert_file, config.tls_key_file}) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(file, ec)) return tls_error("cannot read the TLS file " + file.string());
+    }
+    auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                     asio::ssl::context::single_dh_use);
+    beast::error_code ec;
+    tls->use_certificate_chain_file(config.tls_cert_file.string(), ec);
+    if (ec) return tls_error("cannot load the TLS certificate " + config.tls_cert_file.string() + ": " + ec.message());
+    tls->use_private_key_file(config.tls_key_file.string(), asio::ssl::context::pem, ec);
+    if (ec) return tls_error("cannot load the TLS private key " + config.tls_key_file.string() + ": " + ec.message());
+    if (SSL_CTX_check_private_key(tls->native_handle()) != 1) {
+        return tls_error("the TLS private key " + config.tls_key_file.string() + " does not match the certificate " +
+                         config.tls_cert_file.string());
+    }
+    return tls;
+}
+
 }  // namespace
 
 class HttpServer::Listener : public std::enable_shared_from_this<Listener> {
@@ -282,6 +396,11 @@ public:
         : io_(io), acceptor_(io), config_(config), router_(router), live_(live) {}
 
     proto::Result<void> open() {
+        if (config_.tls()) {
+            auto tls = make_tls_context(config_);
+            if (!tls) return tls.error();
+            tls_ = std::move(*tls);
+        }
         beast::error_code ec;
         const auto address = asio::ip::make_address(config_.address, ec);
         if (ec) return proto::make_error(Errc::invalid_field, "bad listen address " + config_.address, "http");
@@ -321,8 +440,10 @@ private:
         if (ec == asio::error::operation_aborted) return;
         if (ec) {
             fail(ec, "accept");
+        } else if (tls_) {
+            std::make_shared<TlsDetector>(std::move(socket), *tls_, config_, router_, live_)->run();
         } else {
-            std::make_shared<Session>(std::move(socket), config_, router_, live_)->run();
+            std::make_shared<Session<PlainStream>>(PlainStream(std::move(socket)), config_, router_, live_)->run();
         }
         do_accept();
     }
@@ -332,6 +453,8 @@ private:
     const HttpServerConfig& config_;
     const Router& router_;
     LiveHandler* live_;
+    // Shared by every TLS connection; OpenSSL keeps it alive for the ones that outlive the listener.
+    std::unique_ptr<asio::ssl::context> tls_;
 };
 
 proto::Result<HttpServerConfig> parse_listen_address(const std::string& text, HttpServerConfig base) {

@@ -1,8 +1,11 @@
 #pragma once
 // The HTTP listener (Boost.Beast): accepts connections on the hub thread and hands each parsed
-// request to the Router. Limits: body and header size, idle timeout. Beast stays inside the .cpp.
+// request to the Router. Limits: body and header size, idle timeout. With a certificate and key it
+// speaks only HTTPS and WSS (OpenSSL); a plain HTTP request on that port gets a 400 and is closed.
+// Beast and OpenSSL stay inside the .cpp.
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +30,11 @@ struct HttpServerConfig {
     std::size_t max_websocket_message_bytes = 64 * 1024;
     std::size_t websocket_queue_limit = 1024;  // frames waiting for a slow client before it is dropped
     std::vector<std::string> cors_origins;     // allowed cross-site origins; empty = CORS off
+    std::filesystem::path tls_cert_file;       // PEM certificate chain; empty (with the key) = plain HTTP
+    std::filesystem::path tls_key_file;        // PEM private key matching the certificate
+    std::chrono::seconds tls_handshake_timeout{10};
+
+    bool tls() const noexcept { return !tls_cert_file.empty() || !tls_key_file.empty(); }
 };
 
 /// "127.0.0.1:8480", ":8480" or "8480" → address and port.
@@ -38,7 +46,8 @@ public:
     HttpServer(boost::asio::io_context& io, HttpServerConfig config, const Router& router, LiveHandler* live = nullptr);
     ~HttpServer();
 
-    /// Binds and listens; a taken port or a bad address is an error, not an exception.
+    /// Loads the TLS certificate and key (when configured), binds and listens; a missing or bad
+    /// certificate or key, a taken port or a bad address is an error, not an exception.
     proto::Result<void> start();
     void stop();
     /// The bound port (useful when configured with port 0).

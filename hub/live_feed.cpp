@@ -38,7 +38,31 @@ void LiveFeed::opened(const std::shared_ptr<LiveClient>& client) {
     });
 }
 
-void LiveFeed::closed(const LiveClient* client) { clients_.erase(client); }
+class LiveFeed::FanOut {
+public:
+    explicit FanOut(LiveFeed& feed) : feed_(feed) { ++feed_.fan_outs_; }
+    ~FanOut() {
+        if (--feed_.fan_outs_ > 0) return;
+        for (const auto* client : feed_.departed_) feed_.clients_.erase(client);
+        feed_.departed_.clear();
+    }
+    FanOut(const FanOut&) = delete;
+    FanOut& operator=(const FanOut&) = delete;
+
+private:
+    LiveFeed& feed_;
+};
+
+void LiveFeed::closed(const LiveClient* client) {
+    if (fan_outs_ == 0) {
+        clients_.erase(client);
+        return;
+    }
+    const auto it = clients_.find(client);
+    if (it == clients_.end()) return;
+    it->second.socket.reset();  // sends to it are no-ops from now on
+    departed_.push_back(client);
+}
 
 void LiveFeed::send(Client& client, const nlohmann::json& message) {
     const auto socket = client.socket.lock();
@@ -50,6 +74,7 @@ void LiveFeed::send(Client& client, const nlohmann::json& message) {
 void LiveFeed::message(const std::shared_ptr<LiveClient>& socket, std::string text) {
     const auto it = clients_.find(socket.get());
     if (it == clients_.end()) return;
+    const FanOut guard(*this);  // `client` stays valid even if an answer drops it
     auto& client = it->second;
     auto request = proto::parse_json(text);
     if (!request || !request->is_object()) {
@@ -132,6 +157,7 @@ bool LiveFeed::wants(const Subscription& s, const std::string& kind, const std::
 
 void LiveFeed::publish_state(const devices::StateChange& change, std::int64_t time_ms) {
     if (clients_.empty()) return;
+    const FanOut fan_out(*this);
     std::optional<nlohmann::json> message;
     for (auto& [key, client] : clients_) {
         for (const auto& [n, subscription] : client.subscriptions) {
@@ -155,6 +181,7 @@ void LiveFeed::publish_state(const devices::StateChange& change, std::int64_t ti
 }
 
 void LiveFeed::publish(const std::string& kind, const std::string& device, nlohmann::json body) {
+    const FanOut fan_out(*this);
     for (auto& [key, client] : clients_) {
         for (const auto& [n, subscription] : client.subscriptions) {
             if (!wants(subscription, kind, device)) continue;

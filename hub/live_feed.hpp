@@ -65,6 +65,10 @@ private:
         int next_subscription = 1;
     };
 
+    /// Marks a fan-out over clients_: a client that closes meanwhile (a slow one dropped by the send)
+    /// is only detached then, and erased when the outermost fan-out ends.
+    class FanOut;
+
     void handle(Client& client, const std::shared_ptr<LiveClient>& socket, const nlohmann::json& request);
     void send(Client& client, const nlohmann::json& message);
     bool wants(const Subscription& s, const std::string& kind, const std::string& device) const;
@@ -74,6 +78,8 @@ private:
     Defer defer_;
     std::map<const LiveClient*, Client> clients_;
     std::map<std::string, std::pair<Scope, RequestHandler>> requests_;
+    int fan_outs_ = 0;
+    std::vector<const LiveClient*> departed_;
     std::uint64_t messages_sent_ = 0;
     std::uint64_t clients_dropped_ = 0;
 };

@@ -2,11 +2,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hub/hub.hpp"
 
@@ -14,6 +16,13 @@ namespace {
 
 const char* kUsage = R"(usage: hearthd [options]
   --http HOST:PORT     API listen address (default 127.0.0.1:8480, env HEARTH_HTTP)
+  --tls-cert FILE      serve HTTPS and WSS with this PEM certificate chain (env HEARTH_TLS_CERT);
+                       needs --tls-key; without both the API is plain HTTP
+  --tls-key FILE       the certificate's PEM private key (env HEARTH_TLS_KEY)
+  --cors-origin ORIGIN let browser pages from ORIGIN (e.g. https://app.example) call the API;
+                       repeatable (env HEARTH_CORS_ORIGINS, comma-separated)
+  --rate-limit N       requests per second per client address, bursts up to 2 N; 0 = no limit
+                       (default 50, env HEARTH_RATE_LIMIT)
   --mqtt URL           broker, e.g. tcp://127.0.0.1:1883 (env HEARTH_MQTT_URL)
   --mqtt-user NAME     log in to the broker as NAME (env HEARTH_MQTT_USER)
   --mqtt-password-file FILE
@@ -33,6 +42,32 @@ std::string env_or(const char* name, std::string fallback) {
 }
 
 std::string off_or(std::string value) { return value == "off" ? std::string{} : value; }
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = std::min(text.find(',', start), text.size());
+        auto item = text.substr(start, comma - start);
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (!item.empty()) out.push_back(std::move(item));
+        start = comma + 1;
+    }
+    return out;
+}
+
+/// A non-negative number of requests per second.
+std::optional<double> parse_rate(const std::string& text) {
+    try {
+        std::size_t used = 0;
+        const double rate = std::stod(text, &used);
+        if (used != text.size() || rate < 0 || rate > 1e9) return std::nullopt;
+        return rate;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
 
 /// The first line of `path`, without its line end; nothing when the file cannot be read or the line is empty.
 std::optional<std::string> read_password(const std::string& path) {
@@ -54,6 +89,11 @@ int main(int argc, char** argv) {
     config.data_dir = env_or("HEARTH_DATA", "var");
     config.mqtt_username = env_or("HEARTH_MQTT_USER", "");
     std::string password_file = env_or("HEARTH_MQTT_PASSWORD_FILE", "");
+    std::string tls_cert = env_or("HEARTH_TLS_CERT", "");
+    std::string tls_key = env_or("HEARTH_TLS_KEY", "");
+    std::vector<std::string> cors_origins = split_list(env_or("HEARTH_CORS_ORIGINS", ""));
+    bool cors_from_flags = false;
+    std::string rate_limit = env_or("HEARTH_RATE_LIMIT", "");
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const auto next = [&]() -> std::string {
@@ -64,6 +104,14 @@ int main(int argc, char** argv) {
             return argv[++i];
         };
         if (arg == "--http") http = next();
+        else if (arg == "--tls-cert") tls_cert = next();
+        else if (arg == "--tls-key") tls_key = next();
+        else if (arg == "--cors-origin") {
+            // Flags replace the environment's list rather than adding to it.
+            if (!cors_from_flags) cors_origins.clear();
+            cors_from_flags = true;
+            cors_origins.push_back(next());
+        } else if (arg == "--rate-limit") rate_limit = next();
         else if (arg == "--mqtt") config.mqtt_url = next();
         else if (arg == "--mqtt-user") config.mqtt_username = next();
         else if (arg == "--mqtt-password-file") password_file = next();
@@ -87,6 +135,23 @@ int main(int argc, char** argv) {
         return 2;
     }
     config.http = *listen;
+    if (tls_cert.empty() != tls_key.empty()) {
+        std::cerr << "hearthd: TLS needs both --tls-cert and --tls-key\n";
+        return 2;
+    }
+    config.http.tls_cert_file = tls_cert;
+    config.http.tls_key_file = tls_key;
+    config.http.cors_origins = cors_origins;
+    if (!rate_limit.empty()) {
+        const auto rate = parse_rate(rate_limit);
+        if (!rate) {
+            std::cerr << "hearthd: --rate-limit needs a number of requests per second (0 = no limit), not '"
+                      << rate_limit << "'\n";
+            return 2;
+        }
+        config.limits.requests_per_second = *rate;
+        config.limits.burst = 2 * *rate;
+    }
     if (!password_file.empty()) {
         auto password = read_password(password_file);
         if (!password) {
@@ -107,7 +172,7 @@ int main(int argc, char** argv) {
             std::cerr << "hearthd: cannot start: " << started.error().message << "\n";
             return 1;
         }
-        std::cout << "hearthd: API on http://" << config.http.address << ":" << hub.http_port() << "/api/v1"
+        std::cout << "hearthd: API on " << (config.http.tls() ? "https://" : "http://") << config.http.address << ":" << hub.http_port() << "/api/v1"
                   << ", broker " << config.mqtt_url
                   << (config.mqtt_username.empty() ? "" : " as " + config.mqtt_username) << ", data in " << config.data_dir.string() << std::endl;
         boost::asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -337,15 +337,23 @@ TEST_CASE("A WebSocket client that stops reading is dropped without slowing the 
     const auto clients = [&] { return api.hub->on_hub_thread([](Hub& h) { return h.live().client_count(); }); };
     REQUIRE(clients() == 2);
     // The fast client reads all the time, on its own thread, until it sees the final change.
+    const std::string filler(60 * 1024, 'x');
     std::atomic<bool> fast_saw_final{false};
+    std::atomic<int> fast_seen{-1};
     std::thread reader([&] {
         fast_saw_final = fast.receive_until(
-                             [](json m) { return m["attribute"] == "brightness" && m["value"] == 99; }, 60000)
+                                 [&](json m) {
+                                     if (m["attribute"] == "media")
+                                         fast_seen = std::stoi(m["value"].get<std::string>().substr(filler.size()));
+                                     return m["attribute"] == "brightness" && m["value"] == 99;
+                                 },
+                                 60000)
                              .has_value();
     });
-    // Large state messages fill the slow client's socket buffers, then its queue.
-    const std::string filler(60 * 1024, 'x');
+    // Large state messages fill the slow client's socket buffers, then its queue. They are paced by
+    // the fast client, so only the slow one can fall behind however busy the machine is.
     for (int sent = 0; clients() == 2 && sent < 400; ++sent) {
+        REQUIRE(eventually([&] { return fast_seen >= sent - 4; }, std::chrono::seconds(30)));
         api.device.publish("hearth/device/bedroom.ceiling_light/state",
                            json{{"media", filler + std::to_string(sent)}}.dump(), false);
     }

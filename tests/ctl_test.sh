@@ -2,7 +2,8 @@
 # System test of hearthctl: a real Mosquitto on a free port, hearthd with the demo home and
 # hearth-fleet playing it, all in a temporary directory; then hearthctl drives the hub the way a
 # person would: devices, commands, scenes and undo, rules from a file, export and import, voice,
-# tokens and the WebSocket tail. Every step checks what it did, often through a second path (the
+# tokens and the WebSocket tail; then the same hub over HTTPS and WSS with a self-signed certificate.
+# Every step checks what it did, often through a second path (the
 # device's state read back, curl).
 #   tests/ctl_test.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
@@ -10,7 +11,7 @@ src=$1 build=$2
 hearthd=$build/hub/hearthd
 fleet=$build/devices/sim/hearth-fleet
 hearthctl=$build/hub/ctl/hearthctl
-for tool in curl python3 mosquitto; do
+for tool in curl python3 mosquitto openssl; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing (scripts/setup installs it)"; exit 1; }
 done
 for bin in "$hearthd" "$fleet" "$hearthctl"; do
@@ -61,6 +62,7 @@ home=$src/devices/sim/homes/demo.yaml
 "$hearthd" --http "127.0.0.1:$http_port" --mqtt "tcp://127.0.0.1:$mqtt_port" --data "$tmp/data" --home "$home" \
   > "$tmp/hub.log" 2>&1 &
 pids+=($!)
+hub_pid=$!
 "$fleet" --home "$home" --host 127.0.0.1 --port "$mqtt_port" --offline-fraction 0 > "$tmp/fleet.log" 2>&1 &
 pids+=($!)
 
@@ -266,6 +268,46 @@ err_has "0 of 1 messages before the timeout"
 [ $((SECONDS - started)) -le 5 ] || fail "tail --timeout 1 took $((SECONDS - started)) s"
 expect_exit 4 --token hth_not_a_token tail --count 1 --timeout 5
 echo "ok: tail --count 1 catches a command's state change (JSON and line); --timeout bounds it (exit 6); a bad token is refused"
+
+# The same hub and data over TLS: hearthctl checks the self-signed certificate against --ca-file or
+# HEARTH_CA_FILE, refuses it against the system's CAs, and skips the check only with --insecure.
+mkdir -p "$tmp/tls"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$tmp/tls/key.pem" -out "$tmp/tls/cert.pem" 2>/dev/null
+kill -TERM "$hub_pid"
+wait "$hub_pid" 2>/dev/null || true
+https_port=$(free_port)
+"$hearthd" --http "127.0.0.1:$https_port" --mqtt "tcp://127.0.0.1:$mqtt_port" --data "$tmp/data" --home "$home" \
+  --tls-cert "$tmp/tls/cert.pem" --tls-key "$tmp/tls/key.pem" --cors-origin https://app.example --rate-limit 0 \
+  > "$tmp/hub.log" 2>&1 &
+pids+=($!)
+eventually 20 port_open "$https_port" || fail "hearthd with TLS does not listen on $https_port"
+grep -q "API on https://" "$tmp/hub.log" || fail "hearthd does not say it serves https: $(cat "$tmp/hub.log")"
+export HEARTH_URL=https://127.0.0.1:$https_port
+expect_exit 3 devices
+err_has "--ca-file" "an untrusted certificate's error"
+export HEARTH_CA_FILE=$tmp/tls/cert.pem
+expect_exit 0 devices
+[ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 24 ] || fail "devices over https is not the 24 devices: $(cat "$tmp/out")"
+start_tail tls --json --device study.light --events state --count 1 --timeout 30
+expect_exit 0 set study.light on brightness=33
+wait_tail tls
+python3 -c "
+import json, sys
+m = json.loads(open(sys.argv[1]).read())
+sys.exit(0 if m['type'] == 'state' and m['device'] == 'study.light' else 1)" "$tmp/tls.out" ||
+  fail "tail over wss did not see the state change: $(cat "$tmp/tls.out")"
+unset HEARTH_CA_FILE
+expect_exit 0 --insecure devices
+err_has "warning: --insecure"
+expect_exit 2 --insecure --ca-file "$tmp/tls/cert.pem" devices
+curl -s --cacert "$tmp/tls/cert.pem" -o /dev/null -D "$tmp/preflight" -X OPTIONS -H "Origin: https://app.example" \
+  -H "Access-Control-Request-Method: GET" "https://127.0.0.1:$https_port/api/v1/devices"
+grep -qi "^access-control-allow-origin: https://app.example" "$tmp/preflight" ||
+  fail "--cors-origin did not allow https://app.example: $(cat "$tmp/preflight")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$https_port/api/v1/health")" = 400 ] ||
+  fail "plain HTTP to the TLS port is not answered 400"
+echo "ok: over https hearthctl lists devices and tails a state change over wss with --ca-file/HEARTH_CA_FILE; refuses an untrusted certificate (exit 3); --insecure warns; --cors-origin and plain HTTP on the TLS port"
 
 kill -TERM "${pids[@]}" 2>/dev/null || true
 for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done

@@ -10,10 +10,10 @@ namespace {
 constexpr std::size_t kMany = std::numeric_limits<std::size_t>::max();
 
 // Options of every command; flags take no value, everything else does.
-const std::vector<std::string_view> kGlobalOptions = {"url", "token", "token-file", "data"};
-const std::vector<std::string_view> kGlobalFlags = {"json", "help"};
+const std::vector<std::string_view> kGlobalOptions = {"url", "token", "token-file", "data", "ca-file"};
+const std::vector<std::string_view> kGlobalFlags = {"json", "help", "insecure"};
 // Flags of any command: a word after one of these is never taken as its value.
-const std::vector<std::string_view> kAllFlags = {"json", "help", "dry-run"};
+const std::vector<std::string_view> kAllFlags = {"json", "help", "insecure", "dry-run"};
 // Names that start a two-word command.
 const std::vector<std::string_view> kGroups = {"scene", "rule", "token"};
 
@@ -234,6 +234,8 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& words) {
             line.global.token_file = value;
         else if (name == "data")
             line.global.data_dir = value;
+        else if (name == "ca-file")
+            line.global.ca_file = value;
         else if (contains(spec.options, name))
             line.options[name].push_back(value);
         else if (contains(kAllFlags, name))
@@ -247,6 +249,7 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& words) {
         }
     }
     line.global.json = line.flags.contains("json");
+    line.global.insecure = line.flags.contains("insecure");
     if (line.global.token && line.global.token_file)
         return usage_error("give --token or --token-file, not both");
     return line;
@@ -254,8 +257,8 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& words) {
 
 std::string usage_text() {
     std::ostringstream out;
-    out << "usage: hearthctl [--url URL] [--token TOKEN | --token-file FILE] [--data DIR] [--json] "
-           "COMMAND ...\n\n"
+    out << "usage: hearthctl [--url URL] [--token TOKEN | --token-file FILE] [--data DIR]\n"
+           "                 [--ca-file FILE | --insecure] [--json] COMMAND ...\n\n"
            "commands:\n";
     for (const auto& spec : command_specs()) {
         std::string head = std::string(spec.name);
@@ -269,6 +272,9 @@ std::string usage_text() {
            "Token: --token, else --token-file, else HEARTH_TOKEN, else DATA/owner.token where DATA "
            "is\n"
            "--data, else HEARTH_DATA, else ./var.\n"
+           "https:// URLs: the hub's certificate is checked against the system's CAs, or only\n"
+           "against --ca-file FILE (else HEARTH_CA_FILE), e.g. the hub's own self-signed certificate.\n"
+           "--insecure skips the check (anyone on the path can then read the token; a warning is printed).\n"
            "Exit codes: 0 ok, 1 the hub refused, 2 usage, 3 hub unreachable, 4 unauthorized or\n"
            "forbidden, 5 not found, 6 tail timed out before --count messages.\n";
     return out.str();

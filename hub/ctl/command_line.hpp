@@ -19,6 +19,8 @@ struct GlobalOptions {
     std::optional<std::string> token;
     std::optional<std::string> token_file;
     std::optional<std::string> data_dir;
+    std::optional<std::string> ca_file;  // a PEM certificate (or bundle) to trust for https://
+    bool insecure = false;               // https:// without checking the hub's certificate
     bool json = false;  // raw JSON instead of tables and summaries
 };
 

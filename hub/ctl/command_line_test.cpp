@@ -28,6 +28,15 @@ TEST_CASE("Global options may come before or after the command, in both spelling
     CHECK(line.args.empty());
 }
 
+TEST_CASE("The CA file and the insecure flag are global options of every command") {
+    const auto line = parse_ok({"devices", "--url", "https://hub:8443", "--ca-file", "hub.pem"});
+    CHECK(line.global.ca_file == "hub.pem");
+    CHECK_FALSE(line.global.insecure);
+    const auto insecure = parse_ok({"--insecure", "tail", "--count", "1"});
+    CHECK(insecure.global.insecure);
+    CHECK(insecure.option("count") == "1");
+}
+
 TEST_CASE("A group word and its verb make one command and the rest are its arguments") {
     const auto line = parse_ok({"scene", "activate", "sleep", "--transition", "2"});
     CHECK(line.command == "scene activate");

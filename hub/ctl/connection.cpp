@@ -29,20 +29,18 @@ std::string Url::host_header() const {
 }
 
 std::string Url::text() const {
-    return "http://" + host_header() + base_path;
+    return (scheme == Scheme::https ? "https://" : "http://") + host_header() + base_path;
 }
 
 Result<Url> parse_url(std::string_view text) {
+    Url url;
     std::string_view rest = text;
     if (const auto scheme = rest.find("://"); scheme != std::string_view::npos) {
         const auto name = rest.substr(0, scheme);
-        if (name == "https")
-            return bad_url(text,
-                           "https is not supported; use http:// (TLS is not spoken by hearthctl)");
-        if (name != "http") return bad_url(text, "the scheme must be http://");
+        if (name != "http" && name != "https") return bad_url(text, "the scheme must be http:// or https://");
+        url.scheme = name == "https" ? Scheme::https : Scheme::http;
         rest.remove_prefix(scheme + 3);
     }
-    Url url;
     const auto slash = rest.find('/');
     std::string_view authority = rest.substr(0, slash);
     std::string path =
@@ -95,6 +93,16 @@ Result<Connection> resolve_connection(const GlobalOptions& options, const Enviro
     auto url = parse_url(url_text);
     if (!url) return url.error();
     c.url = std::move(*url);
+
+    if (options.insecure && options.ca_file)
+        return usage_error("give --ca-file or --insecure, not both");
+    c.trust.insecure = options.insecure;
+    if (options.ca_file)
+        c.trust.ca_file = *options.ca_file;
+    else if (auto v = env("HEARTH_CA_FILE"); v && !options.insecure)
+        c.trust.ca_file = *v;
+    if (!c.trust.ca_file.empty() && !read(c.trust.ca_file))
+        return usage_error("cannot read the CA file " + c.trust.ca_file);
 
     if (options.token) {
         c.token = *options.token;

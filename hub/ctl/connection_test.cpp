@@ -37,9 +37,18 @@ TEST_CASE("A URL gives host, port and base path, and the scheme and the port may
     CHECK(url_of("http://hub:9000/x").text() == "http://hub:9000/x");
 }
 
-TEST_CASE("https, other schemes, bad ports and empty hosts are usage failures") {
-    CHECK(parse_url("https://hub").error().message.find("https") != std::string::npos);
+TEST_CASE("An https URL keeps its scheme, host, port and base path") {
+    CHECK(url_of("https://hub.local:8443") == Url{"hub.local", 8443, "", Scheme::https});
+    CHECK(url_of("https://hub") == Url{"hub", 8480, "", Scheme::https});
+    CHECK(url_of("https://[::1]:9443/hearth/api/v1").base_path == "/hearth");
+    CHECK(url_of("https://hub:9443/x").text() == "https://hub:9443/x");
+    CHECK(url_of("hub:9000").scheme == Scheme::http);
+}
+
+TEST_CASE("Other schemes, bad ports and empty hosts are usage failures") {
     CHECK(parse_url("ftp://hub").error().exit == Exit::usage);
+    CHECK(parse_url("ftp://hub").error().message.find("https://") != std::string::npos);
+    CHECK_FALSE(parse_url("https://hub:0").has_value());
     CHECK_FALSE(parse_url("http://hub:0").has_value());
     CHECK_FALSE(parse_url("http://hub:99999").has_value());
     CHECK_FALSE(parse_url("http://hub:8x").has_value());
@@ -96,4 +105,30 @@ TEST_CASE(
     REQUIRE_FALSE(failed.has_value());
     CHECK(failed.error().exit == Exit::usage);
     CHECK(failed.error().message.find("/missing.token") != std::string::npos);
+}
+
+TEST_CASE("The CA file comes from --ca-file, else HEARTH_CA_FILE, and must be readable") {
+    const auto read = files_of({{"/etc/hub.pem", "PEM"}, {"/tmp/other.pem", "PEM"}});
+    GlobalOptions flags;
+    CHECK(resolve_connection(flags, env_of({}), read)->trust == Trust{});
+    const auto env = env_of({{"HEARTH_CA_FILE", "/etc/hub.pem"}});
+    CHECK(resolve_connection(flags, env, read)->trust == Trust{"/etc/hub.pem", false});
+    flags.ca_file = "/tmp/other.pem";
+    CHECK(resolve_connection(flags, env, read)->trust == Trust{"/tmp/other.pem", false});
+    flags.ca_file = "/nowhere.pem";
+    const auto unreadable = resolve_connection(flags, env, read);
+    REQUIRE_FALSE(unreadable.has_value());
+    CHECK(unreadable.error().exit == Exit::usage);
+    CHECK(unreadable.error().message.find("/nowhere.pem") != std::string::npos);
+}
+
+TEST_CASE("Insecure mode skips the certificate check, ignores HEARTH_CA_FILE and excludes --ca-file") {
+    const auto read = files_of({{"/etc/hub.pem", "PEM"}});
+    GlobalOptions flags;
+    flags.insecure = true;
+    CHECK(resolve_connection(flags, env_of({{"HEARTH_CA_FILE", "/etc/hub.pem"}}), read)->trust == Trust{"", true});
+    flags.ca_file = "/etc/hub.pem";
+    const auto both = resolve_connection(flags, env_of({}), read);
+    REQUIRE_FALSE(both.has_value());
+    CHECK(both.error().exit == Exit::usage);
 }

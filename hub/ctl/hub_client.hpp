@@ -1,6 +1,7 @@
 #pragma once
-// The network side of hearthctl: HTTP/1.1 and WebSocket to the hub over Boost.Beast. Beast stays
-// inside hub_client.cpp. Each call makes its own connection; not thread-safe.
+// The network side of hearthctl: HTTP/1.1 and WebSocket to the hub over Boost.Beast, plain or over
+// TLS (https://, wss://) with OpenSSL. Beast stays inside hub_client.cpp. Each call makes its own
+// connection; not thread-safe.
 #include <chrono>
 #include <string>
 
@@ -11,8 +12,9 @@ namespace hearth::hub::ctl {
 
 class HubClient final : public Api {
   public:
-    /// `timeout` bounds each HTTP exchange and the WebSocket's connection and handshake.
-    HubClient(Url url, std::string token, std::chrono::milliseconds timeout);
+    /// `timeout` bounds each HTTP exchange and the WebSocket's connection and handshakes. `trust`
+    /// says how an https:// hub's certificate is checked.
+    HubClient(Url url, std::string token, std::chrono::milliseconds timeout, Trust trust = {});
 
     Result<HttpAnswer> call(const HttpCall& call) override;
     Result<std::unique_ptr<EventStream>> open_events() override;
@@ -22,6 +24,7 @@ class HubClient final : public Api {
     Url url_;
     std::string token_;
     std::chrono::milliseconds timeout_;
+    Trust trust_;
 };
 
 }  // namespace hearth::hub::ctl

@@ -40,7 +40,11 @@ int run(int argc, char** argv) {
                             "where " +
                                 connection->token_source + " is readable (see --data)"});
     }
-    HubClient client(connection->url, connection->token, kRequestTimeout);
+    if (connection->trust.insecure && connection->url.scheme == Scheme::https) {
+        std::cerr << "hearthctl: warning: --insecure: the hub's certificate is not checked; anyone on the "
+                     "path could pose as the hub and read the token\n";
+    }
+    HubClient client(connection->url, connection->token, kRequestTimeout, connection->trust);
     const Console console{std::cout, std::cerr, std::cin, local_utc_offset()};
     return static_cast<int>(run_command(*line, client, console));
 }

@@ -40,7 +40,11 @@ public:
     void start() {
         io_ = std::make_unique<boost::asio::io_context>(1);
         hub_ = std::make_unique<hub::Hub>(*io_, config_);
-        if (auto started = hub_->start(); !started) throw std::runtime_error(started.error().message);
+        if (auto started = hub_->start(); !started) {
+            hub_.reset();
+            io_.reset();
+            throw std::runtime_error(started.error().message);
+        }
         port_ = hub_->http_port();
         thread_ = std::thread([this] { io_->run(); });
     }

@@ -1,18 +1,23 @@
 #pragma once
-// A plain WebSocket client for tests (Boost.Beast, blocking).
+// A WebSocket client for tests (Boost.Beast, blocking), plain (ws://) or over TLS (wss://).
 #include <memory>
 #include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/http_client.hpp"
+
 namespace hearth::testing {
 
 class WsClient {
 public:
     /// Connects and upgrades; `origin` is sent as the Origin header when not empty.
-    /// `receive_buffer` shrinks the socket's receive buffer (to play a slow client).
-    WsClient(int port, const std::string& path = "/api/v1/ws", const std::string& origin = {}, int receive_buffer = 0);
+    /// `receive_buffer` shrinks the socket's receive buffer (to play a slow client). Throws when
+    /// the connection, the TLS handshake or the upgrade fails.
+    WsClient(int port, const std::string& path = "/api/v1/ws", const std::string& origin = {}, int receive_buffer = 0,
+             const Transport& transport = {});
+    WsClient(WsClient&&) noexcept;
     ~WsClient();
 
     void send(const nlohmann::json& message);
