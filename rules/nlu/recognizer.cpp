@@ -1075,35 +1075,36 @@ Understanding Recognizer::recognize(const Request& request, const devices::Regis
         return u;
     }
     const Text text = normalizer_->normalize(request.text);
-    Understanding u;
     auto mentions = lexicon_->spot(text);
     const auto ranges = clauses(text, mentions);
     if (ranges.size() < 2 || lexicon_->match_sentence(text, vocabulary_)) {
-        u = recognize_one(text, std::move(mentions), request, registry);
-    } else {
-        std::vector<Understanding> parts;
-        auto area = request.area;
-        for (std::size_t i = 0; i < ranges.size(); ++i) {
-            const auto [begin, end] = ranges[i];
-            Text part;
-            part.units.assign(text.units.begin() + static_cast<std::ptrdiff_t>(begin),
-                              text.units.begin() + static_cast<std::ptrdiff_t>(end));
-            part.language = text.language;
-            part.script = text.script;
-            part.question_mark = text.question_mark && i + 1 == ranges.size();
-            auto spotted = lexicon_->spot(part);
-            if (i > 0) keep_states(spotted, part);
-            // A part that names no area means the previous part's ("把客厅的灯打开然后调暗").
-            for (const auto& m : spotted)
-                if (!m.is_number && m.kind == EntryKind::area) {
-                    area = proto::AreaId(m.entries.front()->target);
-                    break;
-                }
-            parts.push_back(recognize_one(part, std::move(spotted), {request.text, area, request.context_id}, registry));
-            parts.back().text = TextNormalizer::join(part.units, 0, part.units.size());
-        }
-        u = combine(std::move(parts), text, request.context_id);
+        auto u = recognize_one(text, std::move(mentions), request, registry);
+        u.script = text.script;
+        if (text.language == Language::zh && text.script == Script::hant) u.speech = normalizer_->to_traditional(u.speech);
+        return u;
     }
+    std::vector<Understanding> parts;
+    auto area = request.area;
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+        const auto [begin, end] = ranges[i];
+        Text part;
+        part.units.assign(text.units.begin() + static_cast<std::ptrdiff_t>(begin),
+                          text.units.begin() + static_cast<std::ptrdiff_t>(end));
+        part.language = text.language;
+        part.script = text.script;
+        part.question_mark = text.question_mark && i + 1 == ranges.size();
+        auto spotted = lexicon_->spot(part);
+        if (i > 0) keep_states(spotted, part);
+        // A part that names no area means the previous part's ("把客厅的灯打开然后调暗").
+        for (const auto& m : spotted)
+            if (!m.is_number && m.kind == EntryKind::area) {
+                area = proto::AreaId(m.entries.front()->target);
+                break;
+            }
+        parts.push_back(recognize_one(part, std::move(spotted), {request.text, area, request.context_id}, registry));
+        parts.back().text = TextNormalizer::join(part.units, 0, part.units.size());
+    }
+    auto u = combine(std::move(parts), text, request.context_id);
     u.script = text.script;
     if (text.language == Language::zh && text.script == Script::hant) {
         u.speech = normalizer_->to_traditional(u.speech);
