@@ -6,7 +6,6 @@
 #include <unicode/unistr.h>
 
 #include <array>
-#include <mutex>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -71,7 +70,6 @@ struct TextNormalizer::Tables {
     std::vector<bool> simplified_only;      // a Simplified form that differs from its Traditional one
     const icu::Normalizer2* nfkc = nullptr;
     std::unique_ptr<icu::Transliterator> to_traditional;
-    std::mutex to_traditional_mutex;
 };
 
 TextNormalizer::TextNormalizer() : tables_(std::make_unique<Tables>()) {
@@ -253,10 +251,7 @@ Text TextNormalizer::normalize(std::string_view utf8) const {
 
 std::string TextNormalizer::to_traditional(std::string_view utf8) const {
     icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
-    {
-        const std::lock_guard lock(tables_->to_traditional_mutex);
-        tables_->to_traditional->transliterate(s);
-    }
+    tables_->to_traditional->transliterate(s);
     std::string out;
     s.toUTF8String(out);
     return out;

@@ -52,7 +52,8 @@ public:
     Text normalize(std::string_view utf8) const;
 
     /// Simplified Chinese text in Traditional characters, through ICU's "Hans-Hant" transliterator.
-    /// Serialised by a mutex (ICU does not promise that one transliterator serves threads at once).
+    /// Unlike normalize(), call it from one thread at a time (the recogniser's: the hub thread); ICU
+    /// does not promise that one transliterator serves several threads at once.
     std::string to_traditional(std::string_view utf8) const;
 
     /// Units joined back: Han characters and symbols without spaces, words with single spaces.
