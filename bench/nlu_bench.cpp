@@ -50,6 +50,9 @@ const std::vector<Utterance> kMix = {
     {"don't turn off the lights", "living_room"},
     {"turn on the kitchn light", "kitchen"},
     {"what's the weather like tomorrow", "study"},
+    {"把客厅的灯打开然后关掉卧室空调", "living_room"},
+    {"我困了，但是把玄关灯开着", "bedroom"},
+    {"turn on the kitchen light and turn off the bedroom AC", "kitchen"},
 };
 
 // Pads to a column width counting wide (CJK) characters as two columns.

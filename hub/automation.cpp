@@ -822,7 +822,12 @@ proto::Result<json> Automation::converse(const ConversationRequest& request) {
         if (activation.contains("refused")) out["refused"] = activation["refused"];
     };
     using rules::nlu::Outcome;
-    switch (u.outcome) {
+    if (!u.parts.empty()) {
+        auto intents = json::array();
+        for (const auto& p : u.parts) intents.push_back(p.intent ? json(p.intent->name) : json(nullptr));
+        trigger["intents"] = std::move(intents);
+        converse_parts(u, request, context_id, trigger, out);
+    } else switch (u.outcome) {
         case Outcome::command: {
             if (request.dry_run || u.commands.empty()) break;
             std::vector<proto::DeviceId> devices;
@@ -875,14 +880,93 @@ proto::Result<json> Automation::converse(const ConversationRequest& request) {
             break;
         default: break;
     }
-    if (!request.dry_run && u.understood && u.intent) {
-        engine_->fire_intent(u.intent->name, u.intent->slots, t, context_id);
-        if (const auto mood = u.intent->slots.find("mood"); mood != u.intent->slots.end()) {
-            if (const auto* name = std::get_if<std::string>(&mood->second)) engine_->fire_intent(*name, u.intent->slots, t, context_id);
-        }
+    if (!request.dry_run && u.understood) {
+        const auto fire = [&](const rules::nlu::Understanding& part) {
+            if (!part.understood || !part.intent) return;
+            engine_->fire_intent(part.intent->name, part.intent->slots, t, context_id);
+            if (const auto mood = part.intent->slots.find("mood"); mood != part.intent->slots.end()) {
+                if (const auto* name = std::get_if<std::string>(&mood->second)) engine_->fire_intent(*name, part.intent->slots, t, context_id);
+            }
+        };
+        if (u.parts.empty()) fire(u);
+        for (const auto& p : u.parts) fire(p);
         after_engine();
     }
     return ok(out);
+}
+
+// Several requests in one utterance act as one change: the parts' commands (a scene's planned
+// ones included) merged in order, a later part winning for the same attribute ("我困了，但是把
+// 玄关灯开着"), one undo snapshot of every device touched, one trace with a step per part. Undo
+// and user rules are acted on only as requests of their own.
+void Automation::converse_parts(const rules::nlu::Understanding& u, const ConversationRequest& request,
+                                const std::string& context_id, const json& trigger, json& out) {
+    using rules::nlu::Outcome;
+    const auto t = now();
+    std::vector<scenes::DeviceCommand> commands;
+    const auto add = [&](const proto::DeviceId& device, const proto::Command& command) {
+        for (auto& c : commands) {
+            if (c.device != device) continue;
+            for (const auto& [name, value] : command.set) c.command.set[name] = value;
+            return;
+        }
+        commands.push_back({device, command});
+    };
+    auto skipped = json::array();
+    std::vector<json> steps;
+    for (std::size_t i = 0; i < u.parts.size(); ++i) {
+        const auto& part = u.parts[i];
+        json detail{{"part", part.text}, {"outcome", std::string(rules::nlu::to_string(part.outcome))}};
+        if (part.outcome == Outcome::command) {
+            auto ids = json::array();
+            for (const auto& c : part.commands) {
+                add(c.device, c.command);
+                ids.push_back(c.device.value);
+            }
+            detail["devices"] = std::move(ids);
+        }
+        const bool scene_part = part.outcome == Outcome::scene || (part.outcome == Outcome::custom && part.scene);
+        if (scene_part && part.scene) {
+            detail["scene"] = part.scene->value;
+            const auto it = scenes_.find(*part.scene);
+            if (it == scenes_.end() || !it->second.problem.empty()) {
+                skipped.push_back({{"scene", part.scene->value}, {"message", "the scene cannot be used right now"}});
+            } else {
+                const scenes::EvalContext context{&hub_.registry(), nullptr, t, place_};
+                const auto activation = scenes::plan_activation(it->second.scene, hub_.registry(), context, context_id);
+                for (const auto& c : activation.plan.commands) add(c.device, c.command);
+                for (auto& e : errors_json(activation.plan.skipped)) skipped.push_back(std::move(e));
+            }
+        }
+        steps.push_back(std::move(detail));
+    }
+    out["skipped"] = skipped;
+    if (request.dry_run || commands.empty()) {
+        std::vector<std::pair<proto::DeviceId, proto::Command>> planned;
+        for (const auto& c : commands) planned.emplace_back(c.device, c.command);
+        out["commands"] = commands_json(planned);
+        return;
+    }
+    std::vector<proto::DeviceId> devices;
+    for (const auto& c : commands) devices.push_back(c.device);
+    push_undo(scenes::take_snapshot(hub_.registry(), devices, t, "voice " + request.text, context_id));
+    auto refused = json::array();
+    const auto sent = send_all(commands, refused);
+    out["commands"] = commands_json(sent);
+    out["refused"] = refused;
+    rules::Trace trace;
+    trace.id = context_id;
+    trace.rule = proto::RuleId{kVoiceTraces};
+    trace.started = t;
+    trace.finished = t;
+    trace.trigger = trigger;
+    for (const auto& [device, command] : sent) trace.commands.push_back({device, command, std::nullopt, {}});
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const bool scene_step = steps[i].contains("scene");
+        trace.steps.push_back({t, "parts[" + std::to_string(i) + "]", scene_step ? "scene" : "command", std::move(steps[i]), ""});
+    }
+    trace.outcome = rules::Outcome::ran;
+    record_own(std::move(trace));
 }
 
 std::string Automation::assist_subscription() const { return hub_.config().prefix + "/assist/+/text"; }

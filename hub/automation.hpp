@@ -156,6 +156,8 @@ private:
     nlohmann::json activate(const scenes::Scene& scene, const std::string& context_id, const std::string& trace_rule,
                             nlohmann::json trigger, bool dry_run);
     nlohmann::json undo_with(const std::string& context_id, nlohmann::json trigger);
+    void converse_parts(const rules::nlu::Understanding& u, const ConversationRequest& request,
+                        const std::string& context_id, const nlohmann::json& trigger, nlohmann::json& out);
     void record_own(rules::Trace trace);
     void mood_defaults_into(rules::nlu::Vocabulary& vocabulary) const;
     std::optional<proto::AreaId> area_of(const proto::DeviceId& device) const;

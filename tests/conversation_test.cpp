@@ -238,3 +238,59 @@ TEST_CASE("Moods and user sentences are configurable over REST and persist") {
     CHECK(home.del("/api/v1/conversation/sentences/study_time").status == 200);
     CHECK(home.get("/api/v1/conversation/sentences").json()["sentences"].empty());
 }
+
+TEST_CASE("Two requests in one utterance act on both, leave one trace and are undone together") {
+    const std::set<std::string> devices = {"living_room.ceiling_light", "bedroom.ac"};
+    SimHome home;
+    SimFleet fleet(home.broker, devices);
+    REQUIRE(all_online(home, devices));
+    REQUIRE(home.post("/api/v1/devices/living_room.ceiling_light/commands", {{"on", false}}).status == 202);
+    REQUIRE(home.post("/api/v1/devices/bedroom.ac/commands", {{"on", true}, {"target_temperature", 24}}).status == 202);
+    REQUIRE(home.state_becomes("living_room.ceiling_light", [](const json& s) { return s["on"] == false; }));
+    REQUIRE(home.state_becomes("bedroom.ac", [](const json& s) { return s["on"] == true; }));
+
+    const auto r = home.post("/api/v1/conversation", {{"text", "把客厅的灯打开然后关掉卧室空调"}}).json();
+    CHECK(r["understood"] == true);
+    CHECK(r["intent"]["name"] == "HassTurnOn");
+    REQUIRE(r["intents"].size() == 2);
+    CHECK(r["intents"][1]["name"] == "HassTurnOff");
+    REQUIRE(r["commands"].size() == 2);
+    CHECK(r["commands"][0]["device"] == "living_room.ceiling_light");
+    CHECK(r["commands"][1]["device"] == "bedroom.ac");
+    CHECK(r["script"] == "hans");
+    const auto speech = r["speech"].get<std::string>();
+    CHECK(speech.find("客厅") < speech.find("卧室空调"));
+    CHECK(home.state_becomes("living_room.ceiling_light", [](const json& s) { return s["on"] == true; }));
+    CHECK(home.state_becomes("bedroom.ac", [](const json& s) { return s["on"] == false; }));
+
+    // One trace holds both commands.
+    const auto context = r["context_id"].get<std::string>();
+    json trace;
+    REQUIRE(settle([&] {
+        for (const auto& t : home.get("/api/v1/traces?device=bedroom.ac").json().value("traces", json::array()))
+            if (t["id"] == context) trace = t;
+        return !trace.is_null();
+    }));
+    CHECK(trace["commands"].size() == 2);
+    CHECK(trace["steps"].size() == 2);
+
+    // One undo brings both back, and nothing is left to undo.
+    CHECK(home.post("/api/v1/conversation", {{"text", "撤销"}}).json()["understood"] == true);
+    CHECK(home.state_becomes("living_room.ceiling_light", [](const json& s) { return s["on"] == false; }));
+    CHECK(home.state_becomes("bedroom.ac", [](const json& s) { return s["on"] == true && s["target_temperature"] == 24; }));
+    CHECK(home.post("/api/v1/undo").status == 404);
+}
+
+TEST_CASE("Traditional Chinese utterances get Traditional replies") {
+    const std::set<std::string> devices = {"living_room.ceiling_light"};
+    SimHome home;
+    SimFleet fleet(home.broker, devices);
+    REQUIRE(all_online(home, devices));
+    const auto r = home.post("/api/v1/conversation", {{"text", "打開客廳的燈"}}).json();
+    CHECK(r["understood"] == true);
+    CHECK(r["language"] == "zh");
+    CHECK(r["script"] == "hant");
+    const auto speech = r["speech"].get<std::string>();
+    CHECK(speech.find("客廳") != std::string::npos);
+    CHECK(speech.find("客厅") == std::string::npos);
+}

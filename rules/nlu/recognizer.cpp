@@ -920,7 +920,157 @@ Understanding Run::control() {
     return finish(Outcome::not_understood, say_.not_understood());
 }
 
+// Several requests in one utterance. A part begins after a connector ("然后", "then") or a pause
+// (a comma) when the words before it and the rest both hold a request; "和", "跟", "并", "再" and
+// "and" join requests only when a verb follows ("打开客厅和卧室的灯" stays one request).
+struct Connector {
+    std::vector<std::string_view> words;
+    bool needs_verb;
+};
+
+const std::array<Connector, 17> kConnectors = {{
+    {{"并", "且"}, false}, {{"然", "后"}, false}, {{"接", "着"}, false}, {{"同", "时"}, false},
+    {{"但", "是"}, false}, {{"可", "是"}, false}, {{"而", "且"}, false}, {{"之", "后"}, false},
+    {{"再"}, true}, {{"和"}, true}, {{"跟"}, true}, {{"并"}, true}, {{"还", "有"}, true},
+    {{"and", "then"}, false}, {{"then"}, false}, {{"but"}, false}, {{"and"}, true},
+}};
+
+std::size_t connector_at(const Text& t, std::size_t i, bool* needs_verb = nullptr) {
+    for (const auto& c : kConnectors) {
+        if (i + c.words.size() > t.units.size()) continue;
+        bool match = true;
+        for (std::size_t k = 0; k < c.words.size() && match; ++k) match = t.units[i + k].text == c.words[k];
+        if (!match) continue;
+        if (needs_verb) *needs_verb = c.needs_verb;
+        return c.words.size();
+    }
+    return 0;
+}
+
+bool is_request(const Mention& m) {
+    if (m.is_number) return false;
+    if (m.kind == EntryKind::scene) return true;
+    if (m.kind != EntryKind::cue) return is_word(m, "lock") || is_word(m, "play");
+    const auto cue = m.entries.front()->cue;
+    return kActionCues.contains(cue) || cue == Cue::query || cue == Cue::temperature_query || cue == Cue::undo ||
+           cue == Cue::reading || cue == Cue::hvac_mode || cue == Cue::state_on || cue == Cue::state_off ||
+           is_word(m, "play");
+}
+
+// After another request, "把玄关灯开着" is not a question but "keep it on": a state word without a
+// question becomes the action.
+void keep_states(std::vector<Mention>& mentions, const Text& part) {
+    static const Entry keep_on{{}, EntryKind::cue, {}, {}, Cue::on, 0, std::nullopt};
+    static const Entry keep_off{{}, EntryKind::cue, {}, {}, Cue::off, 0, std::nullopt};
+    if (part.question_mark) return;
+    const bool asks = std::any_of(mentions.begin(), mentions.end(), [](const Mention& m) {
+        return is_cue(m, Cue::query) || is_cue(m, Cue::temperature_query);
+    });
+    if (asks) return;
+    for (auto& m : mentions) {
+        if (is_cue(m, Cue::state_on)) m.entries.assign(1, &keep_on);
+        else if (is_cue(m, Cue::state_off)) m.entries.assign(1, &keep_off);
+    }
+}
+
+bool holds_request(const std::vector<Mention>& mentions, std::size_t begin, std::size_t end) {
+    return std::any_of(mentions.begin(), mentions.end(),
+                       [&](const Mention& m) { return m.begin >= begin && m.end <= end && is_request(m); });
+}
+
+// The first mention from `at` on, past filler and negation, is an action ("和关掉空调", "and turn off").
+bool verb_follows(const std::vector<Mention>& mentions, std::size_t at) {
+    for (const auto& m : mentions) {
+        if (m.begin < at) continue;
+        if (is_cue(m, Cue::filler) && !is_word(m, "play")) continue;
+        if (is_cue(m, Cue::negation)) continue;
+        if (m.is_number || (m.kind != EntryKind::cue && !is_word(m, "lock") && !is_word(m, "play"))) return false;
+        return kActionCues.contains(m.entries.front()->cue) || is_word(m, "play");
+    }
+    return false;
+}
+
+// Unit ranges of the requests; one range when the utterance holds one request.
+std::vector<std::pair<std::size_t, std::size_t>> clauses(const Text& t, const std::vector<Mention>& mentions) {
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    const std::size_t n = t.units.size();
+    std::size_t start = 0;
+    const auto cut = [&](std::size_t begin, std::size_t end, bool needs_verb) {
+        if (!holds_request(mentions, start, begin) || !holds_request(mentions, end, n)) return;
+        if (needs_verb && !verb_follows(mentions, end)) return;
+        out.emplace_back(start, begin);
+        start = end;
+    };
+    std::size_t pause = 0;
+    for (std::size_t i = 0; i < n;) {
+        for (; pause < t.pauses.size() && t.pauses[pause] <= i; ++pause)
+            if (t.pauses[pause] == i && i > start) cut(i, i, false);
+        bool needs_verb = false;
+        const auto length = i > start ? connector_at(t, i, &needs_verb) : 0;
+        if (length == 0) {
+            ++i;
+            continue;
+        }
+        cut(i, i + length, needs_verb);
+        i += length;
+    }
+    out.emplace_back(start, n);
+    // A part that starts with connectors ("然后再关掉") starts after them.
+    for (auto& [begin, end] : out)
+        while (begin < end)
+            if (const auto length = connector_at(t, begin); length > 0 && begin + length <= end) begin += length;
+            else break;
+    return out;
+}
+
+std::string drop_prefix(std::string s, std::string_view prefix) {
+    if (s.starts_with(prefix) && s.size() > prefix.size()) s.erase(0, prefix.size());
+    if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+    return s;
+}
+
+// One reply for several parts: the parts' speech in order; a part that was unclear says which.
+Understanding combine(std::vector<Understanding> parts, const Text& text, const std::string& context_id) {
+    Understanding out;
+    out.language = text.language;
+    out.context_id = context_id;
+    const bool zh = text.language == Language::zh;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        auto& p = parts[i];
+        out.understood = out.understood || p.understood;
+        if (!out.intent && p.understood && p.intent) {
+            out.intent = p.intent;
+            out.outcome = p.outcome;
+        }
+        if (!out.scene && p.scene) out.scene = p.scene;
+        if (!out.rule && p.rule) out.rule = p.rule;
+        if (p.outcome == Outcome::command) out.commands.insert(out.commands.end(), p.commands.begin(), p.commands.end());
+        out.targets.insert(out.targets.end(), p.targets.begin(), p.targets.end());
+        std::string said = p.speech;
+        if (i > 0) said = drop_prefix(drop_prefix(std::move(said), "好的，"), "OK, ");
+        if (p.outcome == Outcome::clarify || p.outcome == Outcome::not_understood)
+            said = zh ? "关于“" + p.text + "”：" + said : "About \"" + p.text + "\": " + said;
+        if (!out.speech.empty() && !zh) out.speech += ' ';
+        out.speech += said;
+    }
+    if (!out.intent) out.outcome = parts.front().outcome;
+    out.parts = std::move(parts);
+    return out;
+}
+
 }  // namespace
+
+Understanding Recognizer::recognize_one(const Text& text, std::vector<Mention> mentions, const Request& request,
+                                        const devices::Registry& registry) const {
+    if (auto custom = lexicon_->match_sentence(text, vocabulary_)) {
+        custom->context_id = request.context_id;
+        custom->speech = Speech(text.language).custom();
+        return std::move(*custom);
+    }
+    Frame frame = make_frame(text, std::move(mentions));
+    settle_names(frame, registry);
+    return Run(frame, request, registry, vocabulary_).decide();
+}
 
 Understanding Recognizer::recognize(const Request& request, const devices::Registry& registry) const {
     if (request.text.size() > kMaxUtteranceBytes) {
@@ -930,14 +1080,46 @@ Understanding Recognizer::recognize(const Request& request, const devices::Regis
         return u;
     }
     const Text text = normalizer_->normalize(request.text);
-    if (auto custom = lexicon_->match_sentence(text, vocabulary_)) {
-        custom->context_id = request.context_id;
-        custom->speech = Speech(text.language).custom();
-        return std::move(*custom);
+    auto mentions = lexicon_->spot(text);
+    const auto ranges = clauses(text, mentions);
+    if (ranges.size() < 2 || lexicon_->match_sentence(text, vocabulary_)) {
+        auto u = recognize_one(text, std::move(mentions), request, registry);
+        u.script = text.script;
+        if (text.language == Language::zh && text.script == Script::hant) u.speech = normalizer_->to_traditional(u.speech);
+        return u;
     }
-    Frame frame = make_frame(text, lexicon_->spot(text));
-    settle_names(frame, registry);
-    return Run(frame, request, registry, vocabulary_).decide();
+    std::vector<Understanding> parts;
+    auto area = request.area;
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+        const auto [begin, end] = ranges[i];
+        Text part;
+        part.units.assign(text.units.begin() + static_cast<std::ptrdiff_t>(begin),
+                          text.units.begin() + static_cast<std::ptrdiff_t>(end));
+        part.language = text.language;
+        part.script = text.script;
+        part.question_mark = text.question_mark && i + 1 == ranges.size();
+        auto spotted = lexicon_->spot(part);
+        if (i > 0) keep_states(spotted, part);
+        // A part that names no area means the previous part's ("把客厅的灯打开然后调暗").
+        for (const auto& m : spotted)
+            if (!m.is_number && m.kind == EntryKind::area) {
+                area = proto::AreaId(m.entries.front()->target);
+                break;
+            }
+        parts.push_back(recognize_one(part, std::move(spotted), {request.text, area, request.context_id}, registry));
+        parts.back().text = TextNormalizer::join(part.units, 0, part.units.size());
+    }
+    auto u = combine(std::move(parts), text, request.context_id);
+    u.script = text.script;
+    if (text.language == Language::zh && text.script == Script::hant) {
+        u.speech = normalizer_->to_traditional(u.speech);
+        for (auto& p : u.parts) {
+            p.script = Script::hant;
+            p.speech = normalizer_->to_traditional(p.speech);
+            p.text = normalizer_->to_traditional(p.text);
+        }
+    }
+    return u;
 }
 
 }  // namespace hearth::rules::nlu

@@ -17,6 +17,7 @@
 namespace hearth::rules::nlu {
 
 class Lexicon;
+struct Mention;
 
 class Recognizer {
 public:
@@ -32,12 +33,18 @@ public:
     void set_vocabulary(const devices::Registry& registry, Vocabulary vocabulary);
     const Vocabulary& vocabulary() const noexcept { return vocabulary_; }
 
-    /// Utterances longer than kMaxUtteranceBytes are not read; the reply says so.
+    /// Utterances longer than kMaxUtteranceBytes are not read; the reply says so. An utterance with
+    /// several requests ("开灯然后拉上窗帘", "turn on the light and turn off the fan") is split into
+    /// parts, each recognised on its own (see Understanding::parts); a part naming no area takes the
+    /// previous part's. Traditional Chinese input gets its speech in Traditional characters.
     Understanding recognize(const Request& request, const devices::Registry& registry) const;
 
     static constexpr std::size_t kMaxUtteranceBytes = 1024;
 
 private:
+    Understanding recognize_one(const Text& text, std::vector<Mention> mentions, const Request& request,
+                                const devices::Registry& registry) const;
+
     Vocabulary vocabulary_;
     const TextNormalizer* normalizer_;
     std::unique_ptr<Lexicon> lexicon_;

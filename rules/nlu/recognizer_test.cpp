@@ -490,3 +490,111 @@ TEST_CASE("An AC mode word is set along with the command") {
     CHECK(u.commands[0].command.set.at("hvac_mode") == proto::Value(std::string("cool")));
     CHECK(flag(u.commands[0].command.set, "on"));
 }
+
+TEST_CASE("Two requests joined by 然后 are recognised one by one and their commands merged in order") {
+    Fixture f;
+    const auto u = f.say("把客厅的灯打开然后关掉卧室空调");
+    REQUIRE(u.parts.size() == 2);
+    CHECK(u.understood);
+    REQUIRE(u.intent);
+    CHECK(u.intent->name == "HassTurnOn");
+    CHECK(u.parts[1].intent->name == "HassTurnOff");
+    REQUIRE(u.commands.size() >= 2);
+    CHECK(u.commands.front().device.value.starts_with("living_room."));
+    CHECK(u.commands.back().device.value == "bedroom.ac");
+    CHECK(u.commands.back().command.set.at("on") == proto::Value(false));
+    CHECK(u.speech.find("客厅") < u.speech.find("卧室空调"));
+    const auto j = to_json(u);
+    REQUIRE(j["intents"].size() == 2);
+    CHECK(j["intents"][1]["name"] == "HassTurnOff");
+    CHECK(j["intent"]["name"] == "HassTurnOn");
+}
+
+TEST_CASE("并且, commas and 但是 split requests; a part without an area takes the previous part's") {
+    Fixture f;
+    const auto u = f.say("打开卧室的灯并且拉上窗帘");
+    REQUIRE(u.parts.size() == 2);
+    CHECK(command_for(u, "bedroom.ceiling_light"));
+    CHECK(command_for(u, "bedroom.curtain"));
+    CHECK_FALSE(command_for(u, "living_room.curtain"));
+
+    const auto comma = f.say("关掉厨房灯，打开书房灯");
+    REQUIRE(comma.parts.size() == 2);
+    CHECK(command_for(comma, "kitchen.light"));
+    CHECK(command_for(comma, "study.light"));
+}
+
+TEST_CASE("Each part has its own negation") {
+    Fixture f;
+    const auto u = f.say("打开卧室灯但是别开空调");
+    REQUIRE(u.parts.size() == 2);
+    CHECK(u.parts[0].outcome == Outcome::command);
+    CHECK(u.parts[1].outcome == Outcome::declined);
+    CHECK(command_for(u, "bedroom.ceiling_light"));
+    CHECK_FALSE(command_for(u, "bedroom.ac"));
+    CHECK_FALSE(command_for(u, "living_room.ac"));
+}
+
+TEST_CASE("A mood and a command in one utterance keep both") {
+    Fixture f;
+    const auto u = f.say("我困了，但是把玄关灯开着", "bedroom");
+    REQUIRE(u.parts.size() == 2);
+    CHECK(u.parts[0].intent->name == "HearthMood");
+    CHECK(u.scene == proto::SceneId("sleep"));
+    CHECK(u.parts[1].intent->name == "HassTurnOn");
+    CHECK(command_for(u, "entrance.light"));
+}
+
+TEST_CASE("English requests split on and before a verb, then and but") {
+    Fixture f;
+    const auto u = f.say("turn on the kitchen light and turn off the bedroom AC");
+    REQUIRE(u.parts.size() == 2);
+    CHECK(command_for(u, "kitchen.light"));
+    CHECK(command_for(u, "bedroom.ac"));
+    CHECK(u.speech.find("kitchen") < u.speech.find("bedroom"));
+
+    const auto then = f.say("turn off the study light then pause the bedroom speaker");
+    REQUIRE(then.parts.size() == 2);
+    CHECK(then.parts[1].intent->name == "HassMediaPause");
+
+    const auto but = f.say("turn on the bedroom light but don't turn on the AC");
+    REQUIRE(but.parts.size() == 2);
+    CHECK(but.parts[1].outcome == Outcome::declined);
+}
+
+TEST_CASE("Several areas or devices joined by 和 or and stay one request") {
+    Fixture f;
+    const auto zh = f.say("打开客厅和卧室的灯");
+    CHECK(zh.parts.empty());
+    CHECK(command_for(zh, "living_room.ceiling_light"));
+    CHECK(command_for(zh, "bedroom.ceiling_light"));
+    const auto en = f.say("turn off the kitchen and living room lights");
+    CHECK(en.parts.empty());
+    CHECK_FALSE(en.commands.empty());
+    CHECK(to_json(en)["intents"].size() == 1);
+}
+
+TEST_CASE("An unclear part is asked about by name and only that part is left undone") {
+    Fixture f;
+    const auto u = f.say("打开厨房灯然后关空调");
+    REQUIRE(u.parts.size() == 2);
+    CHECK(u.parts[0].outcome == Outcome::command);
+    CHECK(u.parts[1].outcome == Outcome::clarify);
+    CHECK(command_for(u, "kitchen.light"));
+    CHECK(u.commands.size() == 1);
+    CHECK(u.speech.find("关空调") != std::string::npos);
+}
+
+TEST_CASE("Traditional input gets its reply in Traditional characters") {
+    Fixture f;
+    const auto u = f.say("打開客廳的燈");
+    CHECK(u.script == Script::hant);
+    CHECK(u.speech.find("客廳") != std::string::npos);
+    CHECK(u.speech.find("燈") != std::string::npos);
+    CHECK(u.speech.find("客厅") == std::string::npos);
+    const auto j = to_json(u);
+    CHECK(j["script"] == "hant");
+    CHECK(j["language"] == "zh");
+    CHECK(to_json(f.say("打开客厅的灯"))["script"] == "hans");
+    CHECK_FALSE(to_json(f.say("turn on the kitchen light")).contains("script"));
+}

@@ -67,7 +67,9 @@ struct TextNormalizer::Tables {
     std::vector<std::uint16_t> pinyin;      // indexed by c - kHanFirst
     std::vector<std::string> syllables;     // index 0 is the empty syllable
     std::vector<std::uint16_t> fuzzy;       // fuzzy class of each syllable
+    std::vector<bool> simplified_only;      // a Simplified form that differs from its Traditional one
     const icu::Normalizer2* nfkc = nullptr;
+    std::unique_ptr<icu::Transliterator> to_traditional;
 };
 
 TextNormalizer::TextNormalizer() : tables_(std::make_unique<Tables>()) {
@@ -76,6 +78,7 @@ TextNormalizer::TextNormalizer() : tables_(std::make_unique<Tables>()) {
     if (U_FAILURE(status)) throw std::runtime_error("ICU NFKC normalizer missing");
     const auto to_simplified = make_transliterator("Traditional-Simplified");
     const auto to_pinyin = make_transliterator("Han-Latin; Latin-ASCII");
+    tables_->to_traditional = make_transliterator("Hans-Hant");
 
     const std::size_t count = kHanLast - kHanFirst + 1;
     tables_->simplified.resize(count);
@@ -123,6 +126,12 @@ TextNormalizer::TextNormalizer() : tables_(std::make_unique<Tables>()) {
             }
         }
         for (; index < count; ++index) tables_->simplified[index] = static_cast<char32_t>(kHanFirst + index);
+    }
+    // The targets of the Traditional → Simplified table are the Simplified-only forms.
+    tables_->simplified_only.assign(count, false);
+    for (std::size_t i = 0; i < count; ++i) {
+        const char32_t s = tables_->simplified[i];
+        if (s != kHanFirst + i && is_han(s)) tables_->simplified_only[s - kHanFirst] = true;
     }
 
     std::unordered_map<std::string, std::uint16_t> syllable_index;
@@ -182,6 +191,7 @@ Text TextNormalizer::normalize(std::string_view utf8) const {
     const icu::UnicodeString text = tables_->nfkc->normalize(source, status);
     if (U_FAILURE(status)) return out;
 
+    std::size_t traditional = 0, simplified = 0;
     std::string run;  // the current word or number, lower case
     const auto flush = [&] {
         if (run.empty()) return;
@@ -205,6 +215,8 @@ Text TextNormalizer::normalize(std::string_view utf8) const {
         if (is_han(static_cast<char32_t>(c))) {
             flush();
             const std::size_t k = static_cast<std::size_t>(c) - kHanFirst;
+            if (tables_->simplified[k] != static_cast<char32_t>(c)) ++traditional;
+            else if (tables_->simplified_only[k]) ++simplified;
             Unit unit{{}, UnitKind::han, tables_->pinyin[k]};
             append_utf8(unit.text, tables_->simplified[k]);
             out.units.push_back(std::move(unit));
@@ -223,6 +235,9 @@ Text TextNormalizer::normalize(std::string_view utf8) const {
         }
         flush();
         if (c == '?') out.question_mark = true;
+        const bool pause = c == ',' || c == ';' || c == 0x3001 || c == 0x3002 || c == '.' || c == '!';
+        if (pause && !out.units.empty() && (out.pauses.empty() || out.pauses.back() != out.units.size()))
+            out.pauses.push_back(out.units.size());
         if (c == '%' || c == 0xB0) {
             std::string symbol;
             append_utf8(symbol, static_cast<char32_t>(c));
@@ -230,6 +245,15 @@ Text TextNormalizer::normalize(std::string_view utf8) const {
         }
     }
     flush();
+    if (traditional > simplified) out.script = Script::hant;
+    return out;
+}
+
+std::string TextNormalizer::to_traditional(std::string_view utf8) const {
+    icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+    tables_->to_traditional->transliterate(s);
+    std::string out;
+    s.toUTF8String(out);
     return out;
 }
 
@@ -246,6 +270,8 @@ std::string TextNormalizer::join(const std::vector<Unit>& units, std::size_t beg
 }
 
 std::string_view to_string(Language l) noexcept { return l == Language::zh ? "zh" : "en"; }
+
+std::string_view to_string(Script s) noexcept { return s == Script::hant ? "hant" : "hans"; }
 
 const TextNormalizer& shared_normalizer() {
     static const TextNormalizer normalizer;

@@ -20,6 +20,11 @@ std::string_view to_string(Language l) noexcept;
 
 enum class UnitKind { han, word, number, symbol };
 
+/// The script of Chinese text: hans (Simplified) unless more of its characters are Traditional-only
+/// ("開燈") than Simplified-only ("开灯"). Text without such characters counts as hans.
+enum class Script { hans, hant };
+std::string_view to_string(Script s) noexcept;
+
 struct Unit {
     std::string text;           // UTF-8; a Han character, a stemmed word, a number or a symbol
     UnitKind kind = UnitKind::word;
@@ -30,11 +35,13 @@ struct Text {
     std::vector<Unit> units;
     Language language = Language::en;  // zh as soon as one Han character is present
     bool question_mark = false;        // the text had "?" or "？"
+    Script script = Script::hans;      // of the Han characters as written, before conversion
+    std::vector<std::size_t> pauses;   // unit indices a comma, semicolon or full stop came before
 };
 
 class TextNormalizer {
 public:
-    /// Builds the ICU transliterators ("Traditional-Simplified", "Han-Latin; Latin-ASCII") and the
+    /// Builds the ICU transliterators ("Traditional-Simplified", "Han-Latin; Latin-ASCII", "Hans-Hant") and the
     /// per-character tables of the CJK Unified Ideographs block. Throws std::runtime_error when ICU
     /// lacks them (a broken installation, found at startup).
     TextNormalizer();
@@ -43,6 +50,11 @@ public:
     TextNormalizer& operator=(const TextNormalizer&) = delete;
 
     Text normalize(std::string_view utf8) const;
+
+    /// Simplified Chinese text in Traditional characters, through ICU's "Hans-Hant" transliterator.
+    /// Unlike normalize(), call it from one thread at a time (the recogniser's: the hub thread); ICU
+    /// does not promise that one transliterator serves several threads at once.
+    std::string to_traditional(std::string_view utf8) const;
 
     /// Units joined back: Han characters and symbols without spaces, words with single spaces.
     static std::string join(const std::vector<Unit>& units, std::size_t begin, std::size_t end);

@@ -56,3 +56,16 @@ TEST_CASE("Near homophones are close, different syllables are far") {
     CHECK(n.sound_distance(t.units[0].pinyin, t.units[1].pinyin) <= 1);
     CHECK(n.sound_distance(t.units[2].pinyin, t.units[3].pinyin) == 3);
 }
+
+TEST_CASE("The script of Chinese text is told by the characters that differ") {
+    const auto& n = shared_normalizer();
+    CHECK(n.normalize("打開客廳的燈").script == Script::hant);
+    CHECK(n.normalize("打开客厅的灯").script == Script::hans);
+    CHECK(n.normalize("我困了").script == Script::hans);
+    CHECK(n.to_traditional("已打开客厅灯。") == "已打開客廳燈。");
+}
+
+TEST_CASE("Commas and full stops are remembered as pauses between units") {
+    const auto t = shared_normalizer().normalize("开灯，关空调. ok");
+    CHECK(t.pauses == std::vector<std::size_t>{2, 5});
+}

@@ -42,18 +42,27 @@ std::map<Mood, proto::SceneId> Vocabulary::default_mood_scenes() {
             {Mood::movie, proto::SceneId("movie")},  {Mood::reading, proto::SceneId("reading")}};
 }
 
+namespace {
+
+nlohmann::json intent_json(const std::optional<Intent>& intent) {
+    if (!intent) return nullptr;
+    return {{"name", intent->name}, {"slots", proto::to_json(intent->slots)}, {"confidence", intent->confidence}};
+}
+
+}  // namespace
+
 nlohmann::json to_json(const Understanding& u) {
     nlohmann::json j{{"understood", u.understood},
                      {"language", std::string(to_string(u.language))},
                      {"outcome", std::string(to_string(u.outcome))},
                      {"speech", u.speech},
                      {"context_id", u.context_id}};
-    if (u.intent) {
-        j["intent"] = {{"name", u.intent->name}, {"slots", proto::to_json(u.intent->slots)},
-                       {"confidence", u.intent->confidence}};
-    } else {
-        j["intent"] = nullptr;
-    }
+    j["intent"] = intent_json(u.intent);
+    auto intents = nlohmann::json::array();
+    if (u.parts.empty() && u.intent) intents.push_back(intent_json(u.intent));
+    for (const auto& p : u.parts) intents.push_back(intent_json(p.intent));
+    j["intents"] = std::move(intents);
+    if (u.language == Language::zh) j["script"] = std::string(to_string(u.script));
     j["scene"] = u.scene ? nlohmann::json(u.scene->value) : nlohmann::json(nullptr);
     if (u.rule) j["rule"] = u.rule->value;
     auto commands = nlohmann::json::array();
@@ -62,6 +71,16 @@ nlohmann::json to_json(const Understanding& u) {
     auto targets = nlohmann::json::array();
     for (const auto& t : u.targets) targets.push_back(t.value);
     j["targets"] = std::move(targets);
+    if (!u.parts.empty()) {
+        auto parts = nlohmann::json::array();
+        for (const auto& p : u.parts) {
+            parts.push_back({{"text", p.text}, {"understood", p.understood}, {"outcome", std::string(to_string(p.outcome))},
+                             {"intent", intent_json(p.intent)},
+                             {"scene", p.scene ? nlohmann::json(p.scene->value) : nlohmann::json(nullptr)},
+                             {"speech", p.speech}});
+        }
+        j["parts"] = std::move(parts);
+    }
     return j;
 }
 

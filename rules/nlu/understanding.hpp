@@ -2,7 +2,9 @@
 // What the recogniser is given and what it returns. The hub turns an Understanding into the
 // assist REST/MQTT reply with to_json():
 // {"understood", "language", "intent": {"name", "slots", "confidence"} | null, "scene": id | null,
-//  "commands": [{"device", "set"}], "speech", "context_id"} plus "outcome" and "targets".
+//  "commands": [{"device", "set"}], "speech", "context_id"} plus "outcome" and "targets", "intents" (one
+// entry per request of the utterance, same shape as "intent"), "parts" (when the utterance held
+// several requests) and, for Chinese, "script" ("hans" | "hant", the script of input and speech).
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -94,8 +96,14 @@ struct Understanding {
     std::optional<proto::RuleId> rule;        // custom sentences bound to a rule
     std::vector<DeviceCommand> commands;
     std::vector<proto::DeviceId> targets;     // the devices the intent is about (queries too)
-    std::string speech;                       // reply in the user's language
+    std::string speech;                       // reply in the user's language (and script)
     std::string context_id;
+    Script script = Script::hans;             // Chinese only: the input's script, which the speech follows
+    /// Several requests in one utterance ("开灯然后拉上窗帘"): each recognised on its own, in order.
+    /// Empty for a single request. Then intent is the first understood part's, commands and targets
+    /// are all command parts' in order (scenes are left to the hub), and speech joins the parts'.
+    std::vector<Understanding> parts;
+    std::string text;                         // a part's own words, normalised; empty at the top level
 };
 
 nlohmann::json to_json(const Understanding& u);
