@@ -1037,6 +1037,12 @@ Understanding combine(std::vector<Understanding> parts, const Text& text, const 
     const bool zh = text.language == Language::zh;
     for (std::size_t i = 0; i < parts.size(); ++i) {
         auto& p = parts[i];
+        if (p.outcome == Outcome::undo || (p.outcome == Outcome::custom && !p.scene)) {
+            // Undo and user rules act only as requests of their own: they would act on a home the
+            // other parts are still changing.
+            p.outcome = Outcome::failed;
+            p.speech = zh ? "这一句请单独说，我才会执行。" : "Say that on its own and I will do it.";
+        }
         out.understood = out.understood || p.understood;
         if (!out.intent && p.understood && p.intent) {
             out.intent = p.intent;
@@ -1048,7 +1054,7 @@ Understanding combine(std::vector<Understanding> parts, const Text& text, const 
         out.targets.insert(out.targets.end(), p.targets.begin(), p.targets.end());
         std::string said = p.speech;
         if (i > 0) said = drop_prefix(drop_prefix(std::move(said), "好的，"), "OK, ");
-        if (p.outcome == Outcome::clarify || p.outcome == Outcome::not_understood)
+        if (p.outcome == Outcome::clarify || p.outcome == Outcome::not_understood || p.outcome == Outcome::failed)
             said = zh ? "关于“" + p.text + "”：" + said : "About \"" + p.text + "\": " + said;
         if (!out.speech.empty() && !zh) out.speech += ' ';
         out.speech += said;

@@ -585,6 +585,20 @@ TEST_CASE("An unclear part is asked about by name and only that part is left und
     CHECK(u.speech.find("关空调") != std::string::npos);
 }
 
+TEST_CASE("Undo inside a longer utterance is not acted on and the reply says to say it alone") {
+    Fixture f;
+    const auto u = f.say("打开厨房灯然后撤销");
+    REQUIRE(u.parts.size() == 2);
+    CHECK(u.parts[0].outcome == Outcome::command);
+    CHECK(u.parts[1].outcome == Outcome::failed);
+    CHECK(u.commands.size() == 1);
+    CHECK(u.speech.find("关于“撤销”：这一句请单独说") != std::string::npos);
+    const auto e = f.say("turn on the kitchen light and then undo");
+    REQUIRE(e.parts.size() == 2);
+    CHECK(e.parts[1].outcome == Outcome::failed);
+    CHECK(e.speech.find("Say that on its own") != std::string::npos);
+}
+
 TEST_CASE("Traditional input gets its reply in Traditional characters") {
     Fixture f;
     const auto u = f.say("打開客廳的燈");
