@@ -77,7 +77,7 @@ public:
             // Its socket is full, so not even a close frame would get through: cut it off.
             closing_ = true;
             drop_queue();
-            finish();
+            finish(true);
             beast::error_code ignored;
             beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
             beast::get_lowest_layer(ws_).close();
@@ -150,11 +150,11 @@ private:
     /// The frame being written stays: the pending write still reads from it.
     void drop_queue() { queue_.erase(writing_ ? std::next(queue_.begin()) : queue_.begin(), queue_.end()); }
 
-    void finish() {
+    void finish(bool too_slow = false) {
         if (!open_) return;
         open_ = false;
         closing_ = true;
-        handler_.closed(this);
+        handler_.closed(this, too_slow);
     }
 
     websocket::stream<Stream> ws_;

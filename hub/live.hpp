@@ -20,7 +20,8 @@ public:
     virtual ~LiveHandler() = default;
     virtual void opened(const std::shared_ptr<LiveClient>& client) = 0;
     virtual void message(const std::shared_ptr<LiveClient>& client, std::string text) = 0;
-    virtual void closed(const LiveClient* client) = 0;
+    /// `too_slow`: the server cut the client off because its queue was full.
+    virtual void closed(const LiveClient* client, bool too_slow) = 0;
 };
 
 }  // namespace hearth::hub

@@ -53,7 +53,8 @@ private:
     LiveFeed& feed_;
 };
 
-void LiveFeed::closed(const LiveClient* client) {
+void LiveFeed::closed(const LiveClient* client, bool too_slow) {
+    if (too_slow) ++slow_clients_dropped_;
     if (fan_outs_ == 0) {
         clients_.erase(client);
         return;

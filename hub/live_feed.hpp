@@ -46,11 +46,12 @@ public:
 
     std::size_t client_count() const noexcept { return clients_.size(); }
     std::uint64_t messages_sent() const noexcept { return messages_sent_; }
+    std::uint64_t slow_clients_dropped() const noexcept { return slow_clients_dropped_; }
     std::uint64_t clients_dropped() const noexcept { return clients_dropped_; }
 
     void opened(const std::shared_ptr<LiveClient>& client) override;
     void message(const std::shared_ptr<LiveClient>& client, std::string text) override;
-    void closed(const LiveClient* client) override;
+    void closed(const LiveClient* client, bool too_slow) override;
 
 private:
     struct Subscription {
@@ -81,6 +82,7 @@ private:
     int fan_outs_ = 0;
     std::vector<const LiveClient*> departed_;
     std::uint64_t messages_sent_ = 0;
+    std::uint64_t slow_clients_dropped_ = 0;
     std::uint64_t clients_dropped_ = 0;
 };
 

@@ -36,6 +36,8 @@ std::string metrics_text(Hub& hub) {
     render_metric(out, "hearth_http_errors_total", "counter", "HTTP answers with status >= 400", double(s.http_errors));
     render_metric(out, "hearth_websocket_clients", "gauge", "connected WebSocket clients", double(hub.live().client_count()));
     render_metric(out, "hearth_websocket_messages_total", "counter", "WebSocket messages queued to clients", double(hub.live().messages_sent()));
+    render_metric(out, "hearth_websocket_slow_clients_dropped_total", "counter", "WebSocket clients cut off because their queue was full",
+                  double(hub.live().slow_clients_dropped()));
     render_metric(out, "hearth_store_queue_depth", "gauge", "tasks waiting for the SQLite writer", double(store.queue_depth));
     render_metric(out, "hearth_store_rows_written_total", "counter", "rows committed", double(store.rows_written));
     render_metric(out, "hearth_store_rows_dropped_total", "counter", "history/trace rows dropped under overload", double(store.rows_dropped));

@@ -362,4 +362,6 @@ TEST_CASE("A WebSocket client that stops reading is dropped without slowing the 
     reader.join();
     CHECK(fast_saw_final);
     CHECK(clients() == 1);
+    CHECK(api.hub->on_hub_thread([](Hub& h) { return h.live().slow_clients_dropped(); }) == 1);
+    CHECK(api.get("/metrics", api.token()).body.find("hearth_websocket_slow_clients_dropped_total 1\n") != std::string::npos);
 }
