@@ -440,7 +440,13 @@ private:
         if (ec == asio::error::operation_aborted) return;
         if (ec) {
             fail(ec, "accept");
-        } else if (tls_) {
+            do_accept();
+            return;
+        }
+        // Answers and WebSocket frames are small and go out at once, not held back by Nagle.
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        if (tls_) {
             std::make_shared<TlsDetector>(std::move(socket), *tls_, config_, router_, live_)->run();
         } else {
             std::make_shared<Session<PlainStream>>(PlainStream(std::move(socket)), config_, router_, live_)->run();
