@@ -1043,8 +1043,11 @@ void Automation::import_yaml(const std::string& text, Answer done) {
             broken_scenes_.erase(id);
         }
         resolve_all();
-        for (const auto& definition : rules_list) {
-            if (auto installed = install_rule(definition); !installed) return done(installed.error());
+        const auto installed = engine_->upsert_all(rules_list, now());
+        for (std::size_t i = 0; i < installed.size(); ++i) {
+            if (!installed[i]) return done(installed[i].error());
+            rules_[installed[i]->id] = rules_list[i];
+            broken_rules_.erase(installed[i]->id);
         }
         after_engine();
         done(ok(json{{"imported", summary}}));

@@ -149,7 +149,7 @@ LoadReport Engine::load(const json& list, TimePoint now) {
     return report;
 }
 
-proto::Result<RuleStatus> Engine::upsert(const json& definition, TimePoint now) {
+proto::Result<std::size_t> Engine::put(const json& definition, TimePoint now) {
     auto rule = rule_from_json(definition);
     if (!rule) return rule.error();
     auto slot = std::make_unique<Slot>();
@@ -166,8 +166,28 @@ proto::Result<RuleStatus> Engine::upsert(const json& definition, TimePoint now) 
         slots_.push_back(std::move(slot));
     }
     install(index, now);
+    return index;
+}
+
+proto::Result<RuleStatus> Engine::upsert(const json& definition, TimePoint now) {
+    const auto index = put(definition, now);
+    if (!index) return index.error();
     rebuild_index();
-    return status_of(*slots_[index]);
+    return status_of(*slots_[*index]);
+}
+
+std::vector<proto::Result<RuleStatus>> Engine::upsert_all(const json& definitions, TimePoint now) {
+    std::vector<proto::Result<std::size_t>> indices;
+    indices.reserve(definitions.size());
+    for (const auto& definition : definitions) indices.push_back(put(definition, now));
+    rebuild_index();
+    std::vector<proto::Result<RuleStatus>> out;
+    out.reserve(definitions.size());
+    for (const auto& index : indices) {
+        if (index) out.emplace_back(status_of(*slots_[*index]));
+        else out.emplace_back(index.error());
+    }
+    return out;
 }
 
 bool Engine::remove(const proto::RuleId& id, TimePoint now) {
