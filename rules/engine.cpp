@@ -111,6 +111,7 @@ RuleStatus Engine::status_of(const Slot& slot) const {
 
 LoadReport Engine::load(const json& list, TimePoint now) {
     slots_.clear();
+    queued_ = 0;
     by_id_.clear();
     holds_.clear();
     runs_.clear();
@@ -266,6 +267,7 @@ void Engine::install(std::size_t index, TimePoint now) {
 
 void Engine::uninstall(std::size_t index, Outcome outcome, const std::string& reason, TimePoint now) {
     auto& slot = *slots_[index];
+    queued_ -= slot.queue.size();
     slot.queue.clear();
     cancel_runs(index, outcome, reason, now);
     holds_.erase(holds_.lower_bound(TriggerRef{static_cast<std::uint32_t>(index), 0}),
@@ -721,6 +723,7 @@ void Engine::begin(std::size_t rule, Trace trace, bool intent, TimePoint now) {
             }
             if (slot.active > 0) {
                 slot.queue.push_back({std::move(trace), intent});
+                ++queued_;
                 return;
             }
             break;
@@ -754,6 +757,7 @@ void Engine::start_queued(std::size_t rule, TimePoint now) {
     if (slot.active > 0 || slot.queue.empty() || !live(slot)) return;
     auto next = std::move(slot.queue.front());
     slot.queue.pop_front();
+    --queued_;
     auto run = std::make_unique<Run>();
     run->id = next_run_id_++;
     run->rule = rule;
@@ -1159,7 +1163,9 @@ json Engine::export_pending() const {
         runs.push_back(std::move(r));
     }
     auto queued = json::array();
-    for (const auto& slot : slots_) {
+    // Saving follows every engine event: walk the rules only when some run is queued.
+    for (std::size_t i = 0; queued_ > 0 && i < slots_.size(); ++i) {
+        const auto& slot = slots_[i];
         if (slot->removed) continue;
         for (const auto& q : slot->queue) {
             queued.push_back({{"rule", slot->rule.id.value}, {"intent", q.intent}, {"trace", to_json(q.trace)}});
@@ -1302,6 +1308,7 @@ std::vector<proto::Error> Engine::resume(const json& pending, TimePoint now) {
             continue;
         }
         slots_[*rule]->queue.push_back({std::move(*trace), queued[i].value("intent", false)});
+        ++queued_;
     }
 
     const auto triggers = list("triggers");

@@ -236,6 +236,7 @@ private:
     std::set<std::uint64_t> waiting_;  // runs in a wait action
     std::set<Timer> timers_;
     std::uint64_t next_run_id_ = 1;
+    std::size_t queued_ = 0;  // runs waiting in every rule's queue
     std::uint64_t context_counter_ = 0;
 
     std::unordered_map<std::string, std::string> command_contexts_;  // command context → trace id

@@ -560,7 +560,6 @@ TEST_CASE("Upserting a rule replaces it and cancels its runs; removing it stops 
 
 TEST_CASE("Upserting many rules at once indexes all of them and reports a bad one without dropping the rest") {
     Home h;
-    h.device("bedroom.light", "bedroom", "light", {"on_off"});
     const auto results = h.engine.upsert_all(yaml(R"Y(
 - {id: a, triggers: [{state: bedroom.light, attribute: on}], actions: [{notify: a}]}
 - {id: b, triggers: [{webhook: go, for: 1m}], actions: [{notify: b}]}
