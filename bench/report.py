@@ -64,6 +64,12 @@ def goals(r):
     st = r.get("startup")
     if st:
         out.append((f"{st['devices']:,} devices start in ≤ 1 s", f"{st['best_s']:.2f} s", st["best_s"] <= 1))
+    v = r.get("voice", {})
+    for via, label in (("mqtt", "MQTT assist"), ("rest", "POST /api/v1/conversation")):
+        x = v.get(via)
+        if x and x["complete"]:
+            out.append((f"voice loop ({label}) p99 ≤ 5 ms", f"{ms(x['p99_ms'])} ms over {x['complete']} complete "
+                        f"utterances ({x['incomplete']} incomplete)", x["p99_ms"] <= 5 and x["incomplete"] == 0))
     return out
 
 
@@ -118,6 +124,52 @@ def markdown(r):
     if st:
         lines += [f"Start-up with {st['devices']:,} devices in SQLite (exec → `/api/v1/health` answering with all "
                   f"of them): {', '.join(f'{t:.2f} s' for t in st['seconds'])} (best {st['best_s']:.2f} s).", ""]
+    v = r.get("voice", {})
+    if v.get("mqtt") or v.get("rest"):
+        lines += [f"### Voice loop: “{v['utterance']}” → the `{v['scene']}` scene's commands (demo home, hearth-fleet)",
+                  "",
+                  f"From the utterance sent until every command in the hub's reply (the scene's differences) has "
+                  f"arrived on its device's `set` topic; `{v['reset_scene']}` is activated between utterances so that "
+                  f"each one changes the devices again. Full plan: the reply commanded all {len(v['expect'])} scene "
+                  "devices.",
+                  "",
+                  "| path | utterances | complete | incomplete | full plan | commands/utterance | p50 ms | p90 ms | "
+                  "p99 ms | max ms | devices left out of the plan (runs) |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for via, label in (("mqtt", "MQTT `hearth/assist/bedroom.speaker/text`"), ("rest", "POST /api/v1/conversation")):
+            x = v.get(via)
+            if not x:
+                continue
+            left = ", ".join(f"{d} ({n})" for d, n in x.get("unplanned", {}).items()) or "none"
+            lines.append(f"| {label} | {x['utterances']} | {x['complete']} | {x['incomplete']} | {x['full_plan']} | "
+                         f"{x['commands_per_utterance']:.2f} | {ms(x['p50_ms'])} | {ms(x['p90_ms'])} | "
+                         f"{ms(x['p99_ms'])} | {ms(x['max_ms'])} | {left} |")
+        rec = v.get("recognition")
+        if rec:
+            lines += ["", f"Recognition alone (hearth-nlu-bench, {rec['count']:,} recognitions of a bilingual mix, "
+                      f"in-process): p50 {rec['p50_us']:.1f} µs, p90 {rec['p90_us']:.1f} µs, p99 {rec['p99_us']:.1f} µs, "
+                      f"max {rec['max_us']:.1f} µs."]
+        lines.append("")
+    inst = r.get("rule_install", [])
+    if inst:
+        lines += ["### Rule installation over REST (`POST /api/v1/import`, 1,000 rules per request)", "",
+                  "| scenario | rules | seconds |", "|---|---:|---:|"]
+        for x in inst:
+            lines.append(f"| {x['scenario']} | {x['rules']:,} | {x['seconds']:.2f} |")
+        lines.append("")
+    loads = [(label, x.get("loadavg_before")) for label, x in loop_rows(r)]
+    loads += [(f"rules {x['rules']:,}", x.get("loadavg_before")) for x in scale]
+    for key, t in tp.items():
+        if t["steps"]:
+            loads.append((f"throughput {key}, first step", t["steps"][0].get("loadavg_before")))
+    loads += [(f"voice ({x['scenario']})", x["loadavg"]) for x in r.get("loadavg", [])]
+    loads = [(a, b) for a, b in loads if b]
+    if loads:
+        lines += ["### Machine load before each scenario (/proc/loadavg: 1, 5, 15 min)", "",
+                  "Other builds shared the 2 cores during the run; a load above 2 means the bench competed for CPU.", "",
+                  "| scenario | load |", "|---|---|"]
+        lines += [f"| {a} | {b} |" for a, b in loads]
+        lines.append("")
     g = goals(r)
     if g:
         lines += ["### Goals", "", "| goal | measured | met |", "|---|---|---|"]

@@ -101,14 +101,12 @@ def http_json(port, method, path, body=None, token=None, timeout=10):
 
 
 class Hub:
-    """hearthd (or hearth-bench-hub with --rules) on a temp data dir."""
+    """hearthd on a temp data dir."""
 
-    def __init__(self, binary, broker, data_dir, rules_file=None, expect_devices=0, timeout=180):
+    def __init__(self, binary, broker, data_dir, expect_devices=0, timeout=180, extra=()):
         self.port = free_port()
         self.data_dir = data_dir
-        args = [binary, "--http", f"127.0.0.1:{self.port}", "--mqtt", f"tcp://{broker.address}", "--data", data_dir]
-        if rules_file:
-            args += ["--rules", rules_file]
+        args = [binary, "--http", f"127.0.0.1:{self.port}", "--mqtt", f"tcp://{broker.address}", "--data", data_dir, *extra]
         self.started = time.monotonic()
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(os.path.join(data_dir + ".log"), "w"))
         self.ready_s = wait_for("the hub's health with its devices", lambda: self._ready(expect_devices), timeout)
@@ -165,8 +163,6 @@ class Bench:
                         "machine": machine(), "smoke": self.smoke, "notes": []}
         self.loadgen = os.path.join(self.build, "bench", "hearth-loadgen")
         self.hearthd = os.path.join(self.build, "hub", "hearthd")
-        self.bench_hub = os.path.join(self.build, "bench", "hearth-bench-hub")
-        self.rules_over_rest = None
 
     def note(self, text):
         log(text)
@@ -182,59 +178,47 @@ class Bench:
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     def measured(self, pid, mode, broker, **kw):
+        with open("/proc/loadavg") as f:
+            loadavg = " ".join(f.read().split()[:3])
         cpu0 = cpu_seconds(pid)
         r = self.gen(mode, broker, **kw)
         r["cpu_s"] = cpu_seconds(pid) - cpu0
         # the priming round (one reading per sensor) is work too
         r["cpu_per_reading_us"] = 1e6 * r["cpu_s"] / max(1, r["sent"] + r["sensors"])
         r["rss_kib"] = rss_kib(pid)
+        r["loadavg_before"] = loadavg
         return r
 
     # ---- sizes ----
     def sizes(self):
         if self.smoke:
             return dict(sensors=50, rate=200, seconds=1, scale_rules=[10, 60], others=50, nr_rules=[1, 5],
-                        steps=[200, 400], step_seconds=1, tp_sensors=100, fleet=[100, 500], start_devices=500)
+                        steps=[200, 400], step_seconds=1, tp_sensors=100, fleet=[100, 500], start_devices=500,
+                        utterances=5, nlu_rounds=20)
         return dict(sensors=1000, rate=1000, seconds=20, scale_rules=[10, 1000, 10000], others=9990,
                     nr_rules=[1, 100], steps=[1000, 2000, 4000, 8000, 12000, 16000, 32000, 64000], step_seconds=5,
-                    tp_sensors=10000, fleet=[1000, 10000, 100000], start_devices=100000)
+                    tp_sensors=10000, fleet=[1000, 10000, 100000], start_devices=100000,
+                    utterances=300, nlu_rounds=2000)
 
     # ---- Hearth start with rules ----
-    def start_hub_with_rules(self, broker, rules, expect_devices, name):
+    def start_hub_with_rules(self, broker, rules, expect_devices, name, batch=1000):
+        """hearthd with `rules` installed over REST: whole-home imports of `batch` rules each."""
         data = os.path.join(self.work, name)
         os.makedirs(data)
-        if self.rules_over_rest is not False:
-            hub = Hub(self.hearthd, broker, data, expect_devices=expect_devices)
-            token = hub.token()
-            status, body = http_json(hub.port, "POST", "/api/v1/rules", rules[0], token)
-            if status in (200, 201):
-                self.rules_over_rest = True
-                conn = http.client.HTTPConnection("127.0.0.1", hub.port, timeout=30)
-                for rule in rules[1:]:
-                    for _ in range(200):
-                        conn.request("POST", "/api/v1/rules", body=json.dumps(rule),
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-                        r = conn.getresponse()
-                        r.read()
-                        if r.status != 429:
-                            break
-                        time.sleep(float(r.getheader("Retry-After") or 0.2))  # the hub's per-client rate limit
-                    if r.status not in (200, 201):
-                        raise RuntimeError(f"POST /api/v1/rules answered {r.status}")
-                conn.close()
-                return hub
-            hub.stop()
-            self.rules_over_rest = False
-            self.note(f"POST /api/v1/rules answered {status}: hearthd does not run rules in this build; the Hearth "
-                      "loop figures use hearth-bench-hub (hearthd with the rule engine attached in-process, "
-                      "bench/loop_hub.cpp)")
-            shutil.rmtree(data)
-            os.makedirs(data)
-        rules_file = data + ".rules.json"
-        with open(rules_file, "w") as f:
-            json.dump(rules, f)
-        hub = Hub(self.bench_hub, broker, data, rules_file=rules_file, expect_devices=expect_devices)
-        time.sleep(0.6)  # the engine resolves rules against newly arrived devices every 250 ms
+        hub = Hub(self.hearthd, broker, data, expect_devices=expect_devices)
+        token = hub.token()
+        t0 = time.monotonic()
+        for i in range(0, len(rules), batch):
+            # JSON is YAML: the import takes the document as it is.
+            status, body = http_json(hub.port, "POST", "/api/v1/import", {"rules": rules[i:i + batch]}, token,
+                                     timeout=120)
+            if status != 200:
+                hub.stop()
+                raise RuntimeError(f"POST /api/v1/import answered {status}: {body}")
+        hub.install_s = time.monotonic() - t0
+        log(f"{name}: {len(rules)} rules installed over REST in {hub.install_s:.2f} s")
+        self.results.setdefault("rule_install", []).append({"scenario": name, "rules": len(rules),
+                                                            "seconds": hub.install_s})
         return hub
 
     # ---- scenarios ----
@@ -247,7 +231,7 @@ class Bench:
             self.note("Node-RED not run (not installed, or smoke mode)")
         self.throughput(s)
         self.fleet(s)
-        self.voice()
+        self.voice(s)
         return self.results
 
     def loop_scenarios(self, s):
@@ -420,9 +404,52 @@ class Bench:
             finally:
                 broker.stop()
 
-    def voice(self):
-        self.note("voice loop (\"我困了\" → bedroom commands) not measured: the bench does not drive "
-                  "POST /api/v1/conversation or hearth/assist/<device>/text yet")
+    def voice(self, s):
+        """我困了 → every command of the demo home's sleep scene, over MQTT assist and over REST."""
+        home = os.path.join(ROOT, "devices", "sim", "homes", "demo.yaml")
+        fleet_bin = os.path.join(self.build, "devices", "sim", "hearth-fleet")
+        broker = Broker(self.work)
+        data = os.path.join(self.work, "voice")
+        os.makedirs(data)
+        out = {"utterance": "我困了", "scene": "sleep", "reset_scene": "wake_up",
+               "expect": ["bedroom.ceiling_light", "bedroom.bedside_lamp", "bedroom.ac", "bedroom.speaker",
+                          "bedroom.curtain"]}
+        fleet = None
+        try:
+            fleet = subprocess.Popen([fleet_bin, "--home", home, "--host", "127.0.0.1", "--port", str(broker.port)],
+                                     stdout=subprocess.DEVNULL, stderr=open(data + ".fleet.log", "w"))
+            self.load("voice")
+            hub = Hub(self.hearthd, broker, data, expect_devices=23, extra=["--home", home])
+            try:
+                for via in ("mqtt", "rest"):
+                    r = self.gen("voice", broker, http=f"127.0.0.1:{hub.port}", token=hub.token(), via=via,
+                                 utterance="我困了", assist_device="bedroom.speaker", area="bedroom",
+                                 expect=",".join(out["expect"]), reset_scene="wake_up", settle=0.2,
+                                 count=s["utterances"])
+                    log("voice", r)
+                    out[via] = r
+            finally:
+                hub.stop()
+        finally:
+            if fleet:
+                fleet.terminate()
+                fleet.wait()
+            broker.stop()
+        nlu = subprocess.run([os.path.join(self.build, "bench", "hearth-nlu-bench"), "--rounds",
+                              str(s["nlu_rounds"])], capture_output=True, text=True, timeout=600)
+        m = re.search(r"all (\d+) recognitions: median ([\d.]+) us, p90 ([\d.]+) us, p99 ([\d.]+) us, max ([\d.]+) us",
+                      nlu.stdout)
+        if m:
+            out["recognition"] = {"count": int(m[1]), "p50_us": float(m[2]), "p90_us": float(m[3]),
+                                  "p99_us": float(m[4]), "max_us": float(m[5])}
+        else:
+            self.note("hearth-nlu-bench printed no summary: " + nlu.stderr.strip()[:200])
+        self.results["voice"] = out
+
+    def load(self, scenario):
+        with open("/proc/loadavg") as f:
+            avg = f.read().split()[:3]
+        self.results.setdefault("loadavg", []).append({"scenario": scenario, "loadavg": " ".join(avg)})
 
 
 def node_red_flows(broker_port, rules):

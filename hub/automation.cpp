@@ -115,7 +115,9 @@ public:
 Automation::Automation(boost::asio::io_context& io, Hub& hub)
     : io_(io), hub_(hub), timer_(std::make_unique<Timer>(io)) {}
 
-Automation::~Automation() = default;
+Automation::~Automation() {
+    if (warm_normalizer_.joinable()) warm_normalizer_.join();
+}
 
 scenes::TimePoint Automation::now() { return std::chrono::system_clock::now(); }
 
@@ -221,7 +223,7 @@ proto::Result<void> Automation::start(const std::vector<Document>& documents, co
     } else {
         moods_ = rules::nlu::Vocabulary::default_mood_scenes();
     }
-    recognizer_ = std::make_unique<rules::nlu::Recognizer>(registry);
+    warm_normalizer_ = std::thread([] { rules::nlu::shared_normalizer(); });
     rebuild_vocabulary();
 
     hub_.on_state_change([this](const devices::StateChange& change) { state_changed(change); });
@@ -348,7 +350,15 @@ void Automation::rebuild_vocabulary() {
         if (s.body.value("rule", json()).is_string()) c.rule = proto::RuleId{s.body["rule"].get<std::string>()};
         v.sentences.push_back(std::move(c));
     }
-    recognizer_->set_vocabulary(hub_.registry(), std::move(v));
+    vocabulary_ = std::move(v);
+    recognizer_stale_ = true;
+}
+
+const rules::nlu::Recognizer& Automation::recognizer() {
+    if (!recognizer_) recognizer_ = std::make_unique<rules::nlu::Recognizer>(hub_.registry(), vocabulary_);
+    else if (recognizer_stale_) recognizer_->set_vocabulary(hub_.registry(), vocabulary_);
+    recognizer_stale_ = false;
+    return *recognizer_;
 }
 
 void Automation::resolve_all() {
@@ -794,7 +804,7 @@ proto::Result<json> Automation::converse(const ConversationRequest& request) {
         return proto::make_error(Errc::invalid_field, "language is zh or en", "language");
     }
     const auto context_id = new_context_id();
-    const auto u = recognizer_->recognize({request.text, request.area, context_id}, hub_.registry());
+    const auto u = recognizer().recognize({request.text, request.area, context_id}, hub_.registry());
     auto out = rules::nlu::to_json(u);
     out["dry_run"] = request.dry_run;
     const auto t = now();
@@ -1127,8 +1137,11 @@ void Automation::import_yaml(const std::string& text, Answer done) {
             broken_scenes_.erase(id);
         }
         resolve_all();
-        for (const auto& definition : rules_list) {
-            if (auto installed = install_rule(definition); !installed) return done(installed.error());
+        const auto installed = engine_->upsert_all(rules_list, now());
+        for (std::size_t i = 0; i < installed.size(); ++i) {
+            if (!installed[i]) return done(installed[i].error());
+            rules_[installed[i]->id] = rules_list[i];
+            broken_rules_.erase(installed[i]->id);
         }
         after_engine();
         done(ok(json{{"imported", summary}}));

@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -146,6 +147,7 @@ private:
     void save_pending();
     void save_undo();
     void rebuild_vocabulary();
+    const rules::nlu::Recognizer& recognizer();
     void resolve_all();
     proto::Result<void> install_rule(const nlohmann::json& definition);
     proto::Result<void> check_rule(const nlohmann::json& definition) const;
@@ -171,7 +173,12 @@ private:
     std::map<proto::RuleId, std::string> broken_rules_;
     scenes::UndoStack undo_;
     std::unique_ptr<rules::Engine> engine_;
+    // Built on the first utterance after the devices or the vocabulary changed: indexing every
+    // device name costs seconds' worth of start-up and registrations in a large home.
     std::unique_ptr<rules::nlu::Recognizer> recognizer_;
+    rules::nlu::Vocabulary vocabulary_;
+    bool recognizer_stale_ = true;
+    std::thread warm_normalizer_;  // builds the shared ICU tables while the hub starts
     std::map<rules::nlu::Mood, proto::SceneId> moods_;
     std::vector<SentenceEntry> sentences_;
     std::unique_ptr<Timer> timer_;

@@ -178,23 +178,22 @@ proto::Result<void> Hub::open_store() {
                              [this](std::function<void()> f) { boost::asio::post(io_, std::move(f)); });
     if (!store) return store.error();
     store_ = std::move(*store);
-    auto home = store_->load();
-    if (!home) return home.error();
-    for (const auto& problem : home->problems) std::cerr << "hearthd: storage: " << problem << "\n";
-    for (auto& area : home->areas) registry_.upsert_area(std::move(area));
-    for (const auto& stored : home->devices) {
+    auto home = store_->load([this](StoredDevice&& stored) {
         auto description = proto::description_from_json(stored.description);
         if (!description) {
             proto::DeviceDescription placeholder;
             placeholder.id = stored.id;
             registry_.upsert(std::move(placeholder));
             registry_.set_problem(stored.id, "stored description is invalid: " + description.error().message);
-            continue;
+            return;
         }
         registry_.upsert(std::move(*description));
         if (!stored.problem.empty()) registry_.set_problem(stored.id, stored.problem);
         if (stored.state) registry_.restore(stored.id, stored.state->attributes, stored.state->version, stored.state->availability);
-    }
+    });
+    if (!home) return home.error();
+    for (const auto& problem : home->problems) std::cerr << "hearthd: storage: " << problem << "\n";
+    for (auto& area : home->areas) registry_.upsert_area(std::move(area));
     return load_tokens(home->documents);
 }
 

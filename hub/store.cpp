@@ -582,13 +582,13 @@ class StoreReader {
 public:
     explicit StoreReader(Connection db) : db_(std::move(db)) {}
 
-    proto::Result<StoredHome> load() {
+    proto::Result<StoredHome> load(const std::function<void(StoredDevice&&)>* on_device) {
         std::lock_guard lock(mutex_);
         // One read transaction, so that the home is loaded from a single committed snapshot.
         if (auto r = exec(db_.get(), "BEGIN"); !r) return r.error();
         StoredHome home;
         auto r = load_areas(home);
-        if (r) r = load_devices(home);
+        if (r) r = load_devices(home, on_device);
         if (r) r = load_documents("SELECT collection, id, body, updated_at FROM documents ORDER BY collection, id",
                                   {}, home.documents, &home.problems);
         exec(db_.get(), "COMMIT");
@@ -703,7 +703,7 @@ private:
         }
     }
 
-    proto::Result<void> load_devices(StoredHome& home) {
+    proto::Result<void> load_devices(StoredHome& home, const std::function<void(StoredDevice&&)>* on_device) {
         auto q = Statement::prepare(db_.get(),
                                     "SELECT d.id, d.description, d.problem, s.attributes, s.version, s.availability, "
                                     "s.updated_at FROM devices d LEFT JOIN device_state s ON s.device = d.id "
@@ -719,7 +719,8 @@ private:
             else
                 home.problems.push_back("device '" + device.id.value + "' has a description that is not valid JSON");
             if (!q->is_null(3)) device.state = read_state(*q, device.id, home.problems);
-            home.devices.push_back(std::move(device));
+            if (on_device) (*on_device)(std::move(device));
+            else home.devices.push_back(std::move(device));
         }
     }
 
@@ -857,7 +858,11 @@ void Store::flush() { writer_->flush(); }
 
 StoreStats Store::stats() const { return writer_->stats(); }
 
-proto::Result<StoredHome> Store::load() const { return reader_->load(); }
+proto::Result<StoredHome> Store::load() const { return reader_->load(nullptr); }
+
+proto::Result<StoredHome> Store::load(const std::function<void(StoredDevice&&)>& on_device) const {
+    return reader_->load(&on_device);
+}
 
 proto::Result<std::vector<Document>> Store::documents(std::string_view collection) const {
     return reader_->documents(collection);

@@ -173,6 +173,10 @@ public:
 
     // Reads see what is committed.
     proto::Result<StoredHome> load() const;
+    /// The same, but hands each device to `on_device` as its row is read (in id order, on the
+    /// calling thread) instead of collecting them in `StoredHome::devices`, so that start-up never
+    /// holds every parsed description at once.
+    proto::Result<StoredHome> load(const std::function<void(StoredDevice&&)>& on_device) const;
     proto::Result<std::vector<Document>> documents(std::string_view collection) const;
     proto::Result<std::optional<Document>> document(std::string_view collection, std::string_view id) const;
     /// Points with from <= at < to, oldest first; when more than `limit` match, the newest

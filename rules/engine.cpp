@@ -111,6 +111,7 @@ RuleStatus Engine::status_of(const Slot& slot) const {
 
 LoadReport Engine::load(const json& list, TimePoint now) {
     slots_.clear();
+    queued_ = 0;
     by_id_.clear();
     holds_.clear();
     runs_.clear();
@@ -149,7 +150,7 @@ LoadReport Engine::load(const json& list, TimePoint now) {
     return report;
 }
 
-proto::Result<RuleStatus> Engine::upsert(const json& definition, TimePoint now) {
+proto::Result<std::size_t> Engine::put(const json& definition, TimePoint now) {
     auto rule = rule_from_json(definition);
     if (!rule) return rule.error();
     auto slot = std::make_unique<Slot>();
@@ -166,8 +167,28 @@ proto::Result<RuleStatus> Engine::upsert(const json& definition, TimePoint now) 
         slots_.push_back(std::move(slot));
     }
     install(index, now);
+    return index;
+}
+
+proto::Result<RuleStatus> Engine::upsert(const json& definition, TimePoint now) {
+    const auto index = put(definition, now);
+    if (!index) return index.error();
     rebuild_index();
-    return status_of(*slots_[index]);
+    return status_of(*slots_[*index]);
+}
+
+std::vector<proto::Result<RuleStatus>> Engine::upsert_all(const json& definitions, TimePoint now) {
+    std::vector<proto::Result<std::size_t>> indices;
+    indices.reserve(definitions.size());
+    for (const auto& definition : definitions) indices.push_back(put(definition, now));
+    rebuild_index();
+    std::vector<proto::Result<RuleStatus>> out;
+    out.reserve(definitions.size());
+    for (const auto& index : indices) {
+        if (index) out.emplace_back(status_of(*slots_[*index]));
+        else out.emplace_back(index.error());
+    }
+    return out;
 }
 
 bool Engine::remove(const proto::RuleId& id, TimePoint now) {
@@ -246,6 +267,7 @@ void Engine::install(std::size_t index, TimePoint now) {
 
 void Engine::uninstall(std::size_t index, Outcome outcome, const std::string& reason, TimePoint now) {
     auto& slot = *slots_[index];
+    queued_ -= slot.queue.size();
     slot.queue.clear();
     cancel_runs(index, outcome, reason, now);
     holds_.erase(holds_.lower_bound(TriggerRef{static_cast<std::uint32_t>(index), 0}),
@@ -701,6 +723,7 @@ void Engine::begin(std::size_t rule, Trace trace, bool intent, TimePoint now) {
             }
             if (slot.active > 0) {
                 slot.queue.push_back({std::move(trace), intent});
+                ++queued_;
                 return;
             }
             break;
@@ -734,6 +757,7 @@ void Engine::start_queued(std::size_t rule, TimePoint now) {
     if (slot.active > 0 || slot.queue.empty() || !live(slot)) return;
     auto next = std::move(slot.queue.front());
     slot.queue.pop_front();
+    --queued_;
     auto run = std::make_unique<Run>();
     run->id = next_run_id_++;
     run->rule = rule;
@@ -1139,7 +1163,9 @@ json Engine::export_pending() const {
         runs.push_back(std::move(r));
     }
     auto queued = json::array();
-    for (const auto& slot : slots_) {
+    // Saving follows every engine event: walk the rules only when some run is queued.
+    for (std::size_t i = 0; queued_ > 0 && i < slots_.size(); ++i) {
+        const auto& slot = slots_[i];
         if (slot->removed) continue;
         for (const auto& q : slot->queue) {
             queued.push_back({{"rule", slot->rule.id.value}, {"intent", q.intent}, {"trace", to_json(q.trace)}});
@@ -1282,6 +1308,7 @@ std::vector<proto::Error> Engine::resume(const json& pending, TimePoint now) {
             continue;
         }
         slots_[*rule]->queue.push_back({std::move(*trace), queued[i].value("intent", false)});
+        ++queued_;
     }
 
     const auto triggers = list("triggers");

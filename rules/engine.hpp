@@ -108,6 +108,9 @@ public:
     LoadReport load(const nlohmann::json& list, TimePoint now);
     /// Adds or replaces one rule (cancelling the old one's runs). Errors name the field.
     proto::Result<RuleStatus> upsert(const nlohmann::json& definition, TimePoint now);
+    /// Adds or replaces every rule in `definitions` (a JSON array), rebuilding the trigger index once (a whole-home import). One
+    /// result per definition, in order; a bad definition changes nothing and does not stop the rest.
+    std::vector<proto::Result<RuleStatus>> upsert_all(const nlohmann::json& definitions, TimePoint now);
     bool remove(const proto::RuleId& id, TimePoint now);
     /// Enables or disables a rule; enabling clears a loop-guard stop.
     proto::Result<RuleStatus> set_enabled(const proto::RuleId& id, bool enabled, TimePoint now);
@@ -181,6 +184,7 @@ private:
     void install(std::size_t index, TimePoint now);
     void uninstall(std::size_t index, Outcome outcome, const std::string& reason, TimePoint now);
     void rebuild_index();
+    proto::Result<std::size_t> put(const nlohmann::json& definition, TimePoint now);
     RuleStatus status_of(const Slot& slot) const;
     bool live(const Slot& slot) const;
 
@@ -232,6 +236,7 @@ private:
     std::set<std::uint64_t> waiting_;  // runs in a wait action
     std::set<Timer> timers_;
     std::uint64_t next_run_id_ = 1;
+    std::size_t queued_ = 0;  // runs waiting in every rule's queue
     std::uint64_t context_counter_ = 0;
 
     std::unordered_map<std::string, std::string> command_contexts_;  // command context → trace id

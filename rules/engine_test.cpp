@@ -558,6 +558,21 @@ TEST_CASE("Upserting a rule replaces it and cancels its runs; removing it stops 
     CHECK_FALSE(h.engine.next_wake());
 }
 
+TEST_CASE("Upserting many rules at once indexes all of them and reports a bad one without dropping the rest") {
+    Home h;
+    const auto results = h.engine.upsert_all(yaml(R"Y(
+- {id: a, triggers: [{state: bedroom.light, attribute: on}], actions: [{notify: a}]}
+- {id: b, triggers: [{webhook: go, for: 1m}], actions: [{notify: b}]}
+- {id: c, triggers: [{state: bedroom.light, attribute: on}], actions: [{notify: c}]}
+)Y"), h.now);
+    REQUIRE(results.size() == 3);
+    CHECK(results[0].has_value());
+    REQUIRE(results[1].has_error());
+    CHECK(results[1].error().field == "triggers[0].for");
+    CHECK(results[2].has_value());
+    CHECK(h.engine.listeners(proto::DeviceId{"bedroom.light"}, "on") == 2);
+}
+
 TEST_CASE("A first report after a restart does not fire instant triggers but opens for windows") {
     Home h;
     h.device("hall.door", "entrance", "contact_sensor", {"contact"});
