@@ -840,29 +840,13 @@ proto::Result<json> Automation::converse(const ConversationRequest& request) {
     } else switch (u.outcome) {
         case Outcome::command: {
             if (request.dry_run || u.commands.empty()) break;
-            std::vector<proto::DeviceId> devices;
-            for (const auto& c : u.commands) devices.push_back(c.device);
-            push_undo(scenes::take_snapshot(hub_.registry(), devices, t, "voice " + request.text, context_id));
             std::vector<scenes::DeviceCommand> commands;
-            for (const auto& c : u.commands) commands.push_back({c.device, c.command});
-            auto refused = json::array();
-            const auto sent = send_all(commands, refused);
-            out["commands"] = commands_json(sent);
-            out["refused"] = refused;
-            rules::Trace trace;
-            trace.id = context_id;
-            trace.rule = proto::RuleId{kVoiceTraces};
-            trace.started = t;
-            trace.finished = t;
-            trace.trigger = trigger;
             auto ids = json::array();
-            for (const auto& [device, command] : sent) {
-                ids.push_back(device.value);
-                trace.commands.push_back({device, command, std::nullopt, {}});
+            for (const auto& c : u.commands) {
+                commands.push_back({c.device, c.command});
+                ids.push_back(c.device.value);
             }
-            trace.steps.push_back({t, "command", "command", {{"devices", ids}}, ""});
-            trace.outcome = rules::Outcome::ran;
-            record_own(std::move(trace));
+            send_voice_commands(commands, request.text, context_id, trigger, {{t, "command", "command", {{"devices", ids}}, ""}}, out);
             break;
         }
         case Outcome::scene:
@@ -957,9 +941,22 @@ void Automation::converse_parts(const rules::nlu::Understanding& u, const Conver
         out["commands"] = commands_json(planned);
         return;
     }
+    std::vector<rules::StepRecord> records;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const bool scene_step = steps[i].contains("scene");
+        records.push_back({t, "parts[" + std::to_string(i) + "]", scene_step ? "scene" : "command", std::move(steps[i]), ""});
+    }
+    send_voice_commands(commands, request.text, context_id, trigger, std::move(records), out);
+}
+
+// What a voice request sends is one change: one undo snapshot, one trace whose steps say why.
+void Automation::send_voice_commands(const std::vector<scenes::DeviceCommand>& commands, const std::string& text,
+                                     const std::string& context_id, const json& trigger,
+                                     std::vector<rules::StepRecord> steps, json& out) {
+    const auto t = now();
     std::vector<proto::DeviceId> devices;
     for (const auto& c : commands) devices.push_back(c.device);
-    push_undo(scenes::take_snapshot(hub_.registry(), devices, t, "voice " + request.text, context_id));
+    push_undo(scenes::take_snapshot(hub_.registry(), devices, t, "voice " + text, context_id));
     auto refused = json::array();
     const auto sent = send_all(commands, refused);
     out["commands"] = commands_json(sent);
@@ -971,10 +968,7 @@ void Automation::converse_parts(const rules::nlu::Understanding& u, const Conver
     trace.finished = t;
     trace.trigger = trigger;
     for (const auto& [device, command] : sent) trace.commands.push_back({device, command, std::nullopt, {}});
-    for (std::size_t i = 0; i < steps.size(); ++i) {
-        const bool scene_step = steps[i].contains("scene");
-        trace.steps.push_back({t, "parts[" + std::to_string(i) + "]", scene_step ? "scene" : "command", std::move(steps[i]), ""});
-    }
+    trace.steps = std::move(steps);
     trace.outcome = rules::Outcome::ran;
     record_own(std::move(trace));
 }

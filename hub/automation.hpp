@@ -160,6 +160,9 @@ private:
     nlohmann::json undo_with(const std::string& context_id, nlohmann::json trigger);
     void converse_parts(const rules::nlu::Understanding& u, const ConversationRequest& request,
                         const std::string& context_id, const nlohmann::json& trigger, nlohmann::json& out);
+    void send_voice_commands(const std::vector<scenes::DeviceCommand>& commands, const std::string& text,
+                             const std::string& context_id, const nlohmann::json& trigger,
+                             std::vector<rules::StepRecord> steps, nlohmann::json& out);
     void record_own(rules::Trace trace);
     void mood_defaults_into(rules::nlu::Vocabulary& vocabulary) const;
     std::optional<proto::AreaId> area_of(const proto::DeviceId& device) const;
