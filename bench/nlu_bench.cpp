@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
     std::size_t sink = 0;
     for (int round = -50; round < rounds; ++round) {  // the first 50 rounds warm the caches
         for (std::size_t i = 0; i < kMix.size(); ++i) {
-            const nlu::Request request{kMix[i].text, proto::AreaId(kMix[i].area), "bench"};
+            const nlu::Request request{kMix[i].text, proto::AreaId(kMix[i].area), "bench", {}};
             const auto start = Clock::now();
             const auto u = recognizer.recognize(request, registry);
             const auto stop = Clock::now();
@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
     std::cout << "\n" << std::left << std::setw(44) << "utterance" << std::right << std::setw(10) << "median" << std::setw(10)
               << "p99" << "   outcome\n";
     for (std::size_t i = 0; i < kMix.size(); ++i) {
-        const auto u = recognizer.recognize({kMix[i].text, proto::AreaId(kMix[i].area), "bench"}, registry);
+        const auto u = recognizer.recognize({kMix[i].text, proto::AreaId(kMix[i].area), "bench", {}}, registry);
         std::cout << padded(kMix[i].text, 44) << std::right << std::setw(8) << percentile(per[i], 0.5)
                   << "us" << std::setw(8) << percentile(per[i], 0.99) << "us   " << nlu::to_string(u.outcome)
                   << (u.intent ? " " + u.intent->name : "") << "\n";

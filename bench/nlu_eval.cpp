@@ -355,7 +355,7 @@ int main(int argc, char** argv) {
             auto& [home, recognizer] = home_for("_fixtures.yaml");
             std::optional<proto::AreaId> area;
             if (const char* a = std::getenv("HEARTH_EVAL_AREA")) area = proto::AreaId(a);
-            std::cout << nlu::to_json(recognizer->recognize({explain, area, "explain"}, home.registry)).dump(2) << "\n";
+            std::cout << nlu::to_json(recognizer->recognize({explain, area, "explain", {}}, home.registry)).dump(2) << "\n";
             return 0;
         }
         std::map<std::string, Tally> by_intent;
@@ -377,7 +377,7 @@ int main(int argc, char** argv) {
                 continue;
             }
             auto& [home, recognizer] = home_for(test.value("fixtures", std::string("_fixtures.yaml")));
-            nlu::Request request{test["text"].get<std::string>(), std::nullopt, "eval"};
+            nlu::Request request{test["text"].get<std::string>(), std::nullopt, "eval", {}};
             const auto context = test.value("context", json::object());
             if (context.contains("area")) {
                 auto name = lower(context["area"].get<std::string>());

@@ -804,7 +804,7 @@ proto::Result<json> Automation::converse(const ConversationRequest& request) {
         return proto::make_error(Errc::invalid_field, "language is zh or en", "language");
     }
     const auto context_id = new_context_id();
-    const auto u = recognizer().recognize({request.text, request.area, context_id}, hub_.registry());
+    const auto u = recognizer().recognize({request.text, request.area, context_id, {}}, hub_.registry());
     auto out = rules::nlu::to_json(u);
     out["dry_run"] = request.dry_run;
     const auto t = now();

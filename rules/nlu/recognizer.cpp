@@ -275,6 +275,10 @@ public:
             }
             if (!named.empty() && !contains(out.devices, named.front())) out.devices.push_back(named.front());
         }
+        // "把卧室灯打开然后调到五十": a part that names nothing is about what the previous part acted on.
+        if (out.devices.empty() && f_.kinds.empty() && f_.areas.empty())
+            for (const auto& id : q_.focus)
+                if (const auto* d = r_.find(id); d && wanted(*d) && !contains(out.devices, d)) out.devices.push_back(d);
         if (!out.devices.empty()) {
             out.named = true;
             return out;
@@ -1096,6 +1100,7 @@ Understanding Recognizer::recognize(const Request& request, const devices::Regis
     }
     std::vector<Understanding> parts;
     auto area = request.area;
+    std::vector<proto::DeviceId> focus;
     for (std::size_t i = 0; i < ranges.size(); ++i) {
         const auto [begin, end] = ranges[i];
         Text part;
@@ -1112,8 +1117,12 @@ Understanding Recognizer::recognize(const Request& request, const devices::Regis
                 area = proto::AreaId(m.entries.front()->target);
                 break;
             }
-        parts.push_back(recognize_one(part, std::move(spotted), {request.text, area, request.context_id}, registry));
+        parts.push_back(recognize_one(part, std::move(spotted), {request.text, area, request.context_id, focus}, registry));
         parts.back().text = TextNormalizer::join(part.units, 0, part.units.size());
+        if (parts.back().outcome == Outcome::command && !parts.back().commands.empty()) {
+            focus.clear();
+            for (const auto& c : parts.back().commands) focus.push_back(c.device);
+        }
     }
     auto u = combine(std::move(parts), text, request.context_id);
     u.script = text.script;

@@ -64,7 +64,7 @@ struct Fixture {
     Recognizer recognizer{registry, demo_vocabulary()};
 
     Understanding say(const std::string& text, std::optional<const char*> area = {}) {
-        Request q{text, std::nullopt, "ctx-1"};
+        Request q{text, std::nullopt, "ctx-1", {}};
         if (area) q.area = proto::AreaId(*area);
         return recognizer.recognize(q, registry);
     }
@@ -583,6 +583,21 @@ TEST_CASE("An unclear part is asked about by name and only that part is left und
     CHECK(command_for(u, "kitchen.light"));
     CHECK(u.commands.size() == 1);
     CHECK(u.speech.find("关空调") != std::string::npos);
+}
+
+TEST_CASE("A part that names no device is about the devices the previous part acted on") {
+    Fixture f;
+    const auto u = f.say("把卧室灯打开然后调到五十");
+    REQUIRE(u.parts.size() == 2);
+    CHECK(u.parts[1].outcome == Outcome::command);
+    REQUIRE(u.parts[1].commands.size() == 1);
+    CHECK(u.parts[1].commands[0].device.value == "bedroom.ceiling_light");
+    CHECK(u.parts[1].commands[0].command.set.at("brightness") == proto::Value{50.0});
+    // A part that names its own kind or area is not about the previous part's devices.
+    const auto other = f.say("打开卧室灯然后打开厨房的灯");
+    REQUIRE(other.parts.size() == 2);
+    REQUIRE(other.parts[1].commands.size() == 1);
+    CHECK(other.parts[1].commands[0].device.value == "kitchen.light");
 }
 
 TEST_CASE("Undo inside a longer utterance is not acted on and the reply says to say it alone") {

@@ -60,6 +60,7 @@ struct Request {
     std::string text;
     std::optional<proto::AreaId> area;  // where the device that heard the utterance is
     std::string context_id;             // made by the hub; copied into every command
+    std::vector<proto::DeviceId> focus; // what the previous part of the utterance acted on
 };
 
 enum class Outcome {
