@@ -47,9 +47,9 @@ struct StateUpdate {
 
 /// Empty fields match everything.
 struct DeviceFilter {
-    std::optional<proto::AreaId> area;
-    std::optional<proto::DeviceKind> kind;
-    std::string capability;
+    std::optional<proto::AreaId> area = {};
+    std::optional<proto::DeviceKind> kind = {};
+    std::string capability = {};
 };
 
 enum class Upsert { added, updated, unchanged };

@@ -29,9 +29,9 @@ struct HttpRequest {
 
 struct HttpResponse {
     int status = 200;
-    std::string body;
+    std::string body = {};
     std::string content_type = "application/json";
-    std::vector<std::pair<std::string, std::string>> headers;
+    std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 using PathParams = std::map<std::string, std::string, std::less<>>;

@@ -57,12 +57,6 @@ struct Home {
     }
 };
 
-bool has_set_message(const MqttClient& client) {
-    for (const auto& m : client.received())
-        if (m.topic.ends_with("/set")) return true;
-    return false;
-}
-
 }  // namespace
 
 TEST_CASE("A device that announces itself over MQTT is listed over REST, online with its state") {
