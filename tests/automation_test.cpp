@@ -103,6 +103,7 @@ TEST_CASE("A hot occupied bedroom turns the AC to 26 with a confirmed trace and 
     REQUIRE(home.state_becomes("bedroom.ac", [](const json& s) { return s["on"] == false; }));
     home.announce("bedroom.climate_sensor", {{"temperature", 27}, {"humidity", 50}, {"battery", 90}});
     home.announce("bedroom.presence", {{"occupancy", false}, {"illuminance", 10}});
+    REQUIRE(home.online("bedroom.presence"));
     REQUIRE(home.state_becomes("bedroom.presence", [](const json& s) { return s["occupancy"] == false; }));
     REQUIRE(settle([&] { return home.get("/api/v1/rules/bedroom_too_hot").json()["status"]["available"] == true; }));
 

@@ -109,10 +109,14 @@ struct SimHome {
     nlohmann::json device(const std::string& id) { return get("/api/v1/devices/" + id).json(); }
     nlohmann::json state(const std::string& id) { return device(id).value("state", nlohmann::json::object()); }
 
-    /// Polls the device's reported state until `predicate` holds.
+    /// Polls the device's reported state until `predicate` holds. A device not known yet, or with
+    /// nothing reported, has no state to judge.
     bool state_becomes(const std::string& id, const std::function<bool(const nlohmann::json&)>& predicate,
                        std::chrono::milliseconds deadline = std::chrono::seconds(10)) {
-        return settle([&] { return predicate(state(id)); }, deadline);
+        return settle([&] {
+            const auto s = state(id);
+            return !s.empty() && predicate(s);
+        }, deadline);
     }
     bool online(const std::string& id) {
         return settle([&] { return device(id).value("online", false) == true; });
