@@ -63,6 +63,29 @@ json commands_json(const std::vector<std::pair<proto::DeviceId, proto::Command>>
     return out;
 }
 
+using Sent = std::vector<std::pair<proto::DeviceId, proto::Command>>;
+
+// The trace of something the hub did at once on its own account (a scene, an undo, a voice
+// request): what was sent; the caller adds the steps that say why.
+rules::Trace immediate_trace(const std::string& context_id, const std::string& rule, json trigger, const Sent& sent,
+                             scenes::TimePoint t) {
+    rules::Trace trace;
+    trace.id = context_id;
+    trace.rule = proto::RuleId{rule};
+    trace.started = t;
+    trace.finished = t;
+    trace.trigger = std::move(trigger);
+    for (const auto& [device, command] : sent) trace.commands.push_back({device, command, std::nullopt, {}});
+    trace.outcome = rules::Outcome::ran;
+    return trace;
+}
+
+json sent_devices(const Sent& sent) {
+    auto ids = json::array();
+    for (const auto& [device, command] : sent) ids.push_back(device.value);
+    return ids;
+}
+
 json errors_json(const std::vector<proto::Error>& errors) {
     auto out = json::array();
     for (const auto& e : errors) out.push_back(error_json(e));
@@ -555,20 +578,9 @@ json Automation::activate(const scenes::Scene& scene, const std::string& context
     out["commands"] = commands_json(sent);
     out["refused"] = refused;
 
-    rules::Trace trace;
-    trace.id = context_id;
-    trace.rule = proto::RuleId{trace_rule};
-    trace.started = t;
-    trace.finished = t;
-    trace.trigger = std::move(trigger);
-    auto devices = json::array();
-    for (const auto& [device, command] : sent) {
-        devices.push_back(device.value);
-        trace.commands.push_back({device, command, std::nullopt, {}});
-    }
-    trace.steps.push_back({t, "scene", "scene", {{"scene", scene.id.value}, {"devices", devices},
+    auto trace = immediate_trace(context_id, trace_rule, std::move(trigger), sent, t);
+    trace.steps.push_back({t, "scene", "scene", {{"scene", scene.id.value}, {"devices", sent_devices(sent)},
                                                   {"skipped", errors_json(activation.plan.skipped)}}, ""});
-    trace.outcome = rules::Outcome::ran;
     out["trace"] = context_id;
     record_own(std::move(trace));
     return out;
@@ -639,21 +651,10 @@ json Automation::undo_with(const std::string& context_id, json trigger) {
     auto plan = scenes::plan_undo(*snapshot, hub_.registry(), context_id);
     auto refused = json::array();
     const auto sent = send_all(plan.commands, refused);
-    rules::Trace trace;
-    trace.id = context_id;
-    trace.rule = proto::RuleId{kUndoTraces};
-    trace.started = t;
-    trace.finished = t;
-    trace.trigger = std::move(trigger);
-    trace.trigger["undoes"] = snapshot->label;
-    trace.trigger["undoes_context"] = snapshot->context_id;
-    auto devices = json::array();
-    for (const auto& [device, command] : sent) {
-        devices.push_back(device.value);
-        trace.commands.push_back({device, command, std::nullopt, {}});
-    }
-    trace.steps.push_back({t, "undo", "undo", {{"devices", devices}}, ""});
-    trace.outcome = rules::Outcome::ran;
+    trigger["undoes"] = snapshot->label;
+    trigger["undoes_context"] = snapshot->context_id;
+    auto trace = immediate_trace(context_id, kUndoTraces, std::move(trigger), sent, t);
+    trace.steps.push_back({t, "undo", "undo", {{"devices", sent_devices(sent)}}, ""});
     record_own(std::move(trace));
     return json{{"undone", true},
                 {"label", snapshot->label},
@@ -961,15 +962,8 @@ void Automation::send_voice_commands(const std::vector<scenes::DeviceCommand>& c
     const auto sent = send_all(commands, refused);
     out["commands"] = commands_json(sent);
     out["refused"] = refused;
-    rules::Trace trace;
-    trace.id = context_id;
-    trace.rule = proto::RuleId{kVoiceTraces};
-    trace.started = t;
-    trace.finished = t;
-    trace.trigger = trigger;
-    for (const auto& [device, command] : sent) trace.commands.push_back({device, command, std::nullopt, {}});
+    auto trace = immediate_trace(context_id, kVoiceTraces, trigger, sent, t);
     trace.steps = std::move(steps);
-    trace.outcome = rules::Outcome::ran;
     record_own(std::move(trace));
 }
 
