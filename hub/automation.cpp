@@ -258,7 +258,9 @@ proto::Result<void> Automation::start(const std::vector<Document>& documents, co
         r.text = request["text"].get<std::string>();
         if (request.value("area", json()).is_string()) r.area = proto::AreaId{request["area"].get<std::string>()};
         r.language = request.value("language", json()).is_string() ? request["language"].get<std::string>() : "";
-        r.dry_run = request.value("dry_run", false) == true;
+        const auto dry_run = proto::optional_bool(request, "dry_run");
+        if (!dry_run) return respond({{"error", error_json(dry_run.error())}});
+        r.dry_run = dry_run->value_or(false);
         auto answer = converse(r);
         if (!answer) return respond({{"error", error_json(answer.error())}});
         respond(std::move(*answer));

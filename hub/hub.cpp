@@ -103,6 +103,9 @@ proto::Result<void> Hub::start() {
     });
     live_->add_request("command", Scope::control, [this](const nlohmann::json& request, LiveFeed::Respond respond) {
         auto body = request.value("set", nlohmann::json());
+        if (!body.is_object()) {
+            return respond({{"error", error_json(proto::make_error(Errc::invalid_field, "set is an object of attributes", "set"))}});
+        }
         if (request.contains("transition")) body[proto::kTransitionKey] = request["transition"];
         auto command = proto::command_from_json(body);
         if (!command) return respond({{"error", error_json(command.error())}});

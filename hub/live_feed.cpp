@@ -1,5 +1,7 @@
 #include "hub/live_feed.hpp"
 
+#include <iostream>
+
 #include "hub/router.hpp"
 #include "proto/json.hpp"
 
@@ -11,11 +13,20 @@ namespace {
 
 constexpr auto kAuthDeadline = std::chrono::seconds(10);
 
-std::set<std::string> string_set(const nlohmann::json& j) {
+/// An optional list of names ("events", "devices", "areas"); absent or null is the empty set (all).
+proto::Result<std::set<std::string>> string_set(const nlohmann::json& request, const char* field) {
     std::set<std::string> out;
-    if (!j.is_array()) return out;
-    for (const auto& v : j)
-        if (v.is_string()) out.insert(v.get<std::string>());
+    const auto it = request.find(field);
+    if (it == request.end() || it->is_null()) return out;
+    if (!it->is_array()) {
+        return proto::make_error(Errc::invalid_field, std::string(field) + " must be a list of strings", field);
+    }
+    for (const auto& v : *it) {
+        if (!v.is_string()) {
+            return proto::make_error(Errc::invalid_field, std::string(field) + " must be a list of strings", field);
+        }
+        out.insert(v.get<std::string>());
+    }
     return out;
 }
 
@@ -82,20 +93,27 @@ void LiveFeed::message(const std::shared_ptr<LiveClient>& socket, std::string te
         const auto error = request ? proto::make_error(Errc::bad_json, "a message is a JSON object") : request.error();
         return send(client, {{"type", "result"}, {"success", false}, {"error", error_json(error)}});
     }
-    handle(client, socket, *request);
+    try {
+        handle(client, socket, *request);
+    } catch (const std::exception& e) {
+        // A broken invariant in one message's handling ends that message, never the hub.
+        ++internal_errors_;
+        std::cerr << "hearthd: websocket message failed: " << e.what() << "\n";
+        send(client, {{"id", request->value("id", nlohmann::json())}, {"type", "result"}, {"success", false},
+                      {"error", error_json(proto::make_error(Errc::internal, "the message could not be handled"))}});
+    }
 }
 
 void LiveFeed::handle(Client& client, const std::shared_ptr<LiveClient>& socket, const nlohmann::json& request) {
-    const auto type = request.value("type", std::string{});
+    const auto type = proto::required_string(request, "type");
     const auto id = request.value("id", nlohmann::json());
     const auto fail = [&](const proto::Error& e) {
         send(client, {{"id", id}, {"type", "result"}, {"success", false}, {"error", error_json(e)}});
     };
 
     if (!client.scope) {
-        const auto* token = type == "auth" && request.value("token", nlohmann::json()).is_string()
-                                ? tokens_.verify(request["token"].get<std::string>())
-                                : nullptr;
+        const auto secret = proto::optional_string(request, "token");
+        const auto* token = type && *type == "auth" && secret && *secret ? tokens_.verify(**secret) : nullptr;
         if (!token) {
             send(client, {{"type", "auth_failed"}, {"message", "the first message must be {\"type\":\"auth\",\"token\":…} with a valid token"}});
             ++clients_dropped_;
@@ -105,33 +123,42 @@ void LiveFeed::handle(Client& client, const std::shared_ptr<LiveClient>& socket,
         return send(client, {{"type", "auth_ok"}, {"scope", to_string(token->scope)}});
     }
 
-    if (type == "ping") return send(client, {{"id", id}, {"type", "pong"}});
-    if (type == "subscribe") {
-        Subscription s{string_set(request.value("events", nlohmann::json())),
-                       string_set(request.value("devices", nlohmann::json())),
-                       string_set(request.value("areas", nlohmann::json()))};
+    if (!type) return fail(type.error());
+    if (*type == "ping") return send(client, {{"id", id}, {"type", "pong"}});
+    if (*type == "subscribe") {
+        auto kinds = string_set(request, "events");
+        auto devices = string_set(request, "devices");
+        auto areas = string_set(request, "areas");
+        for (const auto* list : {&kinds, &devices, &areas}) {
+            if (!*list) return fail(list->error());
+        }
+        Subscription s{std::move(*kinds), std::move(*devices), std::move(*areas)};
         for (const auto& kind : s.kinds) {
             if (kind != "state" && kind != "availability" && kind != "event" && kind != "trace" && kind != "notification") {
                 return fail(proto::make_error(Errc::invalid_field, "unknown event kind '" + kind + "'", "events"));
             }
         }
-        const int n = client.next_subscription++;
+        const auto n = client.next_subscription++;
         client.subscriptions.emplace(n, std::move(s));
         return send(client, {{"id", id}, {"type", "result"}, {"success", true}, {"subscription", n}});
     }
-    if (type == "unsubscribe") {
-        const int n = request.value("subscription", 0);
-        if (client.subscriptions.erase(n) == 0) {
-            return fail(proto::make_error(Errc::not_found, "no subscription " + std::to_string(n), "subscription"));
+    if (*type == "unsubscribe") {
+        const auto n = proto::optional_integer(request, "subscription");
+        if (!n) return fail(n.error());
+        if (!*n) return fail(proto::make_error(Errc::invalid_field, "subscription is required", "subscription"));
+        const auto found = client.subscriptions.find(**n);
+        if (found == client.subscriptions.end()) {
+            return fail(proto::make_error(Errc::not_found, "no subscription " + std::to_string(**n), "subscription"));
         }
+        client.subscriptions.erase(found);
         return send(client, {{"id", id}, {"type", "result"}, {"success", true}});
     }
-    const auto handler = requests_.find(type);
+    const auto handler = requests_.find(*type);
     if (handler == requests_.end()) {
-        return fail(proto::make_error(Errc::invalid_field, "unknown message type '" + type + "'", "type"));
+        return fail(proto::make_error(Errc::invalid_field, "unknown message type '" + *type + "'", "type"));
     }
     if (*client.scope < handler->second.first) {
-        return fail(proto::make_error(Errc::forbidden, "'" + type + "' needs the " +
+        return fail(proto::make_error(Errc::forbidden, "'" + *type + "' needs the " +
                                                            std::string(to_string(handler->second.first)) + " scope"));
     }
     handler->second.second(request, [this, weak = std::weak_ptr<LiveClient>(socket), id](nlohmann::json result) {

@@ -48,6 +48,8 @@ public:
     std::uint64_t messages_sent() const noexcept { return messages_sent_; }
     std::uint64_t slow_clients_dropped() const noexcept { return slow_clients_dropped_; }
     std::uint64_t clients_dropped() const noexcept { return clients_dropped_; }
+    /// Messages whose handling threw (answered with an internal error; the hub kept running).
+    std::uint64_t internal_errors() const noexcept { return internal_errors_; }
 
     void opened(const std::shared_ptr<LiveClient>& client) override;
     void message(const std::shared_ptr<LiveClient>& client, std::string text) override;
@@ -62,8 +64,8 @@ private:
     struct Client {
         std::weak_ptr<LiveClient> socket;
         std::optional<Scope> scope;  // set once authenticated
-        std::map<int, Subscription> subscriptions;
-        int next_subscription = 1;
+        std::map<std::int64_t, Subscription> subscriptions;
+        std::int64_t next_subscription = 1;
     };
 
     /// Marks a fan-out over clients_: a client that closes meanwhile (a slow one dropped by the send)
@@ -84,6 +86,7 @@ private:
     std::uint64_t messages_sent_ = 0;
     std::uint64_t slow_clients_dropped_ = 0;
     std::uint64_t clients_dropped_ = 0;
+    std::uint64_t internal_errors_ = 0;
 };
 
 }  // namespace hearth::hub

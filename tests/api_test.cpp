@@ -317,6 +317,65 @@ TEST_CASE("A WebSocket client authenticates first, subscribes by device and sees
     CHECK((*client.receive_until([](json m) { return m["id"] == 5; }))["type"] == "pong");
 }
 
+// Each of these once ended hearthd (a type_error escaping the WebSocket handler); `{"type":5}` did so
+// before authentication.
+const std::vector<std::string> kHostileMessages = {
+    R"({"type":5})", R"({"type":null})", R"({"type":[]})", R"({"type":{}})", R"({"type":true})",
+    R"({"type":"auth","token":5})", R"({"type":"auth","token":null})", R"({"type":"auth","token":["x"]})",
+    R"({"type":"unsubscribe","subscription":"x"})", R"({"type":"unsubscribe","subscription":1.5})",
+    R"({"type":"unsubscribe","subscription":18446744073709551615})", R"({"type":"unsubscribe"})",
+    R"({"type":"subscribe","events":"state"})", R"({"type":"subscribe","devices":[1,2]})",
+    R"({"type":"subscribe","areas":{"a":1}})", R"({"type":"command","set":5,"transition":1})",
+    R"({"type":"command","set":"on","device":"kitchen.light"})", R"({"type":"command","device":5,"set":{}})",
+    R"({"type":"conversation","text":"开灯","dry_run":"yes"})", R"({"type":"conversation","text":5})",
+    R"({"type":"activate","scene":null})", R"({"type":"activate","scene":"x","transition":"slow"})",
+    R"([1,2,3])", R"("type")", R"(5)", R"(null)", R"({"type":)", std::string(40, '[') + std::string(40, ']'),
+};
+
+TEST_CASE("Wrong-typed WebSocket messages before authentication are refused and the hub keeps running") {
+    Api api;
+    for (const auto& text : kHostileMessages) {
+        INFO(text);
+        WsClient ws(api.hub->port());
+        ws.send_text(text);
+        const auto answer = ws.receive();
+        REQUIRE(answer);
+        CHECK(((*answer)["type"] == "auth_failed" || (*answer)["success"] == false));
+        CHECK(api.get("/api/v1/health", "").status == 200);
+    }
+    WsClient client(api.hub->port());
+    client.send({{"type", "auth"}, {"token", api.token()}});
+    CHECK((*client.receive())["type"] == "auth_ok");
+}
+
+TEST_CASE("Wrong-typed WebSocket messages after authentication get a specific error on a socket that stays open") {
+    Api api;
+    api.announce();
+    WsClient client(api.hub->port());
+    client.send({{"type", "auth"}, {"token", api.token()}});
+    REQUIRE((*client.receive())["type"] == "auth_ok");
+    const auto before = api.get("/api/v1/devices/kitchen.light", api.token()).json()["state"];
+    for (const auto& text : kHostileMessages) {
+        INFO(text);
+        client.send_text(text);
+        const auto answer = client.receive();
+        REQUIRE(answer);
+        CHECK((*answer)["type"] == "result");
+        CHECK((*answer)["success"] == false);
+        CHECK((*answer)["error"]["code"] != "internal");
+        CHECK((*answer)["error"]["message"].get<std::string>() != "");
+    }
+    client.send_text(R"({"type":5,"id":9})");
+    const auto named = client.receive();
+    REQUIRE(named);
+    CHECK((*named)["id"] == 9);
+    CHECK((*named)["error"]["code"] == "invalid_field");
+    CHECK((*named)["error"]["field"] == "type");
+    client.send({{"type", "ping"}, {"id", 10}});
+    CHECK((*client.receive_until([](json m) { return m["id"] == 10; }))["type"] == "pong");
+    CHECK(api.get("/api/v1/devices/kitchen.light", api.token()).json()["state"] == before);
+}
+
 TEST_CASE("A WebSocket from a foreign origin is refused") {
     Api api;
     CHECK_THROWS(WsClient(api.hub->port(), "/api/v1/ws", "http://evil.example"));

@@ -70,10 +70,12 @@ WsClient::~WsClient() {
     state_->with([&](auto& ws) { beast::get_lowest_layer(ws).socket().close(ignored); });
 }
 
-void WsClient::send(const nlohmann::json& message) {
+void WsClient::send(const nlohmann::json& message) { send_text(message.dump()); }
+
+void WsClient::send_text(const std::string& text) {
     state_->with([&](auto& ws) {
         ws.text(true);
-        ws.write(boost::asio::buffer(message.dump()));
+        ws.write(boost::asio::buffer(text));
     });
 }
 

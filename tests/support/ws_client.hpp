@@ -21,6 +21,8 @@ public:
     ~WsClient();
 
     void send(const nlohmann::json& message);
+    /// Sends a text frame as given (it need not be JSON).
+    void send_text(const std::string& text);
     /// The next message, or nullopt on timeout or close.
     std::optional<nlohmann::json> receive(int timeout_ms = 5000);
     /// Reads until a message satisfies `match` (others are skipped).
