@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "proto/json.hpp"
+
 namespace hearth::hub {
 namespace {
 
@@ -113,11 +115,7 @@ HttpResponse error_response(const proto::Error& error) {
     return error_response(http_status(error.code), error.code, error.message, error.field);
 }
 
-nlohmann::json error_json(const proto::Error& error) {
-    nlohmann::json e{{"code", proto::to_string(error.code)}, {"message", error.message}};
-    if (!error.field.empty()) e["field"] = error.field;
-    return e;
-}
+nlohmann::json error_json(const proto::Error& error) { return proto::to_json(error); }
 
 HttpResponse error_response(int status, proto::Errc code, std::string message, std::string field) {
     return json_response({{"error", error_json({code, std::move(message), std::move(field)})}}, status);

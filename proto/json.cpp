@@ -94,4 +94,10 @@ Result<std::string> required_string(const nlohmann::json& object, std::string_vi
     return std::move(**s);
 }
 
+nlohmann::json to_json(const Error& error) {
+    nlohmann::json e{{"code", to_string(error.code)}, {"message", error.message}};
+    if (!error.field.empty()) e["field"] = error.field;
+    return e;
+}
+
 }  // namespace hearth::proto

@@ -32,4 +32,7 @@ Result<std::optional<bool>> optional_bool(const nlohmann::json& object, std::str
 /// As optional_string, but a missing or null field is an invalid_field error too.
 Result<std::string> required_string(const nlohmann::json& object, std::string_view field);
 
+/// The error shape of every API answer: {"code", "message", "field"?}.
+nlohmann::json to_json(const Error& error);
+
 }  // namespace hearth::proto

@@ -13,7 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kLayers = {"proto", "devices", "scenes", "rules", "hub"};
+const std::vector<std::string> kLayers = {"proto", "devices", "scenes", "rules", "assist", "hub"};
 
 int layer_of(const std::string& module) {
     for (std::size_t i = 0; i < kLayers.size(); ++i)

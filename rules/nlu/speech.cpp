@@ -328,4 +328,12 @@ std::string Speech::nevermind() const { return zh() ? "好的。" : "OK."; }
 std::string Speech::undo() const { return zh() ? "好的，撤销刚才的操作。" : "OK, undoing that."; }
 std::string Speech::custom() const { return zh() ? "好的。" : "OK."; }
 
+std::string Speech::scene_unavailable(const std::string& n) const {
+    return zh() ? "场景" + n + "现在无法使用" : "The scene " + n + " cannot be used right now";
+}
+std::string Speech::nothing_to_undo() const { return zh() ? "没有可以撤销的操作" : "There is nothing to undo"; }
+std::string Speech::rule_unavailable(const std::string& rule) const {
+    return zh() ? "规则" + rule + "现在无法运行" : "The rule " + rule + " cannot run right now";
+}
+
 }  // namespace hearth::rules::nlu

@@ -51,6 +51,11 @@ public:
     std::string undo() const;
     std::string custom() const;
 
+    // Replies of the hub's assistant when the understanding cannot be acted on.
+    std::string scene_unavailable(const std::string& scene_name) const;
+    std::string nothing_to_undo() const;
+    std::string rule_unavailable(const std::string& rule) const;
+
 private:
     bool zh() const { return language_ == Language::zh; }
     std::string list(const std::vector<std::string>& items) const;
