@@ -3,6 +3,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include "proto/json.hpp"
+
 namespace hearth::hub {
 
 using proto::Errc;

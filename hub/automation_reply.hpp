@@ -2,7 +2,7 @@
 // Small glue between the automation's answers and HTTP replies, shared by its route files.
 #include <nlohmann/json.hpp>
 
-#include "hub/automation.hpp"
+#include "hub/answer.hpp"
 #include "hub/router.hpp"
 #include "proto/json.hpp"
 

@@ -7,10 +7,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <fstream>
 #include <iostream>
-#include <random>
 #include <sstream>
 
 #include "hub/automation.hpp"
@@ -67,20 +65,6 @@ proto::Result<proto::Attributes> attributes_from_payload(const std::string& payl
 
 }  // namespace
 
-std::string new_context_id() {
-    static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    static std::atomic<std::uint64_t> counter{std::random_device{}()};
-    const auto ms = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
-    std::uint64_t tail = counter.fetch_add(0x9E3779B97F4A7C15ULL) * 0xBF58476D1CE4E5B9ULL;
-    std::string id(26, '0');
-    std::uint64_t t = ms;
-    for (int i = 9; i >= 0; --i, t >>= 5) id[i] = kAlphabet[t & 31];
-    for (int i = 10; i < 26; ++i, tail >>= 4) id[i] = kAlphabet[(tail & 15) + ((i & 1) << 4)];
-    return id;
-}
-
 Hub::Hub(boost::asio::io_context& io, HubConfig config)
     : io_(io),
       config_(std::move(config)),
@@ -117,7 +101,12 @@ proto::Result<void> Hub::start() {
         if (!sent) return respond({{"error", error_json(sent.error())}});
         respond({{"device", device}, {"set", proto::to_json(sent->set)}, {"context_id", sent->context_id}});
     });
-    automation_ = std::make_unique<Automation>(io_, *this);
+    automation_ = std::make_unique<Automation>(
+        io_, AutomationLinks{registry_, *store_, *live_,
+                             [this](const proto::DeviceId& device, proto::Command command) { return send_command(device, std::move(command)); },
+                             [this](const std::string& topic, const std::string& payload) { return publish(topic, payload); },
+                             config_.prefix});
+    on_state_change([this](const devices::StateChange& change) { automation_->state_changed(change); });
     {
         auto stored = store_->load();
         if (!stored) return stored.error();
@@ -261,9 +250,9 @@ void Hub::register_routes() {
     });
     add_device_routes(router_, *this);
     add_system_routes(router_, *this);
-    add_scene_routes(router_, *automation_);
-    add_rule_routes(router_, *automation_);
-    add_conversation_routes(router_, *automation_);
+    add_scene_routes(router_, automation_->definitions(), automation_->actions());
+    add_rule_routes(router_, automation_->definitions(), automation_->rule_host());
+    add_conversation_routes(router_, automation_->phrasebook(), automation_->assistant());
 }
 
 void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, std::function<void()> proceed) {

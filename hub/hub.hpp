@@ -14,6 +14,7 @@
 #include "devices/adapters/adapter.hpp"
 #include "devices/registry.hpp"
 #include "hub/access.hpp"
+#include "hub/context_id.hpp"
 #include "hub/http_server.hpp"
 #include "hub/live_feed.hpp"
 #include "hub/metrics.hpp"
@@ -143,8 +144,5 @@ private:
     std::chrono::steady_clock::time_point started_;
     std::unique_ptr<Automation> automation_;  // last: destroyed first, it uses the members above
 };
-
-/// A new unique context id: time-ordered, 26 characters.
-std::string new_context_id();
 
 }  // namespace hearth::hub

@@ -294,3 +294,39 @@ TEST_CASE("Traditional Chinese utterances get Traditional replies") {
     CHECK(speech.find("客廳") != std::string::npos);
     CHECK(speech.find("客厅") == std::string::npos);
 }
+
+TEST_CASE("REST, WebSocket and the MQTT assist topic refuse a wrong-typed text or dry_run naming the field") {
+    SimHome home;
+    const std::vector<std::pair<json, std::string>> bad = {{json{{"text", 5}}, "text"},
+                                                           {json{{"text", "开灯"}, {"dry_run", "yes"}}, "dry_run"}};
+    WsClient ws(home.hub.port());
+    ws.send({{"type", "auth"}, {"token", home.token()}});
+    REQUIRE(ws.receive_until([](const json& m) { return m["type"] == "auth_ok"; }).has_value());
+    int id = 10;
+    for (const auto& [body, field] : bad) {
+        INFO(body.dump());
+        const auto rest = home.post("/api/v1/conversation", body);
+        CHECK(rest.status == 422);
+        CHECK(rest.json()["error"]["code"] == "invalid_field");
+        CHECK(rest.json()["error"]["field"] == field);
+
+        auto message = body;
+        message["id"] = ++id;
+        message["type"] = "conversation";
+        ws.send(message);
+        const auto answer = ws.receive_until([&](const json& m) { return m.value("id", 0) == id; });
+        REQUIRE(answer.has_value());
+        CHECK((*answer)["success"] == false);
+        CHECK((*answer)["error"]["code"] == "invalid_field");
+        CHECK((*answer)["error"]["field"] == field);
+
+        home.mqtt.clear();
+        home.mqtt.publish("hearth/assist/bedroom.speaker/text", body.dump());
+        const auto reply = home.mqtt.wait_for("hearth/assist/bedroom.speaker/response");
+        REQUIRE(reply.has_value());
+        const auto r = json::parse(reply->payload);
+        CHECK(r["device"] == "bedroom.speaker");
+        CHECK(r["error"]["code"] == "invalid_field");
+        CHECK(r["error"]["field"] == field);
+    }
+}

@@ -1,0 +1,268 @@
+#include "hub/rule_host.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <algorithm>
+#include <iostream>
+
+#include "hub/answer.hpp"
+#include "hub/automation_documents.hpp"
+#include "hub/context_id.hpp"
+
+namespace hearth::hub {
+
+using proto::Errc;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kOwnTracesKept = 256;
+// The timer wakes at least this often, so a wall-clock jump is noticed.
+constexpr auto kMaxSleep = std::chrono::seconds(30);
+
+bool trace_mentions(const json& trace, const std::string& device) {
+    if (trace.value("trigger", json::object()).value("device", "") == device) return true;
+    for (const auto& c : trace.value("commands", json::array()))
+        if (c.value("device", "") == device) return true;
+    for (const auto& c : trace.value("conditions", json::array()))
+        if (c.value("detail", "").find(device) != std::string::npos) return true;
+    for (const auto& s : trace.value("steps", json::array())) {
+        const auto detail = s.value("detail", json());
+        if (detail.is_object() && detail.contains("devices"))
+            for (const auto& d : detail["devices"])
+                if (d == device) return true;
+    }
+    return false;
+}
+
+/// Traces are appended again when a confirmation arrives: keep the newest row per trace id.
+json newest_per_id(const std::vector<Trace>& rows, std::size_t limit, const std::function<bool(const json&)>& keep) {
+    std::set<std::string> seen;
+    auto out = json::array();
+    for (const auto& row : rows) {
+        const auto id = row.body.value("id", "");
+        if (!seen.insert(id).second) continue;
+        if (!keep(row.body)) continue;
+        out.push_back(row.body);
+        if (out.size() >= limit) break;
+    }
+    return out;
+}
+
+}  // namespace
+
+// The trace of something the hub did at once on its own account (a scene, an undo, a voice
+// request): what was sent; the caller adds the steps that say why.
+rules::Trace immediate_trace(const std::string& context_id, const std::string& rule, json trigger, const Sent& sent,
+                             scenes::TimePoint t) {
+    rules::Trace trace;
+    trace.id = context_id;
+    trace.rule = proto::RuleId{rule};
+    trace.started = t;
+    trace.finished = t;
+    trace.trigger = std::move(trigger);
+    for (const auto& [device, command] : sent) trace.commands.push_back({device, command, std::nullopt, {}});
+    trace.outcome = rules::Outcome::ran;
+    return trace;
+}
+
+class RuleHost::Timer {
+public:
+    explicit Timer(boost::asio::io_context& io) : timer(io) {}
+    boost::asio::steady_timer timer;
+};
+
+RuleHost::RuleHost(boost::asio::io_context& io, const devices::Registry& registry, Store& store, LiveFeed& live,
+                   UndoHistory& undo, SendCommand send_command)
+    : io_(io),
+      registry_(registry),
+      store_(store),
+      live_(live),
+      undo_(undo),
+      send_command_(std::move(send_command)),
+      timer_(std::make_unique<Timer>(io)) {}
+
+RuleHost::~RuleHost() = default;
+
+scenes::TimePoint RuleHost::now() { return std::chrono::system_clock::now(); }
+
+void RuleHost::create_engine(const scenes::SceneBook& scenes, const scenes::Place& place) {
+    rules::EngineConfig config;
+    config.place = place;
+    config.context_prefix = "rule-" + new_context_id().substr(0, 10);
+    engine_ = std::make_unique<rules::Engine>(registry_, scenes, *this, config);
+}
+
+void RuleHost::resume(const std::vector<Document>& documents) {
+    for (const auto& d : documents) {
+        if (d.collection != documents::kAutomation || d.id != documents::kPending || d.body.is_null()) continue;
+        for (const auto& e : engine_->resume(d.body, now())) std::cerr << "hearthd: pending timers: " << e.message << "\n";
+    }
+}
+
+void RuleHost::start() {
+    started_ = true;
+    engine_->start(now());
+    after_engine();
+}
+
+void RuleHost::stop() {
+    if (!started_) return;
+    started_ = false;
+    timer_->timer.cancel();
+    save_pending();
+}
+
+// ---- time and persistence ----
+
+void RuleHost::after_engine() {
+    if (!started_) return;
+    arm_timer();
+    schedule_save();
+}
+
+void RuleHost::arm_timer() {
+    const auto next = engine_->next_wake();
+    auto& timer = timer_->timer;
+    if (!next) {
+        timer.cancel();
+        return;
+    }
+    const auto delay = std::clamp<std::chrono::steady_clock::duration>(
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(*next - now()),
+        std::chrono::steady_clock::duration::zero(), kMaxSleep);
+    timer.expires_after(delay);
+    timer.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || !started_) return;
+        try {
+            engine_->advance(now());
+        } catch (const std::exception& e) {
+            std::cerr << "hearthd: rules: " << e.what() << "\n";
+        }
+        after_engine();
+    });
+}
+
+void RuleHost::schedule_save() {
+    if (save_scheduled_) return;
+    save_scheduled_ = true;
+    boost::asio::post(io_, [this] {
+        save_scheduled_ = false;
+        if (started_) save_pending();
+    });
+}
+
+void RuleHost::save_pending() {
+    if (!engine_) return;
+    auto pending = engine_->export_pending();
+    auto text = pending.dump();
+    if (text == saved_pending_) return;
+    saved_pending_ = std::move(text);
+    store_.put_document(documents::kAutomation, documents::kPending, std::move(pending), now());
+}
+
+// ---- inputs ----
+
+void RuleHost::state_changed(const devices::StateChange& change) {
+    if (!started_) return;
+    if (!change.context_id.empty()) {
+        if (const auto it = own_traces_.find(change.context_id); it != own_traces_.end()) {
+            for (auto& c : it->second.commands) {
+                if (c.device != change.device) continue;
+                if (!c.confirmed_at) c.confirmed_at = now();
+                c.confirmed[change.attribute] = change.new_value;
+            }
+            if (rerecord_.insert(change.context_id).second && rerecord_.size() == 1) {
+                boost::asio::post(io_, [this] {
+                    for (const auto& id : std::exchange(rerecord_, {}))
+                        if (const auto it = own_traces_.find(id); it != own_traces_.end()) record(it->second);
+                });
+            }
+        }
+    }
+    engine_->handle(change, now());
+    after_engine();
+}
+
+void RuleHost::availability_changed(const proto::DeviceId& device, devices::Availability before,
+                                    devices::Availability after) {
+    if (!started_) return;
+    engine_->handle_availability(device, before, after, now());
+    after_engine();
+}
+
+void RuleHost::device_event(const proto::DeviceId& device, const json& event) {
+    if (!started_ || !event.value("event", json()).is_string()) return;
+    proto::Attributes data;
+    for (const auto& [key, value] : event.items()) {
+        if (key == "event") continue;
+        if (auto v = proto::value_from_json(value)) data.emplace(key, std::move(*v));
+    }
+    engine_->handle_event(device, event["event"].get<std::string>(), data, now());
+    after_engine();
+}
+
+proto::Result<json> RuleHost::fire_webhook(const std::string& id) {
+    if (!proto::is_valid_id(id)) {
+        return proto::make_error(Errc::invalid_field, "a webhook id is 1–64 lowercase letters, digits, '_', '-' or '.'", "id");
+    }
+    const auto count = engine_->fire_webhook(id, now());
+    after_engine();
+    return ok(json{{"webhook", id}, {"rules", count}});
+}
+
+// ---- effects ----
+
+void RuleHost::send(const scenes::DeviceCommand& command) {
+    auto sent = send_command_(command.device, command.command);
+    if (!sent) std::cerr << "hearthd: rules: command to " << command.device.value << " not sent: " << sent.error().message << "\n";
+}
+
+void RuleHost::notify(const rules::Notification& notification) {
+    auto body = rules::to_json(notification);
+    store_.append_notification(notification.at, body);
+    live_.publish("notification", "", std::move(body));
+}
+
+void RuleHost::push_undo(scenes::Snapshot snapshot) { undo_.push(std::move(snapshot)); }
+
+void RuleHost::record(const rules::Trace& trace) {
+    auto body = rules::to_json(trace);
+    store_.append_trace(trace.rule, trace.started, body);
+    live_.publish("trace", "", std::move(body));
+}
+
+void RuleHost::status_changed(const rules::RuleStatus& status) {
+    live_.publish("rule", "", rules::to_json(status));
+}
+
+void RuleHost::record_own(rules::Trace trace) {
+    const auto id = trace.id;
+    record(trace);
+    if (trace.commands.empty()) return;
+    if (own_traces_.size() >= kOwnTracesKept) {
+        own_traces_.erase(own_trace_order_.front());
+        own_trace_order_.erase(own_trace_order_.begin());
+    }
+    own_traces_[id] = std::move(trace);
+    own_trace_order_.push_back(id);
+}
+
+// ---- trace queries ----
+
+proto::Result<json> RuleHost::rule_traces(const proto::RuleId& id, std::size_t limit) const {
+    auto rows = store_.traces(id, 1000);
+    if (!rows) return rows.error();
+    return ok(json{{"rule", id.value}, {"traces", newest_per_id(*rows, limit, [](const json&) { return true; })}});
+}
+
+proto::Result<json> RuleHost::device_traces(const proto::DeviceId& device, std::size_t limit) const {
+    auto rows = store_.traces(proto::RuleId{}, 5000);
+    if (!rows) return rows.error();
+    return ok(json{{"device", device.value},
+                {"traces", newest_per_id(*rows, limit, [&](const json& t) { return trace_mentions(t, device.value); })}});
+}
+
+}  // namespace hearth::hub

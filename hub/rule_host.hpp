@@ -1,0 +1,116 @@
+#pragma once
+// The rule engine at work in the hub. Owns the rules::Engine, drives it with one steady timer,
+// hands it the device facts, saves its pending timers, and is its rules::Effects: commands go out
+// through the hub's sender, traces and notifications to the store and the live feed, undo
+// snapshots to the undo history. It also keeps the traces the hub makes on its own account (a
+// scene, an undo, a voice request) until their devices confirm the commands.
+//
+// Hub thread only. The io_context, registry, store, live feed and undo history outlive it.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "devices/registry.hpp"
+#include "hub/live_feed.hpp"
+#include "hub/store.hpp"
+#include "hub/undo_history.hpp"
+#include "proto/command.hpp"
+#include "proto/errc.hpp"
+#include "proto/ids.hpp"
+#include "rules/engine.hpp"
+#include "scenes/calendar.hpp"
+#include "scenes/scene.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace hearth::hub {
+
+/// Validates a command against the device and publishes it; returns exactly what was sent.
+using SendCommand = std::function<proto::Result<proto::Command>(const proto::DeviceId&, proto::Command)>;
+/// What the hub sent, per device, with the context ids it was sent with.
+using Sent = std::vector<std::pair<proto::DeviceId, proto::Command>>;
+
+/// The trace of something the hub did at once on its own account (a scene, an undo, a voice
+/// request): what was sent; the caller adds the steps that say why.
+rules::Trace immediate_trace(const std::string& context_id, const std::string& rule, nlohmann::json trigger,
+                             const Sent& sent, scenes::TimePoint t);
+
+class RuleHost final : public rules::Effects {
+public:
+    RuleHost(boost::asio::io_context& io, const devices::Registry& registry, Store& store, LiveFeed& live,
+             UndoHistory& undo, SendCommand send_command);
+    ~RuleHost() override;
+    RuleHost(const RuleHost&) = delete;
+    RuleHost& operator=(const RuleHost&) = delete;
+
+    /// Makes the engine over `scenes`, which outlives it. Before anything else but stop().
+    void create_engine(const scenes::SceneBook& scenes, const scenes::Place& place);
+    /// Resumes the timers and runs a previous run of the hub left pending (once the rules are installed).
+    void resume(const std::vector<Document>& documents);
+    /// Fires `start` triggers and arms the timer; inputs are ignored until then.
+    void start();
+    /// Saves the pending work and stops the timer.
+    void stop();
+
+    rules::Engine& engine() noexcept { return *engine_; }
+    const rules::Engine& engine() const noexcept { return *engine_; }
+    /// Call after anything that may have changed the engine's timers or pending work: re-arms the
+    /// timer and saves the pending work at the end of this event-loop turn.
+    void after_engine();
+
+    // ---- device facts ----
+    void state_changed(const devices::StateChange& change);
+    void availability_changed(const proto::DeviceId& device, devices::Availability before, devices::Availability after);
+    void device_event(const proto::DeviceId& device, const nlohmann::json& event);
+    proto::Result<nlohmann::json> fire_webhook(const std::string& id);
+
+    // ---- traces ----
+    /// Records a hub-made trace, and again whenever one of its commands is confirmed.
+    void record_own(rules::Trace trace);
+    /// The rule's traces, newest first (the caller knows the rule exists).
+    proto::Result<nlohmann::json> rule_traces(const proto::RuleId& id, std::size_t limit) const;
+    /// Traces that commanded or considered the device, newest first.
+    proto::Result<nlohmann::json> device_traces(const proto::DeviceId& device, std::size_t limit) const;
+
+    // ---- rules::Effects ----
+    void send(const scenes::DeviceCommand& command) override;
+    void notify(const rules::Notification& notification) override;
+    void push_undo(scenes::Snapshot snapshot) override;
+    void record(const rules::Trace& trace) override;
+    void status_changed(const rules::RuleStatus& status) override;
+
+private:
+    class Timer;
+
+    static scenes::TimePoint now();
+    void arm_timer();
+    void schedule_save();
+    void save_pending();
+
+    boost::asio::io_context& io_;
+    const devices::Registry& registry_;
+    Store& store_;
+    LiveFeed& live_;
+    UndoHistory& undo_;
+    SendCommand send_command_;
+    std::unique_ptr<rules::Engine> engine_;
+    std::unique_ptr<Timer> timer_;
+    std::string saved_pending_;
+    bool save_scheduled_ = false;
+    bool started_ = false;
+    std::map<std::string, rules::Trace> own_traces_;  // hub-made traces awaiting confirmations
+    std::vector<std::string> own_trace_order_;
+    std::set<std::string> rerecord_;  // own traces to record again at the end of this turn
+};
+
+}  // namespace hearth::hub
