@@ -437,6 +437,8 @@ class Bench:
             broker.stop()
         nlu = subprocess.run([os.path.join(self.build, "bench", "hearth-nlu-bench"), "--rounds",
                               str(s["nlu_rounds"])], capture_output=True, text=True, timeout=600)
+        if nlu.returncode != 0:
+            raise RuntimeError(f"hearth-nlu-bench exited with {nlu.returncode}: {nlu.stderr.strip()[:500]}")
         m = re.search(r"all (\d+) recognitions: median ([\d.]+) us, p90 ([\d.]+) us, p99 ([\d.]+) us, max ([\d.]+) us",
                       nlu.stdout)
         if m:

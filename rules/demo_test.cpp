@@ -120,4 +120,5 @@ TEST_CASE("The demo rules cool a hot occupied bedroom and turn off an empty bath
     h.engine->advance(now);
     REQUIRE(h.effects.sent.size() == 2);
     CHECK(h.effects.sent[1].device.value == "bathroom.light");
+    CHECK(h.effects.sent[1].command.set == proto::Attributes{{"on", false}});
 }

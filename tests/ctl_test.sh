@@ -262,10 +262,10 @@ expect_exit 0 set study.light off
 wait_tail lines
 grep -qE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} state study\.light [a-z_]+ .+ -> .+$' "$tmp/lines.out" ||
   fail "tail did not print the state change as a line: $(cat "$tmp/lines.out")"
-started=$SECONDS
+# Exit 6 and the message say tail ended by its own --timeout; a tail that ignored it would be killed
+# by ctl's outer `timeout 60` and end with 124 instead.
 expect_exit 6 tail --device entrance.door_lock --events event --count 1 --timeout 1
 err_has "0 of 1 messages before the timeout"
-[ $((SECONDS - started)) -le 5 ] || fail "tail --timeout 1 took $((SECONDS - started)) s"
 expect_exit 4 --token hth_not_a_token tail --count 1 --timeout 5
 echo "ok: tail --count 1 catches a command's state change (JSON and line); --timeout bounds it (exit 6); a bad token is refused"
 

@@ -522,6 +522,18 @@ TEST_CASE("并且, commas and 但是 split requests; a part without an area take
     REQUIRE(comma.parts.size() == 2);
     CHECK(command_for(comma, "kitchen.light"));
     CHECK(command_for(comma, "study.light"));
+
+    const auto but = f.say("关掉卧室的灯但是打开窗帘");
+    REQUIRE(but.parts.size() == 2);
+    CHECK(but.parts[0].outcome == Outcome::command);
+    CHECK(but.parts[1].outcome == Outcome::command);
+    const auto* light = command_for(but, "bedroom.ceiling_light");
+    REQUIRE(light);
+    CHECK_FALSE(flag(*light, "on"));
+    const auto* curtain = command_for(but, "bedroom.curtain");
+    REQUIRE(curtain);
+    CHECK(number(*curtain, "position") == 100.0);
+    CHECK_FALSE(command_for(but, "living_room.curtain"));
 }
 
 TEST_CASE("Each part has its own negation") {
