@@ -34,7 +34,6 @@ constexpr const char* kSeeded = "seeded";  // the home file's scenes and rules w
 constexpr const char* kVoiceTraces = "_voice";
 constexpr const char* kSceneTraces = "_scene";
 constexpr const char* kUndoTraces = "_undo";
-constexpr std::size_t kOwnTracesKept = 256;
 // The timer wakes at least this often, so a wall-clock jump is noticed.
 constexpr auto kMaxSleep = std::chrono::seconds(30);
 
@@ -80,6 +79,13 @@ rules::Trace immediate_trace(const std::string& context_id, const std::string& r
     return trace;
 }
 
+// The cause of what the hub does on its own account: the scene, the undo or the utterance.
+proto::Context own_cause(const std::string& context_id, const std::string& trace_rule, const json& trigger) {
+    if (trace_rule == kVoiceTraces) return {context_id, {}, proto::Cause::voice, trigger.value("text", "")};
+    if (trace_rule == kUndoTraces) return {context_id, {}, proto::Cause::undo, trigger.value("kind", "")};
+    return {context_id, {}, proto::Cause::scene, trigger.value("scene", "")};
+}
+
 json sent_devices(const Sent& sent) {
     auto ids = json::array();
     for (const auto& [device, command] : sent) ids.push_back(device.value);
@@ -112,21 +118,6 @@ Completion barrier(std::size_t count, std::function<void(proto::Result<void>)> d
     };
 }
 
-bool trace_mentions(const json& trace, const std::string& device) {
-    if (trace.value("trigger", json::object()).value("device", "") == device) return true;
-    for (const auto& c : trace.value("commands", json::array()))
-        if (c.value("device", "") == device) return true;
-    for (const auto& c : trace.value("conditions", json::array()))
-        if (c.value("detail", "").find(device) != std::string::npos) return true;
-    for (const auto& s : trace.value("steps", json::array())) {
-        const auto detail = s.value("detail", json());
-        if (detail.is_object() && detail.contains("devices"))
-            for (const auto& d : detail["devices"])
-                if (d == device) return true;
-    }
-    return false;
-}
-
 }  // namespace
 
 class Automation::Timer {
@@ -142,7 +133,7 @@ Automation::~Automation() {
     if (warm_normalizer_.joinable()) warm_normalizer_.join();
 }
 
-scenes::TimePoint Automation::now() { return std::chrono::system_clock::now(); }
+scenes::TimePoint Automation::now() const { return hub_.clock().now(); }
 
 proto::Result<void> Automation::start(const std::vector<Document>& documents, const std::filesystem::path& home_file) {
     json home_scenes = json::array(), home_rules = json::array();
@@ -209,7 +200,7 @@ proto::Result<void> Automation::start(const std::vector<Document>& documents, co
     rules::EngineConfig config;
     config.place = place_;
     config.context_prefix = "rule-" + new_context_id().substr(0, 10);
-    engine_ = std::make_unique<rules::Engine>(registry, scenes_, *this, config);
+    engine_ = std::make_unique<rules::Engine>(registry, scenes_, *this, hub_.traces(), config);
     const auto install = [&](const json& definition, const std::string& id_hint) {
         if (auto installed = install_rule(definition); !installed) {
             const auto id = definition.is_object() && definition.value("id", json()).is_string()
@@ -249,7 +240,6 @@ proto::Result<void> Automation::start(const std::vector<Document>& documents, co
     warm_normalizer_ = std::thread([] { rules::nlu::shared_normalizer(); });
     rebuild_vocabulary();
 
-    hub_.on_state_change([this](const devices::StateChange& change) { state_changed(change); });
     hub_.live().add_request("conversation", Scope::control, [this](const json& request, LiveFeed::Respond respond) {
         ConversationRequest r;
         if (!request.value("text", json()).is_string()) {
@@ -324,8 +314,7 @@ void Automation::arm_timer() {
         return;
     }
     const auto delay = std::clamp<std::chrono::steady_clock::duration>(
-        std::chrono::duration_cast<std::chrono::steady_clock::duration>(*next - now()),
-        std::chrono::steady_clock::duration::zero(), kMaxSleep);
+        hub_.clock().real(*next - now()), std::chrono::steady_clock::duration::zero(), kMaxSleep);
     timer.expires_after(delay);
     timer.async_wait([this](const boost::system::error_code& ec) {
         if (ec || !started_) return;
@@ -404,50 +393,29 @@ void Automation::devices_changed() {
 
 // ---- inputs ----
 
-void Automation::state_changed(const devices::StateChange& change) {
+void Automation::state_changed(const devices::StateChange& change, const proto::Context&,
+                               std::chrono::system_clock::time_point) {
     if (!started_) return;
-    if (!change.context_id.empty()) {
-        if (const auto it = own_traces_.find(change.context_id); it != own_traces_.end()) {
-            for (auto& c : it->second.commands) {
-                if (c.device != change.device) continue;
-                if (!c.confirmed_at) c.confirmed_at = now();
-                c.confirmed[change.attribute] = change.new_value;
-            }
-            if (rerecord_.insert(change.context_id).second && rerecord_.size() == 1) {
-                boost::asio::post(io_, [this] {
-                    for (const auto& id : std::exchange(rerecord_, {}))
-                        if (const auto it = own_traces_.find(id); it != own_traces_.end()) record(it->second);
-                });
-            }
-        }
-    }
     engine_->handle(change, now());
     after_engine();
 }
 
-void Automation::availability_changed(const proto::DeviceId& device, devices::Availability before,
-                                      devices::Availability after) {
+void Automation::availability_changed(const devices::adapters::AvailabilityChange& change) {
     if (!started_) return;
-    engine_->handle_availability(device, before, after, now());
+    engine_->handle_availability(change.device, change.before, change.after, now());
     after_engine();
 }
 
-void Automation::device_event(const proto::DeviceId& device, const json& event) {
-    if (!started_ || !event.value("event", json()).is_string()) return;
-    proto::Attributes data;
-    for (const auto& [key, value] : event.items()) {
-        if (key == "event") continue;
-        if (auto v = proto::value_from_json(value)) data.emplace(key, std::move(*v));
-    }
-    engine_->handle_event(device, event["event"].get<std::string>(), data, now());
+void Automation::device_event(const devices::adapters::DeviceEvent& event) {
+    if (!started_ || event.name.empty()) return;
+    engine_->handle_event(event.device, event.name, event.attributes, now());
     after_engine();
 }
 
 // ---- effects ----
 
-void Automation::send(const scenes::DeviceCommand& command) {
-    auto sent = hub_.send_command(command.device, command.command);
-    if (!sent) std::cerr << "hearthd: rules: command to " << command.device.value << " not sent: " << sent.error().message << "\n";
+proto::Result<void> Automation::send(const scenes::DeviceCommand& command, const proto::Context&) {
+    return hub_.transmit(command.device, command.command);
 }
 
 void Automation::notify(const rules::Notification& notification) {
@@ -463,7 +431,7 @@ void Automation::push_undo(scenes::Snapshot snapshot) {
 
 void Automation::record(const rules::Trace& trace) {
     auto body = rules::to_json(trace);
-    hub_.store().append_trace(trace.rule, trace.started, body);
+    hub_.store().append_trace(trace.rule, trace.started, body, rules::devices_of(trace));
     hub_.live().publish("trace", "", std::move(body));
 }
 
@@ -472,22 +440,15 @@ void Automation::status_changed(const rules::RuleStatus& status) {
 }
 
 void Automation::record_own(rules::Trace trace) {
-    const auto id = trace.id;
     record(trace);
-    if (trace.commands.empty()) return;
-    if (own_traces_.size() >= kOwnTracesKept) {
-        own_traces_.erase(own_trace_order_.front());
-        own_trace_order_.erase(own_trace_order_.begin());
-    }
-    own_traces_[id] = std::move(trace);
-    own_trace_order_.push_back(id);
+    hub_.traces().keep(std::move(trace));
 }
 
 std::vector<std::pair<proto::DeviceId, proto::Command>> Automation::send_all(
-    const std::vector<scenes::DeviceCommand>& commands, json& refused) {
+    const std::vector<scenes::DeviceCommand>& commands, const proto::Context& cause, json& refused) {
     std::vector<std::pair<proto::DeviceId, proto::Command>> sent;
     for (const auto& c : commands) {
-        auto r = hub_.send_command(c.device, c.command);
+        auto r = hub_.send_command(c.device, c.command, cause, cause.id);
         if (!r) {
             auto e = error_json(r.error());
             e["device"] = c.device.value;
@@ -576,7 +537,7 @@ json Automation::activate(const scenes::Scene& scene, const std::string& context
     }
     push_undo(std::move(activation.snapshot));
     auto refused = json::array();
-    const auto sent = send_all(activation.plan.commands, refused);
+    const auto sent = send_all(activation.plan.commands, own_cause(context_id, trace_rule, trigger), refused);
     out["commands"] = commands_json(sent);
     out["refused"] = refused;
 
@@ -652,7 +613,7 @@ json Automation::undo_with(const std::string& context_id, json trigger) {
     const auto t = now();
     auto plan = scenes::plan_undo(*snapshot, hub_.registry(), context_id);
     auto refused = json::array();
-    const auto sent = send_all(plan.commands, refused);
+    const auto sent = send_all(plan.commands, own_cause(context_id, kUndoTraces, trigger), refused);
     trigger["undoes"] = snapshot->label;
     trigger["undoes_context"] = snapshot->context_id;
     auto trace = immediate_trace(context_id, kUndoTraces, std::move(trigger), sent, t);
@@ -775,10 +736,10 @@ proto::Result<json> Automation::rule_traces(const proto::RuleId& id, std::size_t
 }
 
 proto::Result<json> Automation::device_traces(const proto::DeviceId& device, std::size_t limit) const {
-    auto rows = hub_.store().traces(proto::RuleId{}, 5000);
+    // A trace recorded again after a confirmation has several rows: fetch enough for `limit` distinct ones.
+    auto rows = hub_.store().device_traces(device, limit * 4);
     if (!rows) return rows.error();
-    return ok(json{{"device", device.value},
-                {"traces", newest_per_id(*rows, limit, [&](const json& t) { return trace_mentions(t, device.value); })}});
+    return ok(json{{"device", device.value}, {"traces", newest_per_id(*rows, limit, [](const json&) { return true; })}});
 }
 
 proto::Result<json> Automation::fire_webhook(const std::string& id) {
@@ -961,7 +922,7 @@ void Automation::send_voice_commands(const std::vector<scenes::DeviceCommand>& c
     for (const auto& c : commands) devices.push_back(c.device);
     push_undo(scenes::take_snapshot(hub_.registry(), devices, t, "voice " + text, context_id));
     auto refused = json::array();
-    const auto sent = send_all(commands, refused);
+    const auto sent = send_all(commands, own_cause(context_id, kVoiceTraces, trigger), refused);
     out["commands"] = commands_json(sent);
     out["refused"] = refused;
     auto trace = immediate_trace(context_id, kVoiceTraces, trigger, sent, t);

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "devices/registry.hpp"
+#include "hub/fact_listener.hpp"
 #include "hub/router.hpp"
 #include "hub/store.hpp"
 #include "proto/errc.hpp"
@@ -55,7 +56,7 @@ struct ConversationRequest {
     bool dry_run = false;               // understand and plan, send nothing, change nothing
 };
 
-class Automation final : public rules::Effects {
+class Automation final : public rules::Effects, public FactListener {
 public:
     Automation(boost::asio::io_context& io, Hub& hub);
     ~Automation() override;
@@ -70,13 +71,14 @@ public:
     /// Saves pending timers and the undo stack, and stops the timer.
     void stop();
 
-    // ---- inputs from the hub ----
-    void state_changed(const devices::StateChange& change);
-    void availability_changed(const proto::DeviceId& device, devices::Availability before, devices::Availability after);
-    void device_event(const proto::DeviceId& device, const nlohmann::json& event);
+    // ---- FactListener: device facts from the event path ----
+    void state_changed(const devices::StateChange& change, const proto::Context& cause,
+                       std::chrono::system_clock::time_point at) override;
+    void availability_changed(const devices::adapters::AvailabilityChange& change) override;
+    void device_event(const devices::adapters::DeviceEvent& event) override;
     /// A device or area came, went or changed: scenes and rules are re-checked and the recogniser
     /// rebuilt, at most once per event-loop turn.
-    void devices_changed();
+    void devices_changed() override;
     /// "<prefix>/assist/+/text"
     std::string assist_subscription() const;
     /// Handles an utterance on "<prefix>/assist/<device>/text"; false for any other topic.
@@ -127,7 +129,7 @@ public:
     const scenes::Place& place() const noexcept { return place_; }
 
     // ---- rules::Effects ----
-    void send(const scenes::DeviceCommand& command) override;
+    proto::Result<void> send(const scenes::DeviceCommand& command, const proto::Context& context) override;
     void notify(const rules::Notification& notification) override;
     void push_undo(scenes::Snapshot snapshot) override;
     void record(const rules::Trace& trace) override;
@@ -140,7 +142,7 @@ private:
     };
     class Timer;
 
-    static scenes::TimePoint now();
+    scenes::TimePoint now() const;
     void after_engine();
     void arm_timer();
     void schedule_save();
@@ -154,7 +156,7 @@ private:
     nlohmann::json scene_view(const proto::SceneId& id, const scenes::SceneEntry& entry) const;
     nlohmann::json rule_view(const proto::RuleId& id) const;
     std::vector<std::pair<proto::DeviceId, proto::Command>> send_all(const std::vector<scenes::DeviceCommand>& commands,
-                                                                    nlohmann::json& refused);
+                                                                    const proto::Context& cause, nlohmann::json& refused);
     nlohmann::json activate(const scenes::Scene& scene, const std::string& context_id, const std::string& trace_rule,
                             nlohmann::json trigger, bool dry_run);
     nlohmann::json undo_with(const std::string& context_id, nlohmann::json trigger);
@@ -189,9 +191,6 @@ private:
     bool save_scheduled_ = false;
     bool resolve_scheduled_ = false;
     bool started_ = false;
-    std::map<std::string, rules::Trace> own_traces_;  // hub-made traces awaiting confirmations
-    std::vector<std::string> own_trace_order_;
-    std::set<std::string> rerecord_;  // own traces to record again at the end of this turn
 };
 
 /// Adds the scene, rule, trace, webhook, export/import and conversation routes.

@@ -65,7 +65,8 @@ void Router::dispatch(const HttpRequest& request, Reply reply) const {
         if (!match(route.pattern, request.path, params)) continue;
         path_known = true;
         if (route.method != request.method) continue;
-        auto run = [&route, request, params = std::move(params), reply]() {
+        auto run = [&route, request, params = std::move(params), reply](std::string caller) mutable {
+            request.caller = std::move(caller);
             try {
                 route.handler(request, params, reply);
             } catch (const std::exception& e) {
@@ -75,7 +76,7 @@ void Router::dispatch(const HttpRequest& request, Reply reply) const {
         if (gate_) {
             gate_(request, route, reply, std::move(run));
         } else {
-            run();
+            run({});
         }
         return;
     }
