@@ -17,7 +17,10 @@ namespace {
 class CountingEffects final : public Effects {
 public:
     std::size_t sent = 0, traces = 0;
-    void send(const scenes::DeviceCommand&) override { ++sent; }
+    proto::Result<void> send(const scenes::DeviceCommand&, const proto::Context&) override {
+        ++sent;
+        return {};
+    }
     void notify(const Notification&) override {}
     void push_undo(scenes::Snapshot) override {}
     void record(const Trace&) override { ++traces; }
@@ -53,9 +56,10 @@ void run(std::size_t rule_count, std::size_t changes) {
     }
     const scenes::SceneBook scenes;
     CountingEffects effects;
+    TraceBook book;
     EngineConfig config;
     config.loop_max_runs = changes * kWatchers;
-    Engine engine(registry, scenes, effects, config);
+    Engine engine(registry, scenes, effects, book, config);
     const scenes::TimePoint t0{std::chrono::seconds(1'800'000'000)};
 
     auto start = std::clock();

@@ -13,6 +13,15 @@ using nlohmann::json;
 
 namespace {
 
+// The cause of what the hub does on its own account: the utterance, the undo or the scene.
+proto::Context own_cause(const std::string& context_id, const assist::Plan& plan) {
+    if (plan.trace_rule.value == assist::kVoiceTraces) {
+        return {context_id, {}, proto::Cause::voice, plan.trigger.value("text", "")};
+    }
+    if (plan.trace_rule.value == assist::kUndoTraces) return {context_id, {}, proto::Cause::undo, plan.trigger.value("kind", "")};
+    return {context_id, {}, proto::Cause::scene, plan.trigger.value("scene", "")};
+}
+
 json sent_devices(const Sent& sent) {
     auto ids = json::array();
     for (const auto& [device, command] : sent) ids.push_back(device.value);
@@ -26,15 +35,16 @@ Actions::Actions(const devices::Registry& registry, const Definitions& definitio
     : registry_(registry), definitions_(definitions), undo_(undo), host_(host), send_command_(std::move(send_command)) {}
 
 assist::HomeView Actions::home_view() const {
-    return {registry_, definitions_.scenes(), undo_.top(), definitions_.place(), std::chrono::system_clock::now()};
+    return {registry_, definitions_.scenes(), undo_.top(), definitions_.place(), host_.now()};
 }
 
 Actions::Delivery Actions::carry_out(const assist::Plan& plan, const std::string& context_id) {
     if (plan.pops_undo) (void)undo_.pop();
     if (plan.undo_snapshot) undo_.push(*plan.undo_snapshot);
     Delivery delivery{{}, json::array()};
+    const auto cause = own_cause(context_id, plan);
     for (const auto& c : plan.commands) {
-        auto r = send_command_(c.device, c.command);
+        auto r = send_command_(c.device, c.command, cause, context_id);
         if (!r) {
             auto e = proto::to_json(r.error());
             e["device"] = c.device.value;

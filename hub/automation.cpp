@@ -13,10 +13,10 @@ using nlohmann::json;
 Automation::Automation(boost::asio::io_context& io, AutomationLinks links)
     : io_(io),
       live_(links.live),
-      undo_(links.store),
-      host_(io, links.registry, links.store, links.live, undo_, links.send_command),
+      undo_(links.store, links.clock),
+      host_(io, links.registry, links.store, links.live, undo_, links.traces, links.clock, std::move(links.transmit)),
       definitions_(links.registry, links.store, host_, [this] { assistant_.words_changed(); }),
-      phrasebook_(links.store, definitions_, [this] { assistant_.words_changed(); }),
+      phrasebook_(links.store, links.clock, definitions_, [this] { assistant_.words_changed(); }),
       actions_(links.registry, definitions_, undo_, host_, links.send_command),
       assistant_(links.registry, definitions_, phrasebook_, actions_, host_, std::move(links.publish), std::move(links.prefix)) {}
 

@@ -21,6 +21,7 @@
 #include "hub/actions.hpp"
 #include "hub/assistant.hpp"
 #include "hub/definitions.hpp"
+#include "hub/fact_listener.hpp"
 #include "hub/live_feed.hpp"
 #include "hub/phrasebook.hpp"
 #include "hub/router.hpp"
@@ -40,12 +41,15 @@ struct AutomationLinks {
     devices::Registry& registry;
     Store& store;
     LiveFeed& live;
+    rules::TraceBook& traces;
+    const Clock& clock;
     SendCommand send_command;
+    Transmit transmit;
     Publish publish;     // MQTT assist replies
     std::string prefix;  // the MQTT topic prefix
 };
 
-class Automation {
+class Automation final : public FactListener {
 public:
     Automation(boost::asio::io_context& io, AutomationLinks links);
     Automation(const Automation&) = delete;
@@ -59,15 +63,20 @@ public:
     /// Saves pending timers and the undo stack, and stops the timer.
     void stop();
 
-    // ---- inputs from the hub ----
-    void state_changed(const devices::StateChange& change) { host_.state_changed(change); }
-    void availability_changed(const proto::DeviceId& device, devices::Availability before, devices::Availability after) {
-        host_.availability_changed(device, before, after);
+    // ---- FactListener: device facts from the event path, to the rules ----
+    void state_changed(const devices::StateChange& change, const proto::Context&,
+                       std::chrono::system_clock::time_point) override {
+        host_.state_changed(change);
     }
-    void device_event(const proto::DeviceId& device, const nlohmann::json& event) { host_.device_event(device, event); }
+    void availability_changed(const devices::adapters::AvailabilityChange& change) override {
+        host_.availability_changed(change.device, change.before, change.after);
+    }
+    void device_event(const devices::adapters::DeviceEvent& event) override {
+        host_.device_event(event.device, event.name, event.attributes);
+    }
     /// A device or area came, went or changed: scenes and rules are re-checked and the recogniser
     /// rebuilt, at most once per event-loop turn.
-    void devices_changed();
+    void devices_changed() override;
     /// "<prefix>/assist/+/text"
     std::string assist_subscription() const { return assistant_.assist_subscription(); }
     /// Handles an utterance on "<prefix>/assist/<device>/text"; false for any other topic.

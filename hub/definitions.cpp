@@ -20,8 +20,6 @@ using namespace documents;
 
 namespace {
 
-scenes::TimePoint now() { return std::chrono::system_clock::now(); }
-
 proto::Error at_field(std::string prefix, proto::Error e) {
     e.field = prefix + (e.field.empty() ? "" : "." + e.field);
     return e;
@@ -81,7 +79,7 @@ proto::Result<void> Definitions::read_home_file(const std::filesystem::path& hom
 proto::Result<void> Definitions::load(const std::vector<Document>& documents, const std::filesystem::path& home_file) {
     json home_scenes = json::array(), home_rules = json::array();
     if (auto read = read_home_file(home_file, home_scenes, home_rules); !read) return read;
-    const auto t = now();
+    const auto t = host_.now();
     std::vector<const Document*> stored_scenes, stored_rules;
     bool seeded = false;
     for (const auto& d : documents) {
@@ -145,7 +143,7 @@ proto::Result<void> Definitions::load(const std::vector<Document>& documents, co
 }
 
 proto::Result<void> Definitions::install_rule(const json& definition) {
-    auto status = host_.engine().upsert(definition, now());
+    auto status = host_.engine().upsert(definition, host_.now());
     if (!status) return status.error();
     rules_[status->id] = definition;
     broken_rules_.erase(status->id);
@@ -154,7 +152,7 @@ proto::Result<void> Definitions::install_rule(const json& definition) {
 
 void Definitions::resolve() {
     scenes::resolve_scenes(scenes_, registry_);
-    host_.engine().resolve(now());
+    host_.engine().resolve(host_.now());
     scenes_changed_();
     host_.after_engine();
 }
@@ -197,7 +195,7 @@ void Definitions::put_scene(const json& definition, std::optional<proto::SceneId
     }
     const auto stored = scenes::to_json(*scene);
     const auto id = scene->id.value;
-    store_.put_document(kScenes, id, stored, now(),
+    store_.put_document(kScenes, id, stored, host_.now(),
                         [this, scene = std::move(*scene), done = std::move(done)](proto::Result<void> r) mutable {
                             if (!r) return done(r.error());
                             const auto id = scene.id;
@@ -255,7 +253,7 @@ void Definitions::snapshot_scene(const json& request, Answer done) {
         }
     }
     if (devices.empty()) return done(proto::make_error(Errc::invalid_field, "give devices or an area with devices", "devices"));
-    const auto snapshot = scenes::take_snapshot(registry_, devices, now(), "snapshot");
+    const auto snapshot = scenes::take_snapshot(registry_, devices, host_.now(), "snapshot");
     auto scene = scenes::scene_from_snapshot(snapshot, proto::SceneId{id.get<std::string>()}, name, area);
     put_scene(scenes::to_json(scene), std::nullopt, std::move(done));
 }
@@ -292,7 +290,7 @@ void Definitions::put_rule(const json& definition, std::optional<proto::RuleId> 
     if (id.value.starts_with("_")) return done(proto::make_error(Errc::invalid_field, "rule ids starting with '_' are reserved", "id"));
     if (replace && id != *replace) return done(proto::make_error(Errc::invalid_field, "id does not match the path", "id"));
     if (!replace && rules_.contains(id)) return done(proto::make_error(Errc::conflict, "rule " + id.value + " exists already", "id"));
-    store_.put_document(kRules, id.value, body, now(), [this, id, body, done = std::move(done)](proto::Result<void> r) {
+    store_.put_document(kRules, id.value, body, host_.now(), [this, id, body, done = std::move(done)](proto::Result<void> r) {
         if (!r) return done(r.error());
         if (auto installed = install_rule(body); !installed) return done(installed.error());
         host_.after_engine();
@@ -304,7 +302,7 @@ void Definitions::delete_rule(const proto::RuleId& id, Answer done) {
     if (!rules_.contains(id)) return done(proto::make_error(Errc::not_found, "no rule with id '" + id.value + "'", "id"));
     store_.erase_document(kRules, id.value, [this, id, done = std::move(done)](proto::Result<void> r) {
         if (!r) return done(r.error());
-        host_.engine().remove(id, now());
+        host_.engine().remove(id, host_.now());
         rules_.erase(id);
         broken_rules_.erase(id);
         host_.after_engine();
@@ -317,10 +315,10 @@ void Definitions::set_rule_enabled(const proto::RuleId& id, bool enabled, Answer
     if (broken_rules_.contains(id)) return done(proto::make_error(Errc::conflict, "rule " + id.value + " has an invalid definition"));
     auto body = rules_.at(id);
     body["enabled"] = enabled;
-    store_.put_document(kRules, id.value, body, now(), [this, id, body, enabled, done = std::move(done)](proto::Result<void> r) {
+    store_.put_document(kRules, id.value, body, host_.now(), [this, id, body, enabled, done = std::move(done)](proto::Result<void> r) {
         if (!r) return done(r.error());
         rules_[id] = body;
-        auto status = host_.engine().set_enabled(id, enabled, now());
+        auto status = host_.engine().set_enabled(id, enabled, host_.now());
         if (!status) return done(status.error());
         host_.after_engine();
         done(ok(rule_view(id)));
@@ -330,7 +328,7 @@ void Definitions::set_rule_enabled(const proto::RuleId& id, bool enabled, Answer
 proto::Result<json> Definitions::run_rule(const proto::RuleId& id) {
     if (!rules_.contains(id)) return proto::make_error(Errc::not_found, "no rule with id '" + id.value + "'", "id");
     if (broken_rules_.contains(id)) return proto::make_error(Errc::conflict, "rule " + id.value + " has an invalid definition");
-    const auto status = host_.engine().run_now(id, now());
+    const auto status = host_.engine().run_now(id, host_.now());
     if (!status) return status.error();
     host_.after_engine();
     return ok(json{{"rule", id.value}, {"started", true}});
@@ -376,7 +374,7 @@ void Definitions::import_yaml(const std::string& text, Answer done) {
             return done(proto::make_error(Errc::invalid_field, "rule ids starting with '_' are reserved", "rules[" + std::to_string(i) + "].id"));
         }
     }
-    const auto t = now();
+    const auto t = host_.now();
     const auto writes = home->areas.size() + home->devices.size() + new_scenes.size() + home->rules.size();
     json summary{{"areas", home->areas.size()}, {"devices", home->devices.size()}, {"scenes", new_scenes.size()}, {"rules", home->rules.size()}};
     auto rules_list = home->rules;
@@ -389,7 +387,7 @@ void Definitions::import_yaml(const std::string& text, Answer done) {
             broken_scenes_.erase(id);
         }
         resolve();
-        const auto installed = host_.engine().upsert_all(rules_list, now());
+        const auto installed = host_.engine().upsert_all(rules_list, host_.now());
         for (std::size_t i = 0; i < installed.size(); ++i) {
             if (!installed[i]) return done(installed[i].error());
             rules_[installed[i]->id] = rules_list[i];

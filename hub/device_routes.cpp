@@ -106,7 +106,7 @@ void add_device_routes(Router& router, Hub& hub) {
                [&hub](const HttpRequest& request, const PathParams& params, Reply reply) {
                    const proto::DeviceId id{params.at("id")};
                    if (!hub.registry().find(id)) return reply(unknown_device(id.value));
-                   const auto now = std::chrono::system_clock::now();
+                   const auto now = hub.clock().now();
                    const auto from = time_param(request, "from", now - std::chrono::hours(24));
                    if (!from) return reply(error_response(from.error()));
                    const auto to = time_param(request, "to", now + std::chrono::seconds(1));
@@ -121,7 +121,9 @@ void add_device_routes(Router& router, Hub& hub) {
                        out.push_back({{"attribute", p.attribute},
                                       {"value", proto::to_json(p.value)},
                                       {"time_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                      p.at.time_since_epoch()).count()}});
+                                                      p.at.time_since_epoch()).count()},
+                                      {"cause", proto::to_string(p.cause)}});
+                       if (!p.context_id.empty()) out.back()["context_id"] = p.context_id;
                    }
                    reply(json_response({{"device", id.value}, {"points", std::move(out)}}));
                });
@@ -145,7 +147,7 @@ void add_device_routes(Router& router, Hub& hub) {
                    auto command = proto::command_from_json(*body);
                    if (!command) return reply(error_response(command.error()));
                    const proto::DeviceId id{params.at("id")};
-                   auto sent = hub.send_command(id, std::move(*command));
+                   auto sent = hub.send_command(id, std::move(*command), proto::Context{{}, {}, proto::Cause::app, request.caller});
                    if (!sent) return reply(error_response(sent.error()));
                    reply(json_response({{"device", id.value}, {"set", proto::to_json(sent->set)},
                                         {"context_id", sent->context_id}, {"status", "sent"}},

@@ -28,11 +28,7 @@ using proto::Errc;
 
 namespace {
 
-constexpr std::size_t kMaxEarlyMessages = 100'000;
-constexpr std::size_t kMaxPendingConfirmations = 10'000;
 constexpr const char* kTokens = "tokens";
-
-std::chrono::system_clock::time_point wall_now() { return std::chrono::system_clock::now(); }
 
 /// Writes the secret readable by the owner only (mode 0600), replacing any older file.
 proto::Result<void> write_secret(const std::filesystem::path& path, const std::string& secret) {
@@ -46,28 +42,12 @@ proto::Result<void> write_secret(const std::filesystem::path& path, const std::s
     return {};
 }
 
-proto::Result<proto::Attributes> attributes_from_payload(const std::string& payload, std::string& context_id) {
-    auto j = proto::parse_json(payload);
-    if (!j) return j.error();
-    if (!j->is_object()) return proto::make_error(Errc::bad_json, "state must be a JSON object of attributes");
-    proto::Attributes attributes;
-    for (const auto& [key, value] : j->items()) {
-        if (key == proto::kContextKey) {
-            if (value.is_string()) context_id = value.get<std::string>();
-            continue;
-        }
-        auto v = proto::value_from_json(value);
-        if (!v) return proto::make_error(Errc::wrong_type, key + " must be a bool, number, text or null", key);
-        attributes.emplace(key, std::move(*v));
-    }
-    return attributes;
-}
-
 }  // namespace
 
 Hub::Hub(boost::asio::io_context& io, HubConfig config)
     : io_(io),
       config_(std::move(config)),
+      clock_(config_.clock_speed),
       topics_(config_.prefix),
       guard_(config_.limits),
       started_(std::chrono::steady_clock::now()) {}
@@ -79,12 +59,13 @@ proto::Result<void> Hub::start() {
     if (!config_.home_file.empty()) {
         if (auto imported = import_home_file(); !imported) return imported;
     }
+    auto native = std::make_unique<devices::adapters::Native>(config_.prefix, registry_);
+    native_ = native.get();
+    adapters_.push_back(std::move(native));
+    events_ = std::make_unique<EventPath>(registry_, *store_, traces_, stats_, [this] { return clock_.now(); },
+                                          [this](const proto::Error& e) { reject("adapter", e); });
     live_ = std::make_unique<LiveFeed>(tokens_, registry_,
                                        [this](std::chrono::milliseconds d, std::function<void()> f) { defer(d, std::move(f)); });
-    on_state_change([this](const devices::StateChange& change) {
-        live_->publish_state(change, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         wall_now().time_since_epoch()).count());
-    });
     live_->add_request("command", Scope::control, [this](const nlohmann::json& request, LiveFeed::Respond respond) {
         auto body = request.value("set", nlohmann::json());
         if (!body.is_object()) {
@@ -97,16 +78,22 @@ proto::Result<void> Hub::start() {
         if (!device.is_string()) {
             return respond({{"error", error_json(proto::make_error(Errc::invalid_field, "device is a device id", "device"))}});
         }
-        auto sent = send_command(proto::DeviceId{device.get<std::string>()}, std::move(*command));
+        auto sent = send_command(proto::DeviceId{device.get<std::string>()}, std::move(*command),
+                                 proto::Context{{}, {}, proto::Cause::app, {}});
         if (!sent) return respond({{"error", error_json(sent.error())}});
         respond({{"device", device}, {"set", proto::to_json(sent->set)}, {"context_id", sent->context_id}});
     });
     automation_ = std::make_unique<Automation>(
-        io_, AutomationLinks{registry_, *store_, *live_,
-                             [this](const proto::DeviceId& device, proto::Command command) { return send_command(device, std::move(command)); },
+        io_, AutomationLinks{registry_, *store_, *live_, traces_, clock_,
+                             [this](const proto::DeviceId& device, proto::Command command, const proto::Context& cause,
+                                    std::string_view trace) { return send_command(device, std::move(command), cause, trace); },
+                             [this](const proto::DeviceId& device, const proto::Command& command) { return transmit(device, command); },
                              [this](const std::string& topic, const std::string& payload) { return publish(topic, payload); },
                              config_.prefix});
-    on_state_change([this](const devices::StateChange& change) { automation_->state_changed(change); });
+    // The fixed order of the fan-out: rules, then the live feed.
+    events_->add_listener(*automation_);
+    events_->add_listener(*live_);
+    events_->on_rerecord([this](const rules::Trace& trace) { automation_->rule_host().record(trace); });
     {
         auto stored = store_->load();
         if (!stored) return stored.error();
@@ -122,9 +109,6 @@ proto::Result<void> Hub::start() {
     mqtt_config.username = config_.mqtt_username;
     mqtt_config.password = config_.mqtt_password;
     mqtt_config.status_topic = topics_.hub_status();
-    for (const auto kind : {DeviceTopic::config, DeviceTopic::state, DeviceTopic::availability, DeviceTopic::event}) {
-        mqtt_config.subscriptions.push_back(topics_.all(kind));
-    }
     mqtt_config.subscriptions.push_back(automation_->assist_subscription());
     if (!config_.ha_discovery_prefix.empty()) {
         adapters_.push_back(std::make_unique<devices::adapters::HaDiscovery>(config_.ha_discovery_prefix));
@@ -200,8 +184,8 @@ proto::Result<void> Hub::load_tokens(const std::vector<Document>& documents) {
         tokens_.add(std::move(*token));
     }
     if (!tokens_.empty()) return {};
-    auto owner = tokens_.issue("owner", Scope::admin, wall_now());
-    store_->put_document(kTokens, owner.token.id, to_json(owner.token), wall_now());
+    auto owner = tokens_.issue("owner", Scope::admin, clock_.now());
+    store_->put_document(kTokens, owner.token.id, to_json(owner.token), clock_.now());
     store_->flush();
     const auto saved = store_->document(kTokens, owner.token.id);
     if (!saved || !*saved) return proto::make_error(Errc::storage_failed, "cannot save the owner token");
@@ -223,10 +207,6 @@ bool Hub::mqtt_connected() const noexcept { return mqtt_ && mqtt_->connected(); 
 std::uint16_t Hub::http_port() const noexcept { return http_ ? http_->port() : 0; }
 std::chrono::steady_clock::duration Hub::uptime() const { return std::chrono::steady_clock::now() - started_; }
 
-void Hub::on_state_change(std::function<void(const devices::StateChange&)> listener) {
-    state_listeners_.push_back(std::move(listener));
-}
-
 proto::Result<void> Hub::import_home_file() {
     std::ifstream in(config_.home_file);
     if (!in) return proto::make_error(Errc::not_found, "cannot read home file " + config_.home_file.string());
@@ -245,7 +225,8 @@ proto::Result<void> Hub::import_home_file() {
 }
 
 void Hub::register_routes() {
-    router_.set_gate([this](const HttpRequest& request, const Route& route, Reply reply, std::function<void()> proceed) {
+    router_.set_gate([this](const HttpRequest& request, const Route& route, Reply reply,
+                            std::function<void(std::string)> proceed) {
         gate(request, route, std::move(reply), std::move(proceed));
     });
     add_device_routes(router_, *this);
@@ -255,7 +236,7 @@ void Hub::register_routes() {
     add_conversation_routes(router_, automation_->phrasebook(), automation_->assistant());
 }
 
-void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, std::function<void()> proceed) {
+void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, std::function<void(std::string)> proceed) {
     const auto now = std::chrono::steady_clock::now();
     ++stats_.http_requests;
     // Every answer is measured and counted, whoever gives it.
@@ -269,7 +250,7 @@ void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, std:
         r.headers.emplace_back("Retry-After", "1");
         return reply(std::move(r));
     }
-    if (!route.scope) return proceed();
+    if (!route.scope) return proceed({});
     if (const auto locked = guard_.locked_for(request.remote, now); locked.count() > 0) {
         auto r = error_response(429, Errc::rate_limited, "too many bad tokens from " + request.remote + "; try again in " +
                                                               std::to_string(locked.count()) + " s");
@@ -292,44 +273,41 @@ void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, std:
         return reply(error_response(403, Errc::forbidden, "this needs a token with the " +
                                                               std::string(to_string(*route.scope)) + " scope"));
     }
-    proceed();
+    proceed(token->name);
 }
 
-proto::Result<proto::Command> Hub::send_command(const proto::DeviceId& device, proto::Command command) {
+proto::Result<proto::Command> Hub::send_command(const proto::DeviceId& device, proto::Command command,
+                                               proto::Context cause, std::string_view trace) {
     auto valid = registry_.validate(device, command);
     if (!valid) {
         ++stats_.commands_refused;
         return valid.error();
     }
-    if (valid->context_id.empty()) valid->context_id = new_context_id();
-    const auto owner = std::find_if(adapters_.begin(), adapters_.end(), [&](const auto& a) { return a->owns(device); });
-    proto::Result<void> published;
-    if (owner != adapters_.end()) {
-        // An ecosystem device gets the command in its own format, on its own topics.
-        auto messages = (*owner)->command(device, *valid);
-        published = messages ? publish_all(*messages) : proto::Result<void>(messages.error());
-        if (published) {
-            const auto assumed = (*owner)->optimistic_state(device, *valid);
-            if (!assumed.empty()) {
-                if (auto update = registry_.apply_state(device, assumed, valid->context_id)) {
-                    commit_changes(device, update->changes, valid->context_id);
-                }
-            }
-        }
-    } else if (mqtt_) {
-        published = mqtt_->publish(topics_.device(device, DeviceTopic::set), proto::to_payload(*valid));
-    } else {
-        published = proto::make_error(Errc::device_unavailable, "MQTT is not started");
-    }
+    if (valid->context_id.empty()) valid->context_id = cause.id.empty() ? new_context_id() : cause.id;
+    cause.id = valid->context_id;
+    if (auto sent = transmit(device, *valid); !sent) return sent.error();
+    traces_.sent(device, cause, trace, clock_.now());
+    return valid;
+}
+
+proto::Result<void> Hub::transmit(const proto::DeviceId& device, const proto::Command& command) {
+    const auto owner = std::find_if(adapters_.begin() + 1, adapters_.end(), [&](const auto& a) { return a->owns(device); });
+    auto& adapter = owner == adapters_.end() ? *adapters_.front() : **owner;
+    auto messages = adapter.command(device, command);
+    auto published = messages ? publish_all(*messages) : proto::Result<void>(messages.error());
     if (!published) {
         ++stats_.commands_refused;
         return published.error();
     }
     ++stats_.commands_sent;
-    ++stats_.mqtt_messages_out;
-    if (pending_confirmations_.size() >= kMaxPendingConfirmations) pending_confirmations_.clear();
-    pending_confirmations_[valid->context_id] = std::chrono::steady_clock::now();
-    return valid;
+    auto assumed = adapter.optimistic_state(device, command);
+    if (!assumed.empty()) {
+        // Applied on the next turn: the caller (a rule run, a scene) finishes before its effects come back.
+        devices::adapters::Effects effects;
+        effects.states.push_back({device, std::move(assumed), command.context_id});
+        boost::asio::post(io_, [this, effects = std::move(effects)] { events_->take(effects); });
+    }
+    return {};
 }
 
 proto::Result<void> Hub::publish(const std::string& topic, const std::string& payload) {
@@ -347,23 +325,6 @@ void Hub::reject(const std::string& topic, const proto::Error& error) {
 
 void Hub::on_mqtt_message(const MqttMessage& message) {
     ++stats_.mqtt_messages_in;
-    const auto parsed = topics_.parse(message.topic);
-    if (!parsed) {
-        try {
-            if (automation_ && automation_->handle_mqtt(message.topic, message.payload)) return;
-        } catch (const std::exception& e) {
-            reject(message.topic, proto::make_error(Errc::internal, e.what()));
-            return;
-        }
-        for (const auto& adapter : adapters_) {
-            try {
-                apply_adapter_effects(adapter->handle(message.topic, message.payload));
-            } catch (const std::exception& e) {
-                reject(message.topic, proto::make_error(Errc::internal, e.what()));
-            }
-        }
-        return;
-    }
     const auto started = std::chrono::steady_clock::now();
     struct Measure {
         LatencyHistogram& h;
@@ -371,76 +332,20 @@ void Hub::on_mqtt_message(const MqttMessage& message) {
         ~Measure() { h.observe(std::chrono::steady_clock::now() - t); }
     } measure{stats_.mqtt_handling, started};
     try {
-        switch (parsed->kind) {
-            case DeviceTopic::config: return on_device_config(parsed->device, message.payload);
-            case DeviceTopic::state: return on_device_state(parsed->device, message.payload);
-            case DeviceTopic::availability: return on_device_availability(parsed->device, message.payload);
-            case DeviceTopic::event: return on_device_event(parsed->device, message.payload);
-            case DeviceTopic::set: return;
-        }
+        if (native_->follows(message.topic)) return take(*native_, message);
+        if (automation_ && automation_->handle_mqtt(message.topic, message.payload)) return;
+        for (auto it = adapters_.begin() + 1; it != adapters_.end(); ++it) take(**it, message);
     } catch (const std::exception& e) {
         reject(message.topic, proto::make_error(Errc::internal, e.what()));
     }
 }
 
-void Hub::on_device_config(const proto::DeviceId& id, const std::string& payload) {
-    const auto topic = topics_.device(id, DeviceTopic::config);
-    if (payload.empty()) {
-        if (registry_.remove(id)) {
-            store_->remove_device(id);
-            automation_->devices_changed();
-        }
-        return;
-    }
-    auto j = proto::parse_json(payload);
-    if (!j) return reject(topic, j.error());
-    auto description = proto::description_from_json(*j);
-    if (!description) return reject(topic, description.error());
-    if (description->id != id) {
-        return reject(topic, proto::make_error(Errc::invalid_field, "id " + description->id.value +
-                                                                        " does not match the topic", "id"));
-    }
-    if (registry_.upsert(*description) != devices::Upsert::unchanged) {
-        store_->put_device(*description);
-        automation_->devices_changed();
-    }
-    if (const auto early = early_availability_.extract(id)) on_device_availability(id, early.mapped());
-    if (const auto early = early_state_.extract(id)) on_device_state(id, early.mapped());
-}
-
-void Hub::on_device_state(const proto::DeviceId& id, const std::string& payload) {
-    const auto topic = topics_.device(id, DeviceTopic::state);
-    if (!registry_.find(id)) {
-        if (early_state_.size() < kMaxEarlyMessages) early_state_[id] = payload;
-        return;
-    }
-    std::string context_id;
-    auto attributes = attributes_from_payload(payload, context_id);
-    if (!attributes) return reject(topic, attributes.error());
-    auto update = registry_.apply_state(id, *attributes, context_id);
-    if (!update) return reject(topic, update.error());
-    for (const auto& refused : update->rejected) reject(topic, refused);
-    commit_changes(id, update->changes, context_id);
-}
-
-void Hub::commit_changes(const proto::DeviceId& id, const std::vector<devices::StateChange>& changes,
-                         const std::string& context_id) {
-    if (!context_id.empty()) {
-        if (const auto sent = pending_confirmations_.extract(context_id)) {
-            ++stats_.commands_confirmed;
-            stats_.command_confirmation.observe(std::chrono::steady_clock::now() - sent.mapped());
-        }
-    }
-    if (changes.empty()) return;
-    stats_.state_changes += changes.size();
-    save_state(id);
-    const auto now = wall_now();
-    for (const auto& change : changes) {
-        if (store_->append_history(id, change.attribute, change.new_value, now) == Admission::dropped) {
-            ++stats_.history_dropped;
-        }
-        for (const auto& listener : state_listeners_) listener(change);
-    }
+void Hub::take(devices::adapters::Adapter& adapter, const MqttMessage& message) {
+    auto effects = adapter.handle(message.topic, message.payload);
+    if (effects.empty()) return;
+    for (const auto& filter : effects.subscribe) mqtt_->subscribe(filter);
+    for (const auto& filter : effects.unsubscribe) mqtt_->unsubscribe(filter);
+    events_->take(effects);
 }
 
 proto::Result<void> Hub::publish_all(const std::vector<devices::adapters::Publish>& messages) {
@@ -450,71 +355,6 @@ proto::Result<void> Hub::publish_all(const std::vector<devices::adapters::Publis
         ++stats_.mqtt_messages_out;
     }
     return {};
-}
-
-void Hub::apply_adapter_effects(devices::adapters::Effects effects) {
-    if (effects.empty()) return;
-    for (const auto& filter : effects.subscribe) mqtt_->subscribe(filter);
-    for (const auto& filter : effects.unsubscribe) mqtt_->unsubscribe(filter);
-    for (const auto& error : effects.errors) reject("adapter", error);
-    const auto applied = devices::adapters::apply(registry_, effects);
-    for (const auto& error : applied.rejected) reject("adapter", error);
-    for (const auto& description : effects.upserts) {
-        if (const auto* d = registry_.find(description.id)) store_->put_device(d->description, d->problem);
-    }
-    for (const auto& problem : effects.problems) {
-        if (const auto* d = registry_.find(problem.device)) store_->put_device(d->description, d->problem);
-    }
-    std::map<proto::DeviceId, std::vector<devices::StateChange>> by_device;
-    for (const auto& change : applied.changes) by_device[change.device].push_back(change);
-    for (const auto& [id, changes] : by_device) commit_changes(id, changes, {});
-    for (const auto& change : applied.availability_changed) {
-        save_state(change.device);
-        live_->publish("availability", change.device.value, {{"availability", devices::to_string(change.after)}});
-        automation_->availability_changed(change.device, change.before, change.after);
-    }
-    for (const auto& event : effects.events) {
-        auto body = proto::to_json(event.attributes);
-        body["event"] = event.name;
-        live_->publish("event", event.device.value, {{"event", body}});
-        automation_->device_event(event.device, body);
-    }
-    for (const auto& id : effects.removals) store_->remove_device(id);
-    if (!effects.upserts.empty() || !effects.removals.empty()) automation_->devices_changed();
-}
-
-void Hub::save_state(const proto::DeviceId& id) {
-    const auto* device = registry_.find(id);
-    if (!device) return;
-    store_->put_state(id, DeviceState{device->state, device->version, device->availability, wall_now()});
-}
-
-void Hub::on_device_availability(const proto::DeviceId& id, const std::string& payload) {
-    const auto topic = topics_.device(id, DeviceTopic::availability);
-    if (payload != proto::kOnline && payload != proto::kOffline) {
-        return reject(topic, proto::make_error(Errc::invalid_field, "availability is 'online' or 'offline'"));
-    }
-    if (!registry_.find(id)) {
-        if (early_availability_.size() < kMaxEarlyMessages) early_availability_[id] = payload;
-        return;
-    }
-    const auto availability = payload == proto::kOnline ? devices::Availability::online : devices::Availability::offline;
-    const auto before = registry_.find(id)->availability;
-    const auto changed = registry_.set_availability(id, availability);
-    if (!changed || !*changed) return;
-    save_state(id);
-    live_->publish("availability", id.value, {{"availability", payload}});
-    automation_->availability_changed(id, before, availability);
-}
-
-void Hub::on_device_event(const proto::DeviceId& id, const std::string& payload) {
-    const auto topic = topics_.device(id, DeviceTopic::event);
-    if (!registry_.find(id)) return reject(topic, proto::make_error(Errc::unknown_device, "event from unknown device"));
-    auto j = proto::parse_json(payload);
-    if (!j) return reject(topic, j.error());
-    if (!j->is_object()) return reject(topic, proto::make_error(Errc::bad_json, "an event is a JSON object"));
-    live_->publish("event", id.value, {{"event", *j}});
-    automation_->device_event(id, *j);
 }
 
 }  // namespace hearth::hub

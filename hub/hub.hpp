@@ -13,8 +13,11 @@
 
 #include "devices/adapters/adapter.hpp"
 #include "devices/registry.hpp"
+#include "devices/adapters/native.hpp"
 #include "hub/access.hpp"
+#include "hub/clock.hpp"
 #include "hub/context_id.hpp"
+#include "hub/event_path.hpp"
 #include "hub/http_server.hpp"
 #include "hub/live_feed.hpp"
 #include "hub/metrics.hpp"
@@ -22,7 +25,9 @@
 #include "hub/router.hpp"
 #include "hub/store.hpp"
 #include "proto/command.hpp"
+#include "proto/context.hpp"
 #include "proto/topics.hpp"
+#include "rules/trace_book.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -44,24 +49,7 @@ struct HubConfig {
     std::string zigbee2mqtt_base;                        // Zigbee2MQTT without HA discovery; empty = off
     std::string tasmota_prefix = "tasmota/discovery";    // Tasmota native discovery; empty = off
     bool print_owner_token = true;    // print a newly created owner token once on stdout
-};
-
-/// Counters for health and metrics. Hub thread only.
-struct HubStats {
-    std::uint64_t mqtt_messages_in = 0;
-    std::uint64_t mqtt_messages_out = 0;
-    std::uint64_t mqtt_rejected = 0;  // malformed, oversized or refused payloads
-    std::uint64_t state_changes = 0;
-    std::uint64_t commands_sent = 0;
-    std::uint64_t commands_refused = 0;
-    std::uint64_t commands_confirmed = 0;  // state came back carrying the command's context id
-    std::uint64_t broker_connections = 0;
-    std::uint64_t http_requests = 0;
-    std::uint64_t http_errors = 0;  // 4xx and 5xx answers
-    std::uint64_t history_dropped = 0;
-    LatencyHistogram http_latency;
-    LatencyHistogram command_confirmation;  // command published → state reported with its context
-    LatencyHistogram mqtt_handling;         // one MQTT message handled on the hub thread
+    double clock_speed = 1.0;         // the hub's clock runs this many times faster (tests, demos)
 };
 
 class Automation;
@@ -84,25 +72,36 @@ public:
     Automation& automation() noexcept { return *automation_; }
     HubStats& stats() noexcept { return stats_; }
     const HubConfig& config() const noexcept { return config_; }
+    /// The one clock of everything the hub decides, stores and shows.
+    const Clock& clock() const noexcept { return clock_; }
     Store& store() noexcept { return *store_; }
     Tokens& tokens() noexcept { return tokens_; }
     LiveFeed& live() noexcept { return *live_; }
     const Router& router() const noexcept { return router_; }
+    /// Native first, then the ecosystems.
     const std::vector<std::unique_ptr<devices::adapters::Adapter>>& adapters() const noexcept { return adapters_; }
+    /// Where device facts enter; listeners attach here.
+    EventPath& events() noexcept { return *events_; }
+    /// The one ledger of commands sent and their traces.
+    rules::TraceBook& traces() noexcept { return traces_; }
     bool mqtt_connected() const noexcept;
     std::uint16_t http_port() const noexcept;
     std::chrono::steady_clock::duration uptime() const;
     std::filesystem::path owner_token_path() const { return config_.data_dir / "owner.token"; }
 
-    /// Validates a command against the device and publishes it with a fresh context id (or the
-    /// one given). Returns exactly what was sent.
-    proto::Result<proto::Command> send_command(const proto::DeviceId& device, proto::Command command);
+    /// Validates a command against the device, sends it with a fresh context id (or the one given)
+    /// and notes it in the trace book with its cause and the trace it belongs to (none for an
+    /// app's command). Returns exactly what was sent.
+    proto::Result<proto::Command> send_command(const proto::DeviceId& device, proto::Command command,
+                                               proto::Context cause, std::string_view trace = {});
+    /// Sends a command validated already (the rule engine's) through the device's adapter. The
+    /// state an optimistic device is assumed to take is queued for the next turn of the event loop,
+    /// so nothing re-enters the caller.
+    proto::Result<void> transmit(const proto::DeviceId& device, const proto::Command& command);
 
     /// Publishes a non-retained message (assist replies); fails when the broker is not connected.
     proto::Result<void> publish(const std::string& topic, const std::string& payload);
 
-    /// Called for every real state change, after the registry has it.
-    void on_state_change(std::function<void(const devices::StateChange&)> listener);
     /// Runs f on the hub thread after a delay.
     void defer(std::chrono::milliseconds delay, std::function<void()> f);
 
@@ -111,21 +110,16 @@ private:
     proto::Result<void> load_tokens(const std::vector<Document>& documents);
     proto::Result<void> import_home_file();
     void register_routes();
-    void gate(const HttpRequest& request, const Route& route, Reply reply, std::function<void()> proceed);
+    void gate(const HttpRequest& request, const Route& route, Reply reply, std::function<void(std::string)> proceed);
     void on_mqtt_message(const MqttMessage& message);
-    void on_device_config(const proto::DeviceId& id, const std::string& payload);
-    void on_device_state(const proto::DeviceId& id, const std::string& payload);
-    void on_device_availability(const proto::DeviceId& id, const std::string& payload);
-    void on_device_event(const proto::DeviceId& id, const std::string& payload);
-    void save_state(const proto::DeviceId& id);
-    void commit_changes(const proto::DeviceId& id, const std::vector<devices::StateChange>& changes,
-                        const std::string& context_id);
-    void apply_adapter_effects(devices::adapters::Effects effects);
+    /// Hands one message to an adapter and its effects to the event path.
+    void take(devices::adapters::Adapter& adapter, const MqttMessage& message);
     proto::Result<void> publish_all(const std::vector<devices::adapters::Publish>& messages);
     void reject(const std::string& topic, const proto::Error& error);
 
     boost::asio::io_context& io_;
     HubConfig config_;
+    Clock clock_;
     proto::Topics topics_;
     devices::Registry registry_;
     HubStats stats_;
@@ -136,11 +130,10 @@ private:
     std::unique_ptr<LiveFeed> live_;
     std::unique_ptr<HttpServer> http_;
     std::unique_ptr<MqttLink> mqtt_;
-    std::vector<std::unique_ptr<devices::adapters::Adapter>> adapters_;
-    std::vector<std::function<void(const devices::StateChange&)>> state_listeners_;
-    std::map<proto::DeviceId, std::string> early_state_;  // state that arrived before its config
-    std::map<proto::DeviceId, std::string> early_availability_;
-    std::map<std::string, std::chrono::steady_clock::time_point> pending_confirmations_;  // by context id
+    std::vector<std::unique_ptr<devices::adapters::Adapter>> adapters_;  // native first
+    devices::adapters::Native* native_ = nullptr;                          // adapters_[0]
+    rules::TraceBook traces_;
+    std::unique_ptr<EventPath> events_;
     std::chrono::steady_clock::time_point started_;
     std::unique_ptr<Automation> automation_;  // last: destroyed first, it uses the members above
 };

@@ -4,6 +4,7 @@
 
 #include "hub/router.hpp"
 #include "proto/json.hpp"
+#include "proto/value.hpp"
 
 namespace hearth::hub {
 
@@ -183,7 +184,19 @@ bool LiveFeed::wants(const Subscription& s, const std::string& kind, const std::
     return true;
 }
 
-void LiveFeed::publish_state(const devices::StateChange& change, std::int64_t time_ms) {
+void LiveFeed::availability_changed(const devices::adapters::AvailabilityChange& change) {
+    publish("availability", change.device.value, {{"availability", devices::to_string(change.after)}});
+}
+
+void LiveFeed::device_event(const devices::adapters::DeviceEvent& event) {
+    auto body = proto::to_json(event.attributes);
+    body["event"] = event.name;
+    publish("event", event.device.value, {{"event", std::move(body)}});
+}
+
+void LiveFeed::state_changed(const devices::StateChange& change, const proto::Context& cause,
+                             std::chrono::system_clock::time_point at) {
+    const auto time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
     if (clients_.empty()) return;
     const FanOut fan_out(*this);
     std::optional<nlohmann::json> message;
@@ -201,6 +214,7 @@ void LiveFeed::publish_state(const devices::StateChange& change, std::int64_t ti
                                          {"version", change.version},
                                          {"time_ms", time_ms}};
                 if (!change.context_id.empty()) (*message)["context_id"] = change.context_id;
+                (*message)["context"] = proto::to_json(cause);
             }
             (*message)["subscription"] = n;
             send(client, *message);

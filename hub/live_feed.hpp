@@ -24,11 +24,12 @@
 
 #include "devices/registry.hpp"
 #include "hub/access.hpp"
+#include "hub/fact_listener.hpp"
 #include "hub/live.hpp"
 
 namespace hearth::hub {
 
-class LiveFeed final : public LiveHandler {
+class LiveFeed final : public LiveHandler, public FactListener {
 public:
     using Respond = std::function<void(nlohmann::json result)>;
     /// Handles one request type; `respond` takes the result fields (or an "error" object).
@@ -40,8 +41,13 @@ public:
     /// Adds a request type ("command", "conversation", …) callable with at least `scope`.
     void add_request(std::string type, Scope scope, RequestHandler handler);
 
-    void publish_state(const devices::StateChange& change, std::int64_t time_ms);
-    /// kind is "event", "trace" or "notification"; device may be empty.
+    // ---- FactListener: state, availability and event messages to the subscribers ----
+    void state_changed(const devices::StateChange& change, const proto::Context& cause,
+                       std::chrono::system_clock::time_point at) override;
+    void availability_changed(const devices::adapters::AvailabilityChange& change) override;
+    void device_event(const devices::adapters::DeviceEvent& event) override;
+
+    /// kind is "trace", "notification" or "rule"; device may be empty.
     void publish(const std::string& kind, const std::string& device, nlohmann::json body);
 
     std::size_t client_count() const noexcept { return clients_.size(); }

@@ -34,6 +34,8 @@ const char* kUsage = R"(usage: hearthd [options]
   --zigbee2mqtt BASE   read Zigbee2MQTT natively under BASE (default off; use it only
                        when that Zigbee2MQTT does not publish HA discovery)
   --tasmota P          Tasmota discovery prefix, or "off" (default tasmota/discovery)
+  --clock-speed N      run the hub's clock N times faster than real time, from start-up (tests
+                       and demos, with hearth-fleet --speed N; default 1, env HEARTH_CLOCK_SPEED)
 )";
 
 std::string env_or(const char* name, std::string fallback) {
@@ -94,6 +96,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> cors_origins = split_list(env_or("HEARTH_CORS_ORIGINS", ""));
     bool cors_from_flags = false;
     std::string rate_limit = env_or("HEARTH_RATE_LIMIT", "");
+    std::string clock_speed = env_or("HEARTH_CLOCK_SPEED", "");
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const auto next = [&]() -> std::string {
@@ -121,6 +124,7 @@ int main(int argc, char** argv) {
         else if (arg == "--ha-discovery") config.ha_discovery_prefix = off_or(next());
         else if (arg == "--zigbee2mqtt") config.zigbee2mqtt_base = off_or(next());
         else if (arg == "--tasmota") config.tasmota_prefix = off_or(next());
+        else if (arg == "--clock-speed") clock_speed = next();
         else if (arg == "-h" || arg == "--help") {
             std::cout << kUsage;
             return 0;
@@ -151,6 +155,14 @@ int main(int argc, char** argv) {
         }
         config.limits.requests_per_second = *rate;
         config.limits.burst = 2 * *rate;
+    }
+    if (!clock_speed.empty()) {
+        const auto speed = parse_rate(clock_speed);
+        if (!speed || *speed < 1) {
+            std::cerr << "hearthd: --clock-speed needs a number of 1 or more, not '" << clock_speed << "'\n";
+            return 2;
+        }
+        config.clock_speed = *speed;
     }
     if (!password_file.empty()) {
         auto password = read_password(password_file);

@@ -26,4 +26,22 @@ private:
 /// Appends one counter or gauge with its HELP and TYPE lines.
 void render_metric(std::string& out, const std::string& name, const char* type, const std::string& help, double value);
 
+/// Counters for health and metrics. Hub thread only.
+struct HubStats {
+    std::uint64_t mqtt_messages_in = 0;
+    std::uint64_t mqtt_messages_out = 0;
+    std::uint64_t mqtt_rejected = 0;  // malformed, oversized or refused payloads
+    std::uint64_t state_changes = 0;
+    std::uint64_t commands_sent = 0;
+    std::uint64_t commands_refused = 0;
+    std::uint64_t commands_confirmed = 0;  // state came back carrying the command's context id
+    std::uint64_t broker_connections = 0;
+    std::uint64_t http_requests = 0;
+    std::uint64_t http_errors = 0;  // 4xx and 5xx answers
+    std::uint64_t history_dropped = 0;
+    LatencyHistogram http_latency;
+    LatencyHistogram command_confirmation;  // command published → state reported with its context
+    LatencyHistogram mqtt_handling;         // one MQTT message handled on the hub thread
+};
+
 }  // namespace hearth::hub

@@ -66,8 +66,23 @@ CREATE TABLE notifications (
 ) STRICT;
 )sql";
 
+// Every change carries its cause; traces are found by the devices they are about.
+constexpr const char* kVersion2 = R"sql(
+ALTER TABLE history ADD COLUMN cause TEXT NOT NULL DEFAULT 'device';
+ALTER TABLE history ADD COLUMN context TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE trace_devices (
+    trace  INTEGER NOT NULL REFERENCES traces (id) ON DELETE CASCADE,
+    device TEXT NOT NULL,
+    at     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX trace_devices_by_device ON trace_devices (device, at);
+CREATE INDEX trace_devices_by_trace ON trace_devices (trace);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
+    {2, kVersion2},
 };
 
 proto::Error sqlite_failure(sqlite3* db, const std::string& what) {

@@ -26,12 +26,10 @@ std::optional<rules::nlu::Mood> mood_from(std::string_view s) {
     return std::nullopt;
 }
 
-scenes::TimePoint now() { return std::chrono::system_clock::now(); }
-
 }  // namespace
 
-Phrasebook::Phrasebook(Store& store, const Definitions& definitions, std::function<void()> changed)
-    : store_(store), definitions_(definitions), changed_(std::move(changed)) {}
+Phrasebook::Phrasebook(Store& store, const Clock& clock, const Definitions& definitions, std::function<void()> changed)
+    : store_(store), clock_(clock), definitions_(definitions), changed_(std::move(changed)) {}
 
 void Phrasebook::load(const std::vector<Document>& documents) {
     json moods;
@@ -93,7 +91,7 @@ void Phrasebook::put_moods(const json& body, Answer done) {
         mapping[*mood] = id;
         stored[name] = id.value;
     }
-    store_.put_document(kAutomation, kMoods, stored, now(), [this, mapping, done = std::move(done)](proto::Result<void> r) {
+    store_.put_document(kAutomation, kMoods, stored, clock_.now(), [this, mapping, done = std::move(done)](proto::Result<void> r) {
         if (!r) return done(r.error());
         moods_ = mapping;
         changed_();
@@ -136,7 +134,7 @@ void Phrasebook::add_sentence(const json& body, Answer done) {
         std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     }
     json stored{{"id", id}, {"pattern", body["pattern"]}, {field, target}};
-    store_.put_document(kSentences, id, stored, now(), [this, id, stored, done = std::move(done)](proto::Result<void> r) {
+    store_.put_document(kSentences, id, stored, clock_.now(), [this, id, stored, done = std::move(done)](proto::Result<void> r) {
         if (!r) return done(r.error());
         sentences_.push_back({id, stored});
         changed_();

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub/answer.hpp"
+#include "hub/clock.hpp"
 #include "hub/definitions.hpp"
 #include "hub/store.hpp"
 #include "proto/ids.hpp"
@@ -23,7 +24,7 @@ namespace hearth::hub {
 class Phrasebook {
 public:
     /// `changed` is called whenever the moods or the sentences changed.
-    Phrasebook(Store& store, const Definitions& definitions, std::function<void()> changed);
+    Phrasebook(Store& store, const Clock& clock, const Definitions& definitions, std::function<void()> changed);
 
     /// Reads the stored moods (the default mapping when none are stored) and sentences.
     void load(const std::vector<Document>& documents);
@@ -43,6 +44,7 @@ private:
     };
 
     Store& store_;
+    const Clock& clock_;
     const Definitions& definitions_;
     std::function<void()> changed_;
     std::map<rules::nlu::Mood, proto::SceneId> moods_;

@@ -67,7 +67,8 @@ void Router::dispatch(const HttpRequest& request, Reply reply) const {
         if (!match(route.pattern, request.path, params)) continue;
         path_known = true;
         if (route.method != request.method) continue;
-        auto run = [&route, request, params = std::move(params), reply]() {
+        auto run = [&route, request = HttpRequest(request), params = std::move(params), reply](std::string caller) mutable {
+            request.caller = std::move(caller);
             try {
                 route.handler(request, params, reply);
             } catch (const std::exception& e) {
@@ -77,7 +78,7 @@ void Router::dispatch(const HttpRequest& request, Reply reply) const {
         if (gate_) {
             gate_(request, route, reply, std::move(run));
         } else {
-            run();
+            run({});
         }
         return;
     }

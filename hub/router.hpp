@@ -23,6 +23,7 @@ struct HttpRequest {
     std::map<std::string, std::string> headers;  // lower-case names
     std::string body;
     std::string remote;  // client address
+    std::string caller;  // the name of the token the gate let through; empty on public routes
 
     std::string header(const std::string& lower_name) const;
 };
@@ -46,8 +47,9 @@ struct Route {
     Handler handler;
 };
 
-/// Runs before a route's handler: calls `proceed` to let the request through, or replies itself.
-using Gate = std::function<void(const HttpRequest&, const Route&, Reply, std::function<void()> proceed)>;
+/// Runs before a route's handler: calls `proceed` with the caller's token name to let the request
+/// through, or replies itself.
+using Gate = std::function<void(const HttpRequest&, const Route&, Reply, std::function<void(std::string caller)> proceed)>;
 
 class Router {
 public:

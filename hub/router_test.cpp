@@ -65,10 +65,24 @@ TEST_CASE("The gate sees the route's scope and may answer instead of the handler
         handled = true;
         reply({});
     });
-    router.set_gate([](const HttpRequest&, const Route& route, Reply reply, std::function<void()> proceed) {
+    router.set_gate([](const HttpRequest&, const Route& route, Reply reply, std::function<void(std::string)> proceed) {
         if (route.scope == Scope::admin) return reply(error_response(403, hearth::proto::Errc::forbidden, "no"));
-        proceed();
+        proceed("kitchen-panel");
     });
     CHECK(dispatch(router, "POST", "/x").status == 403);
     CHECK_FALSE(handled);
+}
+
+TEST_CASE("A handler sees the name of the token the gate let through") {
+    Router router;
+    std::string caller;
+    router.add("GET", "/y", Scope::read, [&](const HttpRequest& request, const PathParams&, Reply reply) {
+        caller = request.caller;
+        reply({});
+    });
+    router.set_gate([](const HttpRequest&, const Route&, Reply, std::function<void(std::string)> proceed) {
+        proceed("kitchen-panel");
+    });
+    CHECK(dispatch(router, "GET", "/y").status == 200);
+    CHECK(caller == "kitchen-panel");
 }

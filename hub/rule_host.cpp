@@ -18,33 +18,16 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kOwnTracesKept = 256;
 // The timer wakes at least this often, so a wall-clock jump is noticed.
 constexpr auto kMaxSleep = std::chrono::seconds(30);
 
-bool trace_mentions(const json& trace, const std::string& device) {
-    if (trace.value("trigger", json::object()).value("device", "") == device) return true;
-    for (const auto& c : trace.value("commands", json::array()))
-        if (c.value("device", "") == device) return true;
-    for (const auto& c : trace.value("conditions", json::array()))
-        if (c.value("detail", "").find(device) != std::string::npos) return true;
-    for (const auto& s : trace.value("steps", json::array())) {
-        const auto detail = s.value("detail", json());
-        if (detail.is_object() && detail.contains("devices"))
-            for (const auto& d : detail["devices"])
-                if (d == device) return true;
-    }
-    return false;
-}
-
 /// Traces are appended again when a confirmation arrives: keep the newest row per trace id.
-json newest_per_id(const std::vector<Trace>& rows, std::size_t limit, const std::function<bool(const json&)>& keep) {
+json newest_per_id(const std::vector<Trace>& rows, std::size_t limit) {
     std::set<std::string> seen;
     auto out = json::array();
     for (const auto& row : rows) {
         const auto id = row.body.value("id", "");
         if (!seen.insert(id).second) continue;
-        if (!keep(row.body)) continue;
         out.push_back(row.body);
         if (out.size() >= limit) break;
     }
@@ -63,7 +46,7 @@ rules::Trace immediate_trace(const std::string& context_id, const std::string& r
     trace.started = t;
     trace.finished = t;
     trace.trigger = std::move(trigger);
-    for (const auto& [device, command] : sent) trace.commands.push_back({device, command, std::nullopt, {}});
+    for (const auto& [device, command] : sent) trace.commands.push_back({device, command, std::nullopt, {}, {}});
     trace.outcome = rules::Outcome::ran;
     return trace;
 }
@@ -75,24 +58,26 @@ public:
 };
 
 RuleHost::RuleHost(boost::asio::io_context& io, const devices::Registry& registry, Store& store, LiveFeed& live,
-                   UndoHistory& undo, SendCommand send_command)
+                   UndoHistory& undo, rules::TraceBook& traces, const Clock& clock, Transmit transmit)
     : io_(io),
       registry_(registry),
       store_(store),
       live_(live),
       undo_(undo),
-      send_command_(std::move(send_command)),
+      traces_(traces),
+      clock_(clock),
+      transmit_(std::move(transmit)),
       timer_(std::make_unique<Timer>(io)) {}
 
 RuleHost::~RuleHost() = default;
 
-scenes::TimePoint RuleHost::now() { return std::chrono::system_clock::now(); }
+scenes::TimePoint RuleHost::now() const { return clock_.now(); }
 
 void RuleHost::create_engine(const scenes::SceneBook& scenes, const scenes::Place& place) {
     rules::EngineConfig config;
     config.place = place;
     config.context_prefix = "rule-" + new_context_id().substr(0, 10);
-    engine_ = std::make_unique<rules::Engine>(registry_, scenes, *this, config);
+    engine_ = std::make_unique<rules::Engine>(registry_, scenes, *this, traces_, config);
 }
 
 void RuleHost::resume(const std::vector<Document>& documents) {
@@ -131,8 +116,7 @@ void RuleHost::arm_timer() {
         return;
     }
     const auto delay = std::clamp<std::chrono::steady_clock::duration>(
-        std::chrono::duration_cast<std::chrono::steady_clock::duration>(*next - now()),
-        std::chrono::steady_clock::duration::zero(), kMaxSleep);
+        clock_.real(*next - now()), std::chrono::steady_clock::duration::zero(), kMaxSleep);
     timer.expires_after(delay);
     timer.async_wait([this](const boost::system::error_code& ec) {
         if (ec || !started_) return;
@@ -167,21 +151,6 @@ void RuleHost::save_pending() {
 
 void RuleHost::state_changed(const devices::StateChange& change) {
     if (!started_) return;
-    if (!change.context_id.empty()) {
-        if (const auto it = own_traces_.find(change.context_id); it != own_traces_.end()) {
-            for (auto& c : it->second.commands) {
-                if (c.device != change.device) continue;
-                if (!c.confirmed_at) c.confirmed_at = now();
-                c.confirmed[change.attribute] = change.new_value;
-            }
-            if (rerecord_.insert(change.context_id).second && rerecord_.size() == 1) {
-                boost::asio::post(io_, [this] {
-                    for (const auto& id : std::exchange(rerecord_, {}))
-                        if (const auto it = own_traces_.find(id); it != own_traces_.end()) record(it->second);
-                });
-            }
-        }
-    }
     engine_->handle(change, now());
     after_engine();
 }
@@ -193,14 +162,9 @@ void RuleHost::availability_changed(const proto::DeviceId& device, devices::Avai
     after_engine();
 }
 
-void RuleHost::device_event(const proto::DeviceId& device, const json& event) {
-    if (!started_ || !event.value("event", json()).is_string()) return;
-    proto::Attributes data;
-    for (const auto& [key, value] : event.items()) {
-        if (key == "event") continue;
-        if (auto v = proto::value_from_json(value)) data.emplace(key, std::move(*v));
-    }
-    engine_->handle_event(device, event["event"].get<std::string>(), data, now());
+void RuleHost::device_event(const proto::DeviceId& device, std::string_view event, const proto::Attributes& data) {
+    if (!started_ || event.empty()) return;
+    engine_->handle_event(device, event, data, now());
     after_engine();
 }
 
@@ -215,9 +179,8 @@ proto::Result<json> RuleHost::fire_webhook(const std::string& id) {
 
 // ---- effects ----
 
-void RuleHost::send(const scenes::DeviceCommand& command) {
-    auto sent = send_command_(command.device, command.command);
-    if (!sent) std::cerr << "hearthd: rules: command to " << command.device.value << " not sent: " << sent.error().message << "\n";
+proto::Result<void> RuleHost::send(const scenes::DeviceCommand& command, const proto::Context&) {
+    return transmit_(command.device, command.command);
 }
 
 void RuleHost::notify(const rules::Notification& notification) {
@@ -230,7 +193,7 @@ void RuleHost::push_undo(scenes::Snapshot snapshot) { undo_.push(std::move(snaps
 
 void RuleHost::record(const rules::Trace& trace) {
     auto body = rules::to_json(trace);
-    store_.append_trace(trace.rule, trace.started, body);
+    store_.append_trace(trace.rule, trace.started, body, rules::devices_of(trace));
     live_.publish("trace", "", std::move(body));
 }
 
@@ -239,15 +202,8 @@ void RuleHost::status_changed(const rules::RuleStatus& status) {
 }
 
 void RuleHost::record_own(rules::Trace trace) {
-    const auto id = trace.id;
     record(trace);
-    if (trace.commands.empty()) return;
-    if (own_traces_.size() >= kOwnTracesKept) {
-        own_traces_.erase(own_trace_order_.front());
-        own_trace_order_.erase(own_trace_order_.begin());
-    }
-    own_traces_[id] = std::move(trace);
-    own_trace_order_.push_back(id);
+    traces_.keep(std::move(trace));
 }
 
 // ---- trace queries ----
@@ -255,14 +211,14 @@ void RuleHost::record_own(rules::Trace trace) {
 proto::Result<json> RuleHost::rule_traces(const proto::RuleId& id, std::size_t limit) const {
     auto rows = store_.traces(id, 1000);
     if (!rows) return rows.error();
-    return ok(json{{"rule", id.value}, {"traces", newest_per_id(*rows, limit, [](const json&) { return true; })}});
+    return ok(json{{"rule", id.value}, {"traces", newest_per_id(*rows, limit)}});
 }
 
 proto::Result<json> RuleHost::device_traces(const proto::DeviceId& device, std::size_t limit) const {
-    auto rows = store_.traces(proto::RuleId{}, 5000);
+    // A trace recorded again after a confirmation has several rows: fetch enough for `limit` distinct ones.
+    auto rows = store_.device_traces(device, limit * 4);
     if (!rows) return rows.error();
-    return ok(json{{"device", device.value},
-                {"traces", newest_per_id(*rows, limit, [&](const json& t) { return trace_mentions(t, device.value); })}});
+    return ok(json{{"device", device.value}, {"traces", newest_per_id(*rows, limit)}});
 }
 
 }  // namespace hearth::hub

@@ -1,9 +1,10 @@
 #pragma once
-// The rule engine at work in the hub. Owns the rules::Engine, drives it with one steady timer,
-// hands it the device facts, saves its pending timers, and is its rules::Effects: commands go out
-// through the hub's sender, traces and notifications to the store and the live feed, undo
-// snapshots to the undo history. It also keeps the traces the hub makes on its own account (a
-// scene, an undo, a voice request) until their devices confirm the commands.
+// The rule engine at work in the hub. Owns the rules::Engine, drives it with one steady timer on
+// the hub's clock, hands it the device facts, saves its pending timers, and is its rules::Effects:
+// commands go out through the hub's transmitter, traces and notifications to the store and the
+// live feed, undo snapshots to the undo history. Traces the hub makes on its own account (a scene,
+// an undo, a voice request) are recorded here and kept in the trace book, where confirmations find
+// them.
 //
 // Hub thread only. The io_context, registry, store, live feed and undo history outlive it.
 #include <chrono>
@@ -19,13 +20,16 @@
 #include <nlohmann/json.hpp>
 
 #include "devices/registry.hpp"
+#include "hub/clock.hpp"
 #include "hub/live_feed.hpp"
 #include "hub/store.hpp"
 #include "hub/undo_history.hpp"
 #include "proto/command.hpp"
 #include "proto/errc.hpp"
 #include "proto/ids.hpp"
+#include "proto/context.hpp"
 #include "rules/engine.hpp"
+#include "rules/trace_book.hpp"
 #include "scenes/calendar.hpp"
 #include "scenes/scene.hpp"
 
@@ -35,8 +39,12 @@ class io_context;
 
 namespace hearth::hub {
 
-/// Validates a command against the device and publishes it; returns exactly what was sent.
-using SendCommand = std::function<proto::Result<proto::Command>(const proto::DeviceId&, proto::Command)>;
+/// Validates a command against the device, sends it and notes it in the trace book with its cause
+/// and the trace it belongs to; returns exactly what was sent (Hub::send_command).
+using SendCommand = std::function<proto::Result<proto::Command>(const proto::DeviceId&, proto::Command,
+                                                                 const proto::Context& cause, std::string_view trace)>;
+/// Sends a command validated already (Hub::transmit).
+using Transmit = std::function<proto::Result<void>(const proto::DeviceId&, const proto::Command&)>;
 /// What the hub sent, per device, with the context ids it was sent with.
 using Sent = std::vector<std::pair<proto::DeviceId, proto::Command>>;
 
@@ -48,7 +56,7 @@ rules::Trace immediate_trace(const std::string& context_id, const std::string& r
 class RuleHost final : public rules::Effects {
 public:
     RuleHost(boost::asio::io_context& io, const devices::Registry& registry, Store& store, LiveFeed& live,
-             UndoHistory& undo, SendCommand send_command);
+             UndoHistory& undo, rules::TraceBook& traces, const Clock& clock, Transmit transmit);
     ~RuleHost() override;
     RuleHost(const RuleHost&) = delete;
     RuleHost& operator=(const RuleHost&) = delete;
@@ -62,6 +70,8 @@ public:
     /// Saves the pending work and stops the timer.
     void stop();
 
+    /// The hub's clock: the time every input to the engine carries.
+    scenes::TimePoint now() const;
     rules::Engine& engine() noexcept { return *engine_; }
     const rules::Engine& engine() const noexcept { return *engine_; }
     /// Call after anything that may have changed the engine's timers or pending work: re-arms the
@@ -71,19 +81,19 @@ public:
     // ---- device facts ----
     void state_changed(const devices::StateChange& change);
     void availability_changed(const proto::DeviceId& device, devices::Availability before, devices::Availability after);
-    void device_event(const proto::DeviceId& device, const nlohmann::json& event);
+    void device_event(const proto::DeviceId& device, std::string_view event, const proto::Attributes& data);
     proto::Result<nlohmann::json> fire_webhook(const std::string& id);
 
     // ---- traces ----
-    /// Records a hub-made trace, and again whenever one of its commands is confirmed.
+    /// Records a hub-made trace and keeps it in the trace book, where confirmations find it.
     void record_own(rules::Trace trace);
     /// The rule's traces, newest first (the caller knows the rule exists).
     proto::Result<nlohmann::json> rule_traces(const proto::RuleId& id, std::size_t limit) const;
-    /// Traces that commanded or considered the device, newest first.
+    /// Traces about the device (rules::devices_of), newest first.
     proto::Result<nlohmann::json> device_traces(const proto::DeviceId& device, std::size_t limit) const;
 
     // ---- rules::Effects ----
-    void send(const scenes::DeviceCommand& command) override;
+    proto::Result<void> send(const scenes::DeviceCommand& command, const proto::Context& context) override;
     void notify(const rules::Notification& notification) override;
     void push_undo(scenes::Snapshot snapshot) override;
     void record(const rules::Trace& trace) override;
@@ -92,7 +102,6 @@ public:
 private:
     class Timer;
 
-    static scenes::TimePoint now();
     void arm_timer();
     void schedule_save();
     void save_pending();
@@ -102,15 +111,14 @@ private:
     Store& store_;
     LiveFeed& live_;
     UndoHistory& undo_;
-    SendCommand send_command_;
+    rules::TraceBook& traces_;
+    const Clock& clock_;
+    Transmit transmit_;
     std::unique_ptr<rules::Engine> engine_;
     std::unique_ptr<Timer> timer_;
     std::string saved_pending_;
     bool save_scheduled_ = false;
     bool started_ = false;
-    std::map<std::string, rules::Trace> own_traces_;  // hub-made traces awaiting confirmations
-    std::vector<std::string> own_trace_order_;
-    std::set<std::string> rerecord_;  // own traces to record again at the end of this turn
 };
 
 }  // namespace hearth::hub

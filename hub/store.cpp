@@ -198,11 +198,13 @@ struct HistoryRow {
     std::string attribute;
     proto::Value value;
     TimePoint at;
+    proto::Context cause;
 };
 struct TraceRow {
     proto::RuleId rule;
     TimePoint at;
     nlohmann::json body;
+    std::vector<proto::DeviceId> devices;
 };
 struct NotificationRow {
     TimePoint at;
@@ -249,7 +251,9 @@ constexpr const char* kPutState =
     "SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM devices WHERE id = ?1) "
     "ON CONFLICT (device) DO UPDATE SET attributes = excluded.attributes, version = excluded.version, "
     "availability = excluded.availability, updated_at = excluded.updated_at";
-constexpr const char* kAppendHistory = "INSERT INTO history (device, attribute, value, at) VALUES (?1, ?2, ?3, ?4)";
+constexpr const char* kAppendHistory =
+    "INSERT INTO history (device, attribute, value, at, cause, context) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr const char* kAppendTraceDevice = "INSERT INTO trace_devices (trace, device, at) VALUES (?1, ?2, ?3)";
 constexpr const char* kAppendTrace = "INSERT INTO traces (rule, at, body) VALUES (?1, ?2, ?3)";
 constexpr const char* kTrimTraces =
     "DELETE FROM traces WHERE rule = ?1 AND id NOT IN "
@@ -262,7 +266,7 @@ constexpr const char* kPruneTraces = "DELETE FROM traces WHERE at < ?1";
 
 struct WriterStatements {
     Statement put_document, erase_document, put_area, remove_area, put_device, remove_device, put_state,
-        append_history, append_trace, trim_traces, append_notification, trim_notifications, prune_history,
+        append_history, append_trace, append_trace_device, trim_traces, append_notification, trim_notifications, prune_history,
         prune_traces;
 
     static proto::Result<WriterStatements> prepare(sqlite3* db) {
@@ -277,6 +281,7 @@ struct WriterStatements {
             {&s.put_state, kPutState},
             {&s.append_history, kAppendHistory},
             {&s.append_trace, kAppendTrace},
+            {&s.append_trace_device, kAppendTraceDevice},
             {&s.trim_traces, kTrimTraces},
             {&s.append_notification, kAppendNotification},
             {&s.trim_notifications, kTrimNotifications},
@@ -504,12 +509,19 @@ private:
             .bind(2, t.attribute)
             .bind(3, dump(proto::to_json(t.value)))
             .bind(4, to_millis(t.at))
+            .bind(5, proto::to_string(t.cause.cause))
+            .bind(6, t.cause.id)
             .run();
     }
     proto::Result<void> apply_one(const TraceRow& t) {
         if (auto r = statements_.append_trace.bind(1, t.rule.value).bind(2, to_millis(t.at)).bind(3, dump(t.body)).run();
             !r)
             return r;
+        const auto trace = sqlite3_last_insert_rowid(db_.get());
+        for (const auto& device : t.devices) {
+            if (auto r = statements_.append_trace_device.bind(1, trace).bind(2, device.value).bind(3, to_millis(t.at)).run(); !r)
+                return r;
+        }
         return statements_.trim_traces.bind(1, t.rule.value).bind(2, to_limit(options_.traces_per_rule)).run();
     }
     proto::Result<void> apply_one(const NotificationRow& t) {
@@ -624,9 +636,9 @@ public:
         const bool one_attribute = !attribute.empty();
         auto q = Statement::prepare(
             db_.get(), one_attribute
-                           ? "SELECT attribute, value, at FROM history WHERE device = ?1 AND attribute = ?2 "
+                           ? "SELECT attribute, value, at, cause, context FROM history WHERE device = ?1 AND attribute = ?2 "
                              "AND at >= ?3 AND at < ?4 ORDER BY at DESC, rowid DESC LIMIT ?5"
-                           : "SELECT attribute, value, at FROM history WHERE device = ?1 "
+                           : "SELECT attribute, value, at, cause, context FROM history WHERE device = ?1 "
                              "AND at >= ?3 AND at < ?4 ORDER BY at DESC, rowid DESC LIMIT ?5");
         if (!q) return q.error();
         q->bind(1, device.value).bind(3, to_millis(from)).bind(4, to_millis(to)).bind(5, to_limit(limit));
@@ -639,7 +651,8 @@ public:
             const auto json = parse_stored(q->text(1));
             const auto value = json ? proto::value_from_json(*json) : std::nullopt;
             if (!value) continue;
-            out.push_back(HistoryPoint{q->text(0), *value, from_millis(q->integer(2))});
+            out.push_back(HistoryPoint{q->text(0), *value, from_millis(q->integer(2)),
+                                       proto::cause_from(q->text(3)).value_or(proto::Cause::device), q->text(4)});
         }
         std::ranges::reverse(out);
         return out;
@@ -655,6 +668,25 @@ public:
         if (!q) return q.error();
         q->bind(2, to_limit(limit));
         if (!rule.empty()) q->bind(1, rule.value);
+        std::vector<Trace> out;
+        for (;;) {
+            const auto row = q->next();
+            if (!row) return row.error();
+            if (!*row) break;
+            auto body = parse_stored(q->text(3));
+            out.push_back(Trace{q->integer(0), proto::RuleId{q->text(1)}, from_millis(q->integer(2)),
+                                body ? std::move(*body) : nlohmann::json()});
+        }
+        return out;
+    }
+
+    proto::Result<std::vector<Trace>> device_traces(const proto::DeviceId& device, std::size_t limit) {
+        std::lock_guard lock(mutex_);
+        auto q = Statement::prepare(db_.get(),
+                                    "SELECT t.id, t.rule, t.at, t.body FROM trace_devices d JOIN traces t ON t.id = d.trace "
+                                    "WHERE d.device = ?1 ORDER BY d.at DESC, t.id DESC LIMIT ?2");
+        if (!q) return q.error();
+        q->bind(1, device.value).bind(2, to_limit(limit));
         std::vector<Trace> out;
         for (;;) {
             const auto row = q->next();
@@ -842,12 +874,13 @@ void Store::prune(TimePoint now, Completion done) { writer_->push_configuration(
 void Store::put_state(const proto::DeviceId& device, DeviceState state) { writer_->push_state(device, std::move(state)); }
 
 Admission Store::append_history(const proto::DeviceId& device, std::string attribute, proto::Value value,
-                                TimePoint at) {
-    return writer_->push_droppable(HistoryRow{device, std::move(attribute), std::move(value), at});
+                                TimePoint at, proto::Context cause) {
+    return writer_->push_droppable(HistoryRow{device, std::move(attribute), std::move(value), at, std::move(cause)});
 }
 
-Admission Store::append_trace(const proto::RuleId& rule, TimePoint at, nlohmann::json body) {
-    return writer_->push_droppable(TraceRow{rule, at, std::move(body)});
+Admission Store::append_trace(const proto::RuleId& rule, TimePoint at, nlohmann::json body,
+                              std::vector<proto::DeviceId> devices) {
+    return writer_->push_droppable(TraceRow{rule, at, std::move(body), std::move(devices)});
 }
 
 Admission Store::append_notification(TimePoint at, nlohmann::json body) {
@@ -879,6 +912,10 @@ proto::Result<std::vector<HistoryPoint>> Store::history(const proto::DeviceId& d
 
 proto::Result<std::vector<Trace>> Store::traces(const proto::RuleId& rule, std::size_t limit) const {
     return reader_->traces(rule, limit);
+}
+
+proto::Result<std::vector<Trace>> Store::device_traces(const proto::DeviceId& device, std::size_t limit) const {
+    return reader_->device_traces(device, limit);
 }
 
 proto::Result<std::vector<Notification>> Store::notifications(std::size_t limit) const {

@@ -23,6 +23,7 @@
 #include "proto/area.hpp"
 #include "proto/device.hpp"
 #include "proto/errc.hpp"
+#include "proto/context.hpp"
 #include "proto/ids.hpp"
 #include "proto/value.hpp"
 
@@ -85,6 +86,8 @@ struct HistoryPoint {
     std::string attribute;
     proto::Value value;
     TimePoint at;
+    proto::Cause cause = proto::Cause::device;
+    std::string context_id;  // the context of the command it answered, when it answered one
 };
 
 struct Trace {
@@ -159,10 +162,13 @@ public:
     void put_state(const proto::DeviceId& device, DeviceState state);
 
     // Droppable rows.
+    /// One change of an attribute and its cause.
     Admission append_history(const proto::DeviceId& device, std::string attribute, proto::Value value,
-                             TimePoint at);
-    /// Keeps the newest `traces_per_rule` traces of the rule.
-    Admission append_trace(const proto::RuleId& rule, TimePoint at, nlohmann::json body);
+                             TimePoint at, proto::Context cause = {});
+    /// Keeps the newest `traces_per_rule` traces of the rule; the trace is found again by each of
+    /// `devices` (rules::devices_of).
+    Admission append_trace(const proto::RuleId& rule, TimePoint at, nlohmann::json body,
+                           std::vector<proto::DeviceId> devices = {});
     /// Keeps the newest `notifications_kept` notifications.
     Admission append_notification(TimePoint at, nlohmann::json body);
 
@@ -185,6 +191,8 @@ public:
                                                      TimePoint from, TimePoint to, std::size_t limit) const;
     /// Newest first; an empty rule id means every rule.
     proto::Result<std::vector<Trace>> traces(const proto::RuleId& rule, std::size_t limit) const;
+    /// Newest first: the traces recorded as being about `device`.
+    proto::Result<std::vector<Trace>> device_traces(const proto::DeviceId& device, std::size_t limit) const;
     /// Newest first.
     proto::Result<std::vector<Notification>> notifications(std::size_t limit) const;
 

@@ -87,7 +87,7 @@ void add_system_routes(Router& router, Hub& hub) {
         }
         const auto scope = scope_from(body->value("scope", "read"));
         if (!scope) return reply(error_response(422, Errc::invalid_field, "scope is read, control or admin", "scope"));
-        const auto now = std::chrono::system_clock::now();
+        const auto now = hub.clock().now();
         auto issued = hub.tokens().issue(name.get<std::string>(), *scope, now);
         auto answer = to_public_json(issued.token);
         answer["secret"] = issued.secret;

@@ -26,7 +26,7 @@ std::optional<scenes::Snapshot> UndoHistory::pop() {
 }
 
 void UndoHistory::save() {
-    store_.put_document(documents::kAutomation, documents::kUndo, stack_.to_json(), std::chrono::system_clock::now());
+    store_.put_document(documents::kAutomation, documents::kUndo, stack_.to_json(), clock_.now());
 }
 
 }  // namespace hearth::hub

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "hub/clock.hpp"
 #include "hub/store.hpp"
 #include "scenes/snapshot.hpp"
 
@@ -12,7 +13,7 @@ namespace hearth::hub {
 
 class UndoHistory {
 public:
-    explicit UndoHistory(Store& store) : store_(store) {}
+    UndoHistory(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
     /// Restores the stack from the stored documents; an unreadable one is reported and ignored.
     void load(const std::vector<Document>& documents);
@@ -25,6 +26,7 @@ public:
 
 private:
     Store& store_;
+    const Clock& clock_;
     scenes::UndoStack stack_;
 };
 

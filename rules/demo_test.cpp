@@ -27,6 +27,7 @@ struct DemoHome {
     devices::Registry registry;
     scenes::SceneBook scenes;
     RecordingEffects effects;
+    TraceBook book;
     std::unique_ptr<Engine> engine;
     scenes::Place place{39.9042, 116.4074, 480};
 
@@ -40,7 +41,7 @@ struct DemoHome {
         for (const auto& e : load.errors) UNSCOPED_INFO(e.message << " [" << e.field << "]");
         REQUIRE(load.errors.empty());
         scenes = std::move(load.scenes);
-        engine = std::make_unique<Engine>(registry, scenes, effects, EngineConfig{place});
+        engine = std::make_unique<Engine>(registry, scenes, effects, book, EngineConfig{place});
     }
 
     void set(const char* id, const proto::Attributes& a, TimePoint now) {

@@ -1,5 +1,7 @@
 #include "rules/engine.hpp"
 
+#include <stdexcept>
+
 #include <algorithm>
 #include <sstream>
 #include <type_traits>
@@ -92,9 +94,25 @@ json to_json(const RuleStatus& s) {
             {"queued_runs", s.queued_runs}};
 }
 
-Engine::Engine(const devices::Registry& registry, const scenes::SceneBook& scenes, Effects& effects,
+/// Marks the engine busy for one input: an effect that calls back into the engine while it is
+/// deciding is a broken contract (effects are queued), and fails loudly instead of corrupting a run.
+class Engine::Busy {
+public:
+    explicit Busy(Engine& engine) : engine_(engine) {
+        if (engine_.busy_) throw std::logic_error("rules::Engine re-entered from one of its own effects");
+        engine_.busy_ = true;
+    }
+    ~Busy() { engine_.busy_ = false; }
+    Busy(const Busy&) = delete;
+    Busy& operator=(const Busy&) = delete;
+
+private:
+    Engine& engine_;
+};
+
+Engine::Engine(const devices::Registry& registry, const scenes::SceneBook& scenes, Effects& effects, TraceBook& book,
                EngineConfig config)
-    : registry_(registry), scenes_(scenes), effects_(effects), config_(std::move(config)) {}
+    : registry_(registry), scenes_(scenes), effects_(effects), book_(book), config_(std::move(config)) {}
 
 Engine::~Engine() = default;
 
@@ -350,6 +368,7 @@ std::optional<TimePoint> Engine::next_wake() const {
 }
 
 std::optional<TimePoint> Engine::advance(TimePoint now) {
+    const Busy busy(*this);
     while (!timers_.empty() && timers_.begin()->at <= now) {
         const auto timer = *timers_.begin();
         timers_.erase(timers_.begin());
@@ -404,6 +423,7 @@ std::optional<TimePoint> Engine::advance(TimePoint now) {
 // inputs
 
 void Engine::start(TimePoint now) {
+    const Busy busy(*this);
     const auto refs = start_triggers_;
     for (const auto& ref : refs) {
         json info{{"kind", "start"}};
@@ -414,6 +434,7 @@ void Engine::start(TimePoint now) {
 }
 
 void Engine::handle(const devices::StateChange& change, TimePoint now) {
+    const Busy busy(*this);
     if (!change.context_id.empty()) attach_confirmation(change, now);
     const std::vector<TriggerRef>* refs = nullptr;
     if (const auto d = state_index_.find(change.device); d != state_index_.end()) {
@@ -429,6 +450,7 @@ void Engine::handle(const devices::StateChange& change, TimePoint now) {
 
 void Engine::handle_availability(const proto::DeviceId& device, devices::Availability before,
                                  devices::Availability after, TimePoint now) {
+    const Busy busy(*this);
     if (before == after) return;
     const auto it = availability_index_.find(device);
     if (it == availability_index_.end() && waiting_.empty()) return;
@@ -442,6 +464,7 @@ void Engine::handle_availability(const proto::DeviceId& device, devices::Availab
 
 void Engine::handle_event(const proto::DeviceId& device, std::string_view event, const proto::Attributes& data,
                           TimePoint now) {
+    const Busy busy(*this);
     const auto it = event_index_.find(device);
     if (it == event_index_.end() && waiting_.empty()) return;
     Signal s;
@@ -454,6 +477,7 @@ void Engine::handle_event(const proto::DeviceId& device, std::string_view event,
 
 std::size_t Engine::fire_intent(std::string_view intent, const proto::Attributes& slots, TimePoint now,
                                 std::string_view parent_context) {
+    const Busy busy(*this);
     const auto it = intent_index_.find(std::string(intent));
     const std::size_t count = it == intent_index_.end() ? 0 : it->second.size();
     Signal s;
@@ -466,6 +490,7 @@ std::size_t Engine::fire_intent(std::string_view intent, const proto::Attributes
 }
 
 std::size_t Engine::fire_webhook(std::string_view id, TimePoint now) {
+    const Busy busy(*this);
     const auto it = webhook_index_.find(std::string(id));
     const std::size_t count = it == webhook_index_.end() ? 0 : it->second.size();
     Signal s;
@@ -476,6 +501,7 @@ std::size_t Engine::fire_webhook(std::string_view id, TimePoint now) {
 }
 
 proto::Result<RuleStatus> Engine::run_now(const proto::RuleId& id, TimePoint now) {
+    const Busy busy(*this);
     const auto it = by_id_.find(id);
     if (it == by_id_.end()) return make_error(Errc::not_found, "no rule " + id.value, "id");
     const auto& slot = *slots_[it->second];
@@ -628,15 +654,7 @@ void Engine::on_signal(const Signal& s, const std::vector<TriggerRef>* refs_in, 
 
 std::string Engine::new_context() { return config_.context_prefix + "-" + std::to_string(++context_counter_); }
 
-void Engine::remember(Trace trace) {
-    if (config_.recent_traces == 0) return;
-    const auto id = trace.id;
-    if (recent_.insert_or_assign(id, std::move(trace)).second) recent_order_.push_back(id);
-    while (recent_order_.size() > config_.recent_traces) {
-        recent_.erase(recent_order_.front());
-        recent_order_.pop_front();
-    }
-}
+void Engine::remember(Trace trace) { book_.keep(std::move(trace)); }
 
 void Engine::fire(std::size_t rule, std::size_t trigger, json info, std::string parent, TimePoint now) {
     auto& slot = *slots_[rule];
@@ -647,12 +665,11 @@ void Engine::fire(std::size_t rule, std::size_t trigger, json info, std::string 
     trace.started = now;
     trace.trigger = std::move(info);
     if (!trace.parent_context.empty()) {
-        const auto ctx = command_contexts_.find(trace.parent_context);
-        const std::string cause = ctx == command_contexts_.end() ? std::string() : ctx->second;
-        const Trace* origin = nullptr;
-        if (const auto r = recent_.find(cause); r != recent_.end()) origin = &r->second;
+        const auto* sent = book_.command(trace.parent_context);
+        const std::string cause = sent ? sent->trace : std::string();
+        const Trace* origin = cause.empty() ? nullptr : book_.find(cause);
         for (const auto& [id, run] : runs_)
-            if (!origin && run->trace.id == cause) origin = &run->trace;
+            if (!origin && !cause.empty() && run->trace.id == cause) origin = &run->trace;
         if (origin) {
             trace.chain = origin->chain;
             trace.chain.push_back(origin->rule.value);
@@ -949,22 +966,28 @@ void Engine::run_command(Run& run, const CommandAction& action, const std::strin
             command.context_id = run.trace.id + "." + std::to_string(++run.command_count);
             auto valid = registry_.validate(id, command);
             if (valid) {
-                effects_.send({id, *valid});
-                command_contexts_[valid->context_id] = run.trace.id;
-                command_context_order_.push_back(valid->context_id);
-                run.trace.commands.push_back({id, *valid, std::nullopt, {}});
-                step.detail["devices"].push_back(id.value);
+                send_for(run, {id, std::move(*valid)}, step, now);
                 continue;
             }
             failure = valid.error().message;
         }
         step.error += (step.error.empty() ? "" : "; ") + id.value + ": " + failure;
     }
-    while (command_context_order_.size() > config_.recent_traces * 8) {
-        command_contexts_.erase(command_context_order_.front());
-        command_context_order_.pop_front();
-    }
     run.trace.steps.push_back(std::move(step));
+}
+
+void Engine::send_for(Run& run, const scenes::DeviceCommand& command, StepRecord& step, TimePoint now) {
+    const proto::Context context{command.command.context_id, run.trace.id, proto::Cause::rule,
+                                 slots_[run.rule]->rule.id.value};
+    CommandRecord record{command.device, command.command, std::nullopt, {}, {}};
+    if (auto sent = effects_.send(command, context); !sent) {
+        record.error = sent.error().message;
+        step.error += (step.error.empty() ? "" : "; ") + command.device.value + ": " + sent.error().message;
+    } else {
+        book_.sent(command.device, context, run.trace.id, now);
+        if (step.kind == "command") step.detail["devices"].push_back(command.device.value);
+    }
+    run.trace.commands.push_back(std::move(record));
 }
 
 void Engine::run_scene(Run& run, const SceneAction& action, const std::string& path, TimePoint now) {
@@ -984,10 +1007,7 @@ void Engine::run_scene(Run& run, const SceneAction& action, const std::string& p
     auto& plan = activation.plan;
     for (auto& c : plan.commands) {
         c.command.context_id = run.trace.id + "." + std::to_string(++run.command_count);
-        effects_.send(c);
-        command_contexts_[c.command.context_id] = run.trace.id;
-        command_context_order_.push_back(c.command.context_id);
-        run.trace.commands.push_back({c.device, c.command, std::nullopt, {}});
+        send_for(run, c, step, now);
     }
     step.detail["commands"] = plan.commands.size();
     if (!plan.skipped.empty()) {
@@ -1024,25 +1044,16 @@ std::vector<proto::DeviceId> Engine::touched_devices(const std::vector<Action>& 
 }
 
 void Engine::attach_confirmation(const devices::StateChange& change, TimePoint now) {
-    const auto ctx = command_contexts_.find(change.context_id);
-    if (ctx == command_contexts_.end()) return;
-    const auto attach = [&](Trace& trace) {
-        for (auto& c : trace.commands) {
-            if (c.command.context_id != change.context_id) continue;
+    const auto* sent = book_.command(change.context_id);
+    if (!sent) return;
+    for (auto& [id, run] : runs_) {
+        if (run->trace.id != sent->trace) continue;
+        for (auto& c : run->trace.commands) {
+            if (c.device != change.device || c.command.context_id != change.context_id) continue;
             if (!c.confirmed_at) c.confirmed_at = now;
             c.confirmed.insert_or_assign(change.attribute, change.new_value);
-            return true;
         }
-        return false;
-    };
-    for (auto& [id, run] : runs_) {
-        if (run->trace.id == ctx->second) {
-            attach(run->trace);
-            return;
-        }
-    }
-    if (const auto it = recent_.find(ctx->second); it != recent_.end() && attach(it->second)) {
-        effects_.record(it->second);
+        return;
     }
 }
 
@@ -1292,7 +1303,11 @@ std::vector<proto::Error> Engine::resume(const json& pending, TimePoint now) {
         run->wake = wake;
         timers_.insert({wake, TimerKind::run, run->id, 0});
         if (run->state == Run::State::waiting) waiting_.insert(run->id);
-        for (const auto& c : run->trace.commands) command_contexts_[c.command.context_id] = run->trace.id;
+        for (const auto& c : run->trace.commands) {
+            if (!c.error.empty()) continue;
+            book_.sent(c.device, {c.command.context_id, run->trace.id, proto::Cause::rule, run->trace.rule.value},
+                       run->trace.id, run->trace.started);
+        }
         ++slots_[*rule]->active;
         runs_.emplace(run->id, std::move(run));
     }

@@ -26,6 +26,7 @@
 #include "proto/errc.hpp"
 #include "rules/rule.hpp"
 #include "rules/trace.hpp"
+#include "rules/trace_book.hpp"
 #include "scenes/scene.hpp"
 #include "scenes/snapshot.hpp"
 
@@ -61,8 +62,10 @@ nlohmann::json to_json(const RuleStatus& status);
 class Effects {
 public:
     virtual ~Effects() = default;
-    /// A command already validated against the registry; its context_id is set.
-    virtual void send(const scenes::DeviceCommand& command) = 0;
+    /// Sends a command already validated against the registry; `context` is its cause (its id is
+    /// the command's context_id). An error (the broker is unreachable, the publish failed) is
+    /// recorded in the run's trace.
+    virtual proto::Result<void> send(const scenes::DeviceCommand& command, const proto::Context& context) = 0;
     virtual void notify(const Notification& notification) = 0;
     /// Taken before a scene activation or the run of an intent (a voice command).
     virtual void push_undo(scenes::Snapshot snapshot) = 0;
@@ -81,8 +84,6 @@ struct EngineConfig {
     std::chrono::seconds missed_grace{60};
     /// Prefix of the context ids the engine makes ("<prefix>-<n>"); make it unique per hub start.
     std::string context_prefix = "rule";
-    /// Finished traces kept to attach late confirmations to.
-    std::size_t recent_traces = 256;
 };
 
 struct LoadReport {
@@ -93,9 +94,13 @@ struct LoadReport {
 
 class Engine {
 public:
-    /// The registry and scene book are borrowed and must outlive the engine; the hub updates them
-    /// and then tells the engine (handle…, resolve).
-    Engine(const devices::Registry& registry, const scenes::SceneBook& scenes, Effects& effects, EngineConfig config = {});
+    /// The registry, scene book and trace book are borrowed and must outlive the engine; the hub
+    /// updates the registry and scenes and then tells the engine (handle…, resolve). The engine
+    /// writes the commands it sends and its finished traces into the trace book, and reads it to
+    /// follow a trigger's cause back to the rule that caused it; confirmations of finished traces
+    /// are the trace book's (TraceBook::confirm), of running ones the engine's (handle).
+    Engine(const devices::Registry& registry, const scenes::SceneBook& scenes, Effects& effects, TraceBook& book,
+           EngineConfig config = {});
     ~Engine();
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
@@ -159,6 +164,7 @@ public:
     std::size_t listeners(const proto::DeviceId& device, std::string_view attribute) const;
 
 private:
+    class Busy;
     struct Slot;
     struct Run;
     struct Hold;
@@ -214,12 +220,16 @@ private:
     std::string new_context();
     void remember(Trace trace);
     void attach_confirmation(const devices::StateChange& change, TimePoint now);
+    /// Sends one command of a run and notes it in the run's trace and the trace book.
+    void send_for(Run& run, const scenes::DeviceCommand& command, StepRecord& step, TimePoint now);
     scenes::EvalContext eval_context(TimePoint now) const;
 
     const devices::Registry& registry_;
     const scenes::SceneBook& scenes_;
     Effects& effects_;
+    TraceBook& book_;
     EngineConfig config_;
+    bool busy_ = false;  // inside an input; see Busy
 
     std::vector<std::unique_ptr<Slot>> slots_;
     std::unordered_map<proto::RuleId, std::size_t> by_id_;
@@ -239,10 +249,6 @@ private:
     std::size_t queued_ = 0;  // runs waiting in every rule's queue
     std::uint64_t context_counter_ = 0;
 
-    std::unordered_map<std::string, std::string> command_contexts_;  // command context → trace id
-    std::deque<std::string> command_context_order_;
-    std::unordered_map<std::string, Trace> recent_;  // finished traces by id
-    std::deque<std::string> recent_order_;
 };
 
 }  // namespace hearth::rules

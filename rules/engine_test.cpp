@@ -639,3 +639,75 @@ TEST_CASE("A scene that is unavailable when a rule activates it is an error in t
     CHECK(h.effects.sent.empty());
     CHECK(h.effects.notifications.size() == 1);
 }
+
+TEST_CASE("A rule's command carries the rule as its cause and the run as its parent") {
+    Home h;
+    h.rules(R"Y(
+- id: on
+  triggers: [{webhook: go}]
+  actions: [{command: bedroom.light, set: {on: true}}]
+)Y");
+    h.engine.fire_webhook("go", h.now);
+    REQUIRE(h.effects.contexts.size() == 1);
+    const auto& cause = h.effects.contexts[0];
+    CHECK(cause.cause == proto::Cause::rule);
+    CHECK(cause.source == "on");
+    CHECK(cause.parent == h.effects.last_trace("on")->id);
+    CHECK(cause.id == h.effects.sent[0].command.context_id);
+    REQUIRE(h.book.command(cause.id));
+    CHECK(h.book.command(cause.id)->trace == cause.parent);
+}
+
+TEST_CASE("A command that could not be sent shows in the run's trace as failed") {
+    Home h;
+    h.rules(R"Y(
+- id: on
+  triggers: [{webhook: go}]
+  actions: [{command: bedroom.light, set: {on: true}}]
+)Y");
+    h.effects.refuse = proto::make_error(proto::Errc::device_unavailable, "the MQTT broker is not connected");
+    h.engine.fire_webhook("go", h.now);
+    const auto* trace = h.effects.last_trace("on");
+    REQUIRE(trace);
+    REQUIRE_FALSE(trace->commands.empty());
+    CHECK(trace->commands[0].error == "the MQTT broker is not connected");
+    CHECK(trace->steps[0].error == "bedroom.light: the MQTT broker is not connected");
+    CHECK(trace->steps[0].detail["devices"].empty());
+    CHECK(to_json(*trace)["commands"][0]["error"] == "the MQTT broker is not connected");
+    CHECK_FALSE(h.book.command(trace->commands[0].command.context_id));
+}
+
+namespace {
+
+// Effects that break the contract: sending re-enters the engine with the state the device took.
+class ReenteringEffects final : public Effects {
+public:
+    Engine* engine = nullptr;
+    devices::Registry* registry = nullptr;
+    TimePoint now{};
+    proto::Result<void> send(const scenes::DeviceCommand& command, const proto::Context&) override {
+        const auto update = registry->apply_state(command.device, command.command.set, command.command.context_id);
+        for (const auto& change : update->changes) engine->handle(change, now);
+        return {};
+    }
+    void notify(const Notification&) override {}
+    void push_undo(scenes::Snapshot) override {}
+    void record(const Trace&) override {}
+    void status_changed(const RuleStatus&) override {}
+};
+
+}  // namespace
+
+TEST_CASE("An effect that calls back into the engine while it runs fails loudly") {
+    Home h;
+    ReenteringEffects effects;
+    Engine engine(h.registry, h.scenes, effects, h.book, Home::make_config());
+    effects.engine = &engine;
+    effects.registry = &h.registry;
+    REQUIRE(engine.load(yaml(R"Y(
+- id: on
+  triggers: [{webhook: go}]
+  actions: [{command: bedroom.light, set: {on: true}}]
+)Y"), h.now).errors.empty());
+    CHECK_THROWS_AS(engine.fire_webhook("go", h.now), std::logic_error);
+}

@@ -29,10 +29,11 @@ struct Home {
     devices::Registry registry;
     scenes::SceneBook scenes;
     RecordingEffects effects;
+    TraceBook book;
     Engine engine;
     TimePoint now = at(2026, 7, 10, 12);  // a Friday in summer
 
-    explicit Home(EngineConfig config = make_config()) : engine(registry, scenes, effects, std::move(config)) {
+    explicit Home(EngineConfig config = make_config()) : engine(registry, scenes, effects, book, std::move(config)) {
         area("bedroom");
         area("bathroom");
         area("entrance");
@@ -70,11 +71,16 @@ struct Home {
         (void)registry.set_availability(proto::DeviceId{id}, devices::Availability::online);
     }
 
-    /// Applies reported state to the registry and hands the changes to the engine.
+    /// Applies reported state to the registry and hands the changes to the trace book and the
+    /// engine, recording again the traces a confirmation changed, as the hub does.
     void set(const char* id, const proto::Attributes& attributes, std::string_view context = {}) {
         const auto update = registry.apply_state(proto::DeviceId{id}, attributes, context);
         REQUIRE(update.has_value());
-        for (const auto& change : update->changes) engine.handle(change, now);
+        for (const auto& change : update->changes) {
+            book.attach(change, now);
+            engine.handle(change, now);
+        }
+        for (const auto& trace : book.take_changed()) effects.record(trace);
     }
 
     /// Applies every command sent so far as if the devices obeyed, echoing the context ids.

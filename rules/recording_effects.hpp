@@ -1,5 +1,6 @@
 #pragma once
 // An Effects implementation that records everything, for tests and the benchmark.
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -10,12 +11,20 @@ namespace hearth::rules {
 class RecordingEffects final : public Effects {
 public:
     std::vector<scenes::DeviceCommand> sent;
+    std::vector<proto::Context> contexts;  // the cause of each command sent, in order
+    /// The error every send returns from now on (a broker that is down); empty = sent.
+    std::optional<proto::Error> refuse;
     std::vector<Notification> notifications;
     std::vector<scenes::Snapshot> undo;
     std::vector<Trace> traces;
     std::vector<RuleStatus> statuses;
 
-    void send(const scenes::DeviceCommand& command) override { sent.push_back(command); }
+    proto::Result<void> send(const scenes::DeviceCommand& command, const proto::Context& context) override {
+        if (refuse) return *refuse;
+        sent.push_back(command);
+        contexts.push_back(context);
+        return {};
+    }
     void notify(const Notification& notification) override { notifications.push_back(notification); }
     void push_undo(scenes::Snapshot snapshot) override { undo.push_back(std::move(snapshot)); }
     void record(const Trace& trace) override { traces.push_back(trace); }
@@ -30,6 +39,7 @@ public:
 
     void clear() {
         sent.clear();
+        contexts.clear();
         notifications.clear();
         undo.clear();
         traces.clear();

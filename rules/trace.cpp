@@ -56,6 +56,7 @@ json to_json(const Trace& t) {
             command["confirmed_at"] = to_millis(*c.confirmed_at);
             command["confirmed"] = attributes_json(c.confirmed);
         }
+        if (!c.error.empty()) command["error"] = c.error;
         commands.push_back(std::move(command));
     }
     json j{{"id", t.id},
@@ -112,6 +113,7 @@ proto::Result<Trace> trace_from_json(const json& j) {
             r.confirmed_at = from_millis(c["confirmed_at"].get<std::int64_t>());
             r.confirmed = attributes_from(c.value("confirmed", json::object()));
         }
+        if (c.contains("error") && c["error"].is_string()) r.error = c["error"].get<std::string>();
         t.commands.push_back(std::move(r));
     }
     return t;

@@ -52,6 +52,7 @@ struct CommandRecord {
     proto::Command command;  // as sent, with its context_id
     std::optional<scenes::TimePoint> confirmed_at;
     proto::Attributes confirmed;  // the state changes that came back carrying the context id
+    std::string error;            // why it never went out (the publish failed); empty when sent
 };
 
 struct Trace {

@@ -87,11 +87,12 @@ Applied apply(Registry& registry, const Effects& effects) {
             if (d.name.zh.empty()) d.name.zh = known->description.name.zh;
         }
         if (d.area.empty()) d.area = suggested_area(registry, effects, d.id);
-        registry.upsert(std::move(d));
+        auto id = d.id;
+        if (registry.upsert(std::move(d)) != Upsert::unchanged) out.upserted.push_back(std::move(id));
     }
     for (const auto& p : effects.problems) registry.set_problem(p.device, p.problem);
     for (const auto& s : effects.states) {
-        auto r = registry.apply_state(s.device, s.attributes);
+        auto r = registry.apply_state(s.device, s.attributes, s.context_id);
         if (!r) {
             out.rejected.push_back(r.error());
             continue;

@@ -24,6 +24,7 @@ struct Publish {
 struct StateReport {
     proto::DeviceId device;
     proto::Attributes attributes;
+    std::string context_id;  // the command this state answers, when the device echoed one
 };
 
 struct AvailabilityReport {
@@ -91,8 +92,9 @@ struct AvailabilityChange {
     Availability after = Availability::unknown;
 };
 
-/// What applying effects to a registry did.
+/// What applying effects to a registry did: the facts that follow from them.
 struct Applied {
+    std::vector<proto::DeviceId> upserted;  // devices added or whose description changed
     std::vector<StateChange> changes;
     std::vector<proto::Error> rejected;  // state attributes or upserts the registry refused
     std::vector<AvailabilityChange> availability_changed;

@@ -374,7 +374,7 @@ void HaDiscovery::read_message(std::string_view topic, std::string_view payload,
                     fx.events.push_back({device->id, name, std::move(attrs)});
             }
         }
-        if (!attributes.empty()) fx.states.push_back({device->id, std::move(attributes)});
+        if (!attributes.empty()) fx.states.push_back({device->id, std::move(attributes), {}});
     }
 }
 

@@ -297,7 +297,7 @@ Effects Tasmota::handle_device(Device& d, std::string_view topic, std::string_vi
             attributes[r.attribute] = Value{r.fahrenheit ? fahrenheit_to_celsius(x) : x};
         }
     }
-    if (!attributes.empty()) fx.states.push_back({id, std::move(attributes)});
+    if (!attributes.empty()) fx.states.push_back({id, std::move(attributes), {}});
     return fx;
 }
 

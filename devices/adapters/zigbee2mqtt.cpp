@@ -513,7 +513,7 @@ Effects Zigbee2Mqtt::handle_device_message(Device& device, std::string_view leaf
                 break;
         }
     }
-    if (!attributes.empty()) fx.states.push_back({id, std::move(attributes)});
+    if (!attributes.empty()) fx.states.push_back({id, std::move(attributes), {}});
     return fx;
 }
 
