@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "proto/home.hpp"
-#include "rules/nlu/recognizer.hpp"
+#include "nlu/recognizer.hpp"
 
-namespace nlu = hearth::rules::nlu;
+namespace nlu = hearth::nlu;
 namespace proto = hearth::proto;
 using Clock = std::chrono::steady_clock;
 

@@ -38,14 +38,14 @@ constexpr std::size_t kOwnTracesKept = 256;
 // The timer wakes at least this often, so a wall-clock jump is noticed.
 constexpr auto kMaxSleep = std::chrono::seconds(30);
 
-constexpr rules::nlu::Mood kAllMoods[] = {
-    rules::nlu::Mood::sleepy,  rules::nlu::Mood::wake,      rules::nlu::Mood::leave,     rules::nlu::Mood::home,
-    rules::nlu::Mood::movie,   rules::nlu::Mood::reading,   rules::nlu::Mood::too_hot,   rules::nlu::Mood::too_cold,
-    rules::nlu::Mood::too_dark, rules::nlu::Mood::too_bright, rules::nlu::Mood::stuffy};
+constexpr nlu::Mood kAllMoods[] = {
+    nlu::Mood::sleepy,  nlu::Mood::wake,      nlu::Mood::leave,     nlu::Mood::home,
+    nlu::Mood::movie,   nlu::Mood::reading,   nlu::Mood::too_hot,   nlu::Mood::too_cold,
+    nlu::Mood::too_dark, nlu::Mood::too_bright, nlu::Mood::stuffy};
 
-std::optional<rules::nlu::Mood> mood_from(std::string_view s) {
+std::optional<nlu::Mood> mood_from(std::string_view s) {
     for (const auto m : kAllMoods)
-        if (rules::nlu::to_string(m) == s) return m;
+        if (nlu::to_string(m) == s) return m;
     return std::nullopt;
 }
 
@@ -244,9 +244,9 @@ proto::Result<void> Automation::start(const std::vector<Document>& documents, co
             if (mood && scene.is_string()) moods_[*mood] = proto::SceneId{scene.get<std::string>()};
         }
     } else {
-        moods_ = rules::nlu::Vocabulary::default_mood_scenes();
+        moods_ = nlu::Vocabulary::default_mood_scenes();
     }
-    warm_normalizer_ = std::thread([] { rules::nlu::shared_normalizer(); });
+    warm_normalizer_ = std::thread([] { nlu::shared_normalizer(); });
     rebuild_vocabulary();
 
     hub_.on_state_change([this](const devices::StateChange& change) { state_changed(change); });
@@ -359,15 +359,15 @@ void Automation::save_undo() { hub_.store().put_document(kAutomation, kUndo, und
 // ---- vocabulary ----
 
 void Automation::rebuild_vocabulary() {
-    rules::nlu::Vocabulary v;
+    nlu::Vocabulary v;
     for (const auto& [id, entry] : scenes_) {
-        rules::nlu::SceneEntry e{id, entry.scene.name, std::nullopt};
+        nlu::SceneEntry e{id, entry.scene.name, std::nullopt};
         if (!entry.scene.area.empty()) e.area = entry.scene.area;
         v.scenes.push_back(std::move(e));
     }
     v.mood_scenes = moods_;
     for (const auto& s : sentences_) {
-        rules::nlu::CustomSentence c;
+        nlu::CustomSentence c;
         c.pattern = s.body.value("pattern", "");
         if (s.body.value("scene", json()).is_string()) c.scene = proto::SceneId{s.body["scene"].get<std::string>()};
         if (s.body.value("rule", json()).is_string()) c.rule = proto::RuleId{s.body["rule"].get<std::string>()};
@@ -377,8 +377,8 @@ void Automation::rebuild_vocabulary() {
     recognizer_stale_ = true;
 }
 
-const rules::nlu::Recognizer& Automation::recognizer() {
-    if (!recognizer_) recognizer_ = std::make_unique<rules::nlu::Recognizer>(hub_.registry(), vocabulary_);
+const nlu::Recognizer& Automation::recognizer() {
+    if (!recognizer_) recognizer_ = std::make_unique<nlu::Recognizer>(hub_.registry(), vocabulary_);
     else if (recognizer_stale_) recognizer_->set_vocabulary(hub_.registry(), vocabulary_);
     recognizer_stale_ = false;
     return *recognizer_;
@@ -806,7 +806,7 @@ proto::Result<json> Automation::converse(const ConversationRequest& request) {
     }
     const auto context_id = new_context_id();
     const auto u = recognizer().recognize({request.text, request.area, context_id, {}}, hub_.registry());
-    auto out = rules::nlu::to_json(u);
+    auto out = nlu::to_json(u);
     out["dry_run"] = request.dry_run;
     const auto t = now();
     json trigger{{"kind", "utterance"}, {"text", request.text}, {"area", request.area ? request.area->value : ""}};
@@ -823,7 +823,7 @@ proto::Result<json> Automation::converse(const ConversationRequest& request) {
         const auto* entry = scene_of(id);
         if (!entry || !entry->problem.empty()) {
             out["understood"] = false;
-            out["speech"] = u.language == rules::nlu::Language::zh ? "场景" + id.value + "现在无法使用"
+            out["speech"] = u.language == nlu::Language::zh ? "场景" + id.value + "现在无法使用"
                                                                     : "The scene " + id.value + " cannot be used right now";
             return;
         }
@@ -832,7 +832,7 @@ proto::Result<json> Automation::converse(const ConversationRequest& request) {
         out["skipped"] = activation["skipped"];
         if (activation.contains("refused")) out["refused"] = activation["refused"];
     };
-    using rules::nlu::Outcome;
+    using nlu::Outcome;
     if (!u.parts.empty()) {
         auto intents = json::array();
         for (const auto& p : u.parts) intents.push_back(p.intent ? json(p.intent->name) : json(nullptr));
@@ -866,7 +866,7 @@ proto::Result<json> Automation::converse(const ConversationRequest& request) {
         case Outcome::undo:
             if (request.dry_run) break;
             if (undo_.empty()) {
-                out["speech"] = u.language == rules::nlu::Language::zh ? "没有可以撤销的操作" : "There is nothing to undo";
+                out["speech"] = u.language == nlu::Language::zh ? "没有可以撤销的操作" : "There is nothing to undo";
                 break;
             } else {
                 auto undone = undo_with(context_id, trigger);
@@ -876,7 +876,7 @@ proto::Result<json> Automation::converse(const ConversationRequest& request) {
         default: break;
     }
     if (!request.dry_run && u.understood) {
-        const auto fire = [&](const rules::nlu::Understanding& part) {
+        const auto fire = [&](const nlu::Understanding& part) {
             if (!part.understood || !part.intent) return;
             engine_->fire_intent(part.intent->name, part.intent->slots, t, context_id);
             if (const auto mood = part.intent->slots.find("mood"); mood != part.intent->slots.end()) {
@@ -894,9 +894,9 @@ proto::Result<json> Automation::converse(const ConversationRequest& request) {
 // ones included) merged in order, a later part winning for the same attribute ("我困了，但是把
 // 玄关灯开着"), one undo snapshot of every device touched, one trace with a step per part. Undo
 // and user rules are acted on only as requests of their own.
-void Automation::converse_parts(const rules::nlu::Understanding& u, const ConversationRequest& request,
+void Automation::converse_parts(const nlu::Understanding& u, const ConversationRequest& request,
                                 const std::string& context_id, const json& trigger, json& out) {
-    using rules::nlu::Outcome;
+    using nlu::Outcome;
     const auto t = now();
     std::vector<scenes::DeviceCommand> commands;
     const auto add = [&](const proto::DeviceId& device, const proto::Command& command) {
@@ -911,7 +911,7 @@ void Automation::converse_parts(const rules::nlu::Understanding& u, const Conver
     std::vector<json> steps;
     for (std::size_t i = 0; i < u.parts.size(); ++i) {
         const auto& part = u.parts[i];
-        json detail{{"part", part.text}, {"outcome", std::string(rules::nlu::to_string(part.outcome))}};
+        json detail{{"part", part.text}, {"outcome", std::string(nlu::to_string(part.outcome))}};
         if (part.outcome == Outcome::command) {
             auto ids = json::array();
             for (const auto& c : part.commands) {
@@ -996,7 +996,7 @@ json Automation::moods_json() const {
     json moods = json::object();
     for (const auto m : kAllMoods) {
         const auto it = moods_.find(m);
-        moods[std::string(rules::nlu::to_string(m))] = it == moods_.end() ? json() : json(it->second.value);
+        moods[std::string(nlu::to_string(m))] = it == moods_.end() ? json() : json(it->second.value);
     }
     return {{"moods", std::move(moods)}};
 }
@@ -1004,7 +1004,7 @@ json Automation::moods_json() const {
 void Automation::put_moods(const json& body, Answer done) {
     const auto& moods = body.is_object() && body.contains("moods") ? body["moods"] : body;
     if (!moods.is_object()) return done(proto::make_error(Errc::bad_json, "moods is an object of mood → scene id", "moods"));
-    std::map<rules::nlu::Mood, proto::SceneId> mapping;
+    std::map<nlu::Mood, proto::SceneId> mapping;
     json stored = json::object();
     for (const auto& [name, scene] : moods.items()) {
         const auto field = "moods." + name;

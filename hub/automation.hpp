@@ -26,7 +26,7 @@
 #include "proto/errc.hpp"
 #include "proto/ids.hpp"
 #include "rules/engine.hpp"
-#include "rules/nlu/recognizer.hpp"
+#include "nlu/recognizer.hpp"
 #include "scenes/calendar.hpp"
 #include "scenes/scene.hpp"
 #include "scenes/snapshot.hpp"
@@ -147,7 +147,7 @@ private:
     void save_pending();
     void save_undo();
     void rebuild_vocabulary();
-    const rules::nlu::Recognizer& recognizer();
+    const nlu::Recognizer& recognizer();
     void resolve_all();
     proto::Result<void> install_rule(const nlohmann::json& definition);
     proto::Result<void> check_rule(const nlohmann::json& definition) const;
@@ -158,13 +158,13 @@ private:
     nlohmann::json activate(const scenes::Scene& scene, const std::string& context_id, const std::string& trace_rule,
                             nlohmann::json trigger, bool dry_run);
     nlohmann::json undo_with(const std::string& context_id, nlohmann::json trigger);
-    void converse_parts(const rules::nlu::Understanding& u, const ConversationRequest& request,
+    void converse_parts(const nlu::Understanding& u, const ConversationRequest& request,
                         const std::string& context_id, const nlohmann::json& trigger, nlohmann::json& out);
     void send_voice_commands(const std::vector<scenes::DeviceCommand>& commands, const std::string& text,
                              const std::string& context_id, const nlohmann::json& trigger,
                              std::vector<rules::StepRecord> steps, nlohmann::json& out);
     void record_own(rules::Trace trace);
-    void mood_defaults_into(rules::nlu::Vocabulary& vocabulary) const;
+    void mood_defaults_into(nlu::Vocabulary& vocabulary) const;
     std::optional<proto::AreaId> area_of(const proto::DeviceId& device) const;
 
     boost::asio::io_context& io_;
@@ -178,11 +178,11 @@ private:
     std::unique_ptr<rules::Engine> engine_;
     // Built on the first utterance after the devices or the vocabulary changed: indexing every
     // device name costs seconds' worth of start-up and registrations in a large home.
-    std::unique_ptr<rules::nlu::Recognizer> recognizer_;
-    rules::nlu::Vocabulary vocabulary_;
+    std::unique_ptr<nlu::Recognizer> recognizer_;
+    nlu::Vocabulary vocabulary_;
     bool recognizer_stale_ = true;
     std::thread warm_normalizer_;  // builds the shared ICU tables while the hub starts
-    std::map<rules::nlu::Mood, proto::SceneId> moods_;
+    std::map<nlu::Mood, proto::SceneId> moods_;
     std::vector<SentenceEntry> sentences_;
     std::unique_ptr<Timer> timer_;
     std::string saved_pending_;

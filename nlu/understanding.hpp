@@ -15,9 +15,9 @@
 #include "proto/device.hpp"
 #include "proto/ids.hpp"
 #include "proto/value.hpp"
-#include "rules/nlu/text.hpp"
+#include "nlu/text.hpp"
 
-namespace hearth::rules::nlu {
+namespace hearth::nlu {
 
 /// Situations people describe instead of giving commands.
 enum class Mood { sleepy, wake, leave, home, movie, reading, too_hot, too_cold, too_dark, too_bright, stuffy };
@@ -109,4 +109,4 @@ struct Understanding {
 
 nlohmann::json to_json(const Understanding& u);
 
-}  // namespace hearth::rules::nlu
+}  // namespace hearth::nlu

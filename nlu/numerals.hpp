@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "rules/nlu/text.hpp"
+#include "nlu/text.hpp"
 
-namespace hearth::rules::nlu {
+namespace hearth::nlu {
 
 enum class NumberUnit { none, percent, degrees };
 
@@ -27,4 +27,4 @@ std::optional<NumberMatch> read_number(const std::vector<Unit>& units, std::size
 /// not entirely a numeral.
 std::optional<double> chinese_numeral(std::u32string_view text);
 
-}  // namespace hearth::rules::nlu
+}  // namespace hearth::nlu

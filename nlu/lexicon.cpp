@@ -1,9 +1,9 @@
-#include "rules/nlu/lexicon.hpp"
+#include "nlu/lexicon.hpp"
 
 #include <algorithm>
 #include <array>
 
-namespace hearth::rules::nlu {
+namespace hearth::nlu {
 namespace {
 
 struct CueWord {
@@ -583,4 +583,4 @@ std::vector<Mention> Lexicon::spot(const Text& text) const {
     return chosen;
 }
 
-}  // namespace hearth::rules::nlu
+}  // namespace hearth::nlu

@@ -1,8 +1,8 @@
-#include "rules/nlu/understanding.hpp"
+#include "nlu/understanding.hpp"
 
 #include <nlohmann/json.hpp>
 
-namespace hearth::rules::nlu {
+namespace hearth::nlu {
 
 std::string_view to_string(Mood m) noexcept {
     switch (m) {
@@ -84,4 +84,4 @@ nlohmann::json to_json(const Understanding& u) {
     return j;
 }
 
-}  // namespace hearth::rules::nlu
+}  // namespace hearth::nlu

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "devices/registry.hpp"
-#include "rules/nlu/numerals.hpp"
-#include "rules/nlu/text.hpp"
-#include "rules/nlu/understanding.hpp"
+#include "nlu/numerals.hpp"
+#include "nlu/text.hpp"
+#include "nlu/understanding.hpp"
 
-namespace hearth::rules::nlu {
+namespace hearth::nlu {
 
 enum class EntryKind { device, area, scene, kind, cue };
 
@@ -88,4 +88,4 @@ private:
     std::vector<std::size_t> names_;  // device, area and scene entries, for fuzzy matching
 };
 
-}  // namespace hearth::rules::nlu
+}  // namespace hearth::nlu

@@ -1,8 +1,8 @@
-#include "rules/nlu/numerals.hpp"
+#include "nlu/numerals.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace hearth::rules::nlu;
+using namespace hearth::nlu;
 
 namespace {
 std::optional<NumberMatch> first_number(std::string_view text) {

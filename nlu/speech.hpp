@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "devices/registry.hpp"
-#include "rules/nlu/understanding.hpp"
+#include "nlu/understanding.hpp"
 
-namespace hearth::rules::nlu {
+namespace hearth::nlu {
 
 class Speech {
 public:
@@ -60,4 +60,4 @@ private:
     Language language_;
 };
 
-}  // namespace hearth::rules::nlu
+}  // namespace hearth::nlu

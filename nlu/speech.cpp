@@ -1,4 +1,4 @@
-#include "rules/nlu/speech.hpp"
+#include "nlu/speech.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <tuple>
 #include <cstdio>
 
-namespace hearth::rules::nlu {
+namespace hearth::nlu {
 namespace {
 
 std::string number_text(double v) {
@@ -328,4 +328,4 @@ std::string Speech::nevermind() const { return zh() ? "好的。" : "OK."; }
 std::string Speech::undo() const { return zh() ? "好的，撤销刚才的操作。" : "OK, undoing that."; }
 std::string Speech::custom() const { return zh() ? "好的。" : "OK."; }
 
-}  // namespace hearth::rules::nlu
+}  // namespace hearth::nlu

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hearth::rules::nlu {
+namespace hearth::nlu {
 
 enum class Language { zh, en };
 std::string_view to_string(Language l) noexcept;
@@ -77,4 +77,4 @@ const TextNormalizer& shared_normalizer();
 /// English stem used for both utterances and lexicon entries ("switches" → "switch").
 std::string stem(std::string word);
 
-}  // namespace hearth::rules::nlu
+}  // namespace hearth::nlu

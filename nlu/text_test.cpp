@@ -1,8 +1,8 @@
-#include "rules/nlu/text.hpp"
+#include "nlu/text.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace hearth::rules::nlu;
+using namespace hearth::nlu;
 
 namespace {
 std::string joined(const Text& t) { return TextNormalizer::join(t.units, 0, t.units.size()); }

@@ -1,4 +1,4 @@
-#include "rules/nlu/text.hpp"
+#include "nlu/text.hpp"
 
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
-namespace hearth::rules::nlu {
+namespace hearth::nlu {
 namespace {
 
 constexpr char32_t kHanFirst = 0x4E00;
@@ -278,4 +278,4 @@ const TextNormalizer& shared_normalizer() {
     return normalizer;
 }
 
-}  // namespace hearth::rules::nlu
+}  // namespace hearth::nlu

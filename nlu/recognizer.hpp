@@ -12,9 +12,9 @@
 #include <memory>
 
 #include "devices/registry.hpp"
-#include "rules/nlu/understanding.hpp"
+#include "nlu/understanding.hpp"
 
-namespace hearth::rules::nlu {
+namespace hearth::nlu {
 
 class Lexicon;
 struct Mention;
@@ -50,4 +50,4 @@ private:
     std::unique_ptr<Lexicon> lexicon_;
 };
 
-}  // namespace hearth::rules::nlu
+}  // namespace hearth::nlu

@@ -1,10 +1,10 @@
-#include "rules/nlu/numerals.hpp"
+#include "nlu/numerals.hpp"
 
 #include <array>
 #include <charconv>
 #include <string>
 
-namespace hearth::rules::nlu {
+namespace hearth::nlu {
 namespace {
 
 int digit_of(std::string_view han) {
@@ -176,4 +176,4 @@ std::optional<double> chinese_numeral(std::u32string_view text) {
     return r->first;
 }
 
-}  // namespace hearth::rules::nlu
+}  // namespace hearth::nlu

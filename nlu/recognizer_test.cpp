@@ -1,4 +1,4 @@
-#include "rules/nlu/recognizer.hpp"
+#include "nlu/recognizer.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -8,7 +8,7 @@
 #include "proto/home.hpp"
 
 using namespace hearth;
-using namespace hearth::rules::nlu;
+using namespace hearth::nlu;
 
 namespace {
 

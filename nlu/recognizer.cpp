@@ -1,4 +1,4 @@
-#include "rules/nlu/recognizer.hpp"
+#include "nlu/recognizer.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,10 +6,10 @@
 #include <functional>
 #include <set>
 
-#include "rules/nlu/lexicon.hpp"
-#include "rules/nlu/speech.hpp"
+#include "nlu/lexicon.hpp"
+#include "nlu/speech.hpp"
 
-namespace hearth::rules::nlu {
+namespace hearth::nlu {
 namespace {
 
 using proto::DeviceKind;
@@ -1137,4 +1137,4 @@ Understanding Recognizer::recognize(const Request& request, const devices::Regis
     return u;
 }
 
-}  // namespace hearth::rules::nlu
+}  // namespace hearth::nlu
