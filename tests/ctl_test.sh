@@ -10,7 +10,7 @@ set -euo pipefail
 src=$1 build=$2
 hearthd=$build/hub/hearthd
 fleet=$build/devices/sim/hearth-fleet
-hearthctl=$build/hub/ctl/hearthctl
+hearthctl=$build/ctl/hearthctl
 for tool in curl python3 mosquitto openssl; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing (scripts/setup installs it)"; exit 1; }
 done

@@ -1,9 +1,9 @@
-#include "hub/ctl/assignments.hpp"
+#include "ctl/assignments.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-using namespace hearth::hub::ctl;
+using namespace hearth::ctl;
 using nlohmann::json;
 
 TEST_CASE("Values become booleans, null, numbers, JSON or text by how they are typed") {

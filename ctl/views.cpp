@@ -1,10 +1,10 @@
-#include "hub/ctl/views.hpp"
+#include "ctl/views.hpp"
 
 #include <array>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 namespace {
 
 using nlohmann::json;
@@ -273,4 +273,4 @@ std::string health_text(const json& health) {
     return text;
 }
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

@@ -7,9 +7,9 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 
-#include "hub/ctl/table.hpp"
+#include "ctl/table.hpp"
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 
 /// A name as the API gives it: {"zh", "en"} shows English, else Chinese; text shows as is.
 std::string display_name(const nlohmann::json& name);
@@ -48,4 +48,4 @@ std::string event_line(const nlohmann::json& message, std::chrono::minutes utc_o
 /// The hub's health answer as one line.
 std::string health_text(const nlohmann::json& health);
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

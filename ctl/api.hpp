@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
-#include "hub/ctl/failure.hpp"
+#include "ctl/failure.hpp"
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 
 struct HttpCall {
     std::string method = "GET";
@@ -47,4 +47,4 @@ class Api {
     virtual std::string bearer_token() const = 0;
 };
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

@@ -3,11 +3,11 @@
 #include <chrono>
 #include <iosfwd>
 
-#include "hub/ctl/api.hpp"
-#include "hub/ctl/command_line.hpp"
-#include "hub/ctl/failure.hpp"
+#include "ctl/api.hpp"
+#include "ctl/command_line.hpp"
+#include "ctl/failure.hpp"
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 
 /// Where a command reads and writes. Results go to `out`; diagnostics, errors and what a script
 /// should not parse (the "shown once" note of a new token, tail's "subscribed") go to `err`.
@@ -24,4 +24,4 @@ bool needs_token(const CommandLine& line);
 /// Runs the command; a failure has been printed to `console.err` when this returns it.
 Exit run_command(const CommandLine& line, Api& api, const Console& console);
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "hub/ctl/failure.hpp"
+#include "ctl/failure.hpp"
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 
 /// Options every command takes, before or after the command's name.
 struct GlobalOptions {
@@ -63,4 +63,4 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& words);
 /// The text `hearthctl help` prints.
 std::string usage_text();
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

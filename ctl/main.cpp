@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "hub/ctl/command_line.hpp"
-#include "hub/ctl/commands.hpp"
-#include "hub/ctl/connection.hpp"
-#include "hub/ctl/hub_client.hpp"
+#include "ctl/command_line.hpp"
+#include "ctl/commands.hpp"
+#include "ctl/connection.hpp"
+#include "ctl/hub_client.hpp"
 
 namespace {
 
-using namespace hearth::hub::ctl;
+using namespace hearth::ctl;
 
 constexpr std::chrono::seconds kRequestTimeout{30};
 

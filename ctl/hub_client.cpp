@@ -1,4 +1,4 @@
-#include "hub/ctl/hub_client.hpp"
+#include "ctl/hub_client.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,7 +11,7 @@
 #include <optional>
 #include <type_traits>
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 namespace {
 
 namespace asio = boost::asio;
@@ -288,4 +288,4 @@ Result<std::unique_ptr<EventStream>> HubClient::open_events() {
     return std::unique_ptr<EventStream>(std::move(stream));
 }
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

@@ -6,10 +6,10 @@
 #include <string>
 #include <string_view>
 
-#include "hub/ctl/command_line.hpp"
-#include "hub/ctl/failure.hpp"
+#include "ctl/command_line.hpp"
+#include "ctl/failure.hpp"
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 
 enum class Scheme { http, https };
 
@@ -63,4 +63,4 @@ Result<Connection> resolve_connection(const GlobalOptions& options, const Enviro
 Environment process_environment();
 FileReader file_reader();
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

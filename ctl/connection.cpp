@@ -1,11 +1,11 @@
-#include "hub/ctl/connection.hpp"
+#include "ctl/connection.hpp"
 
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 namespace {
 
 std::string first_line_trimmed(const std::string& text) {
@@ -154,4 +154,4 @@ FileReader file_reader() {
     };
 }
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

@@ -1,9 +1,9 @@
-#include "hub/ctl/connection.hpp"
+#include "ctl/connection.hpp"
 
 #include <catch2/catch.hpp>
 #include <map>
 
-using namespace hearth::hub::ctl;
+using namespace hearth::ctl;
 
 namespace {
 Environment env_of(std::map<std::string, std::string> values) {

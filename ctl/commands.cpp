@@ -1,4 +1,4 @@
-#include "hub/ctl/commands.hpp"
+#include "ctl/commands.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -12,11 +12,11 @@
 #include <ostream>
 #include <sstream>
 
-#include "hub/ctl/assignments.hpp"
-#include "hub/ctl/views.hpp"
+#include "ctl/assignments.hpp"
+#include "ctl/views.hpp"
 #include "proto/yaml.hpp"
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 namespace {
 
 using nlohmann::json;
@@ -575,4 +575,4 @@ Exit run_command(const CommandLine& line, Api& api, const Console& console) {
     return result.error().exit;
 }
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

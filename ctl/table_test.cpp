@@ -1,8 +1,8 @@
-#include "hub/ctl/table.hpp"
+#include "ctl/table.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace hearth::hub::ctl;
+using namespace hearth::ctl;
 
 TEST_CASE("Display width counts CJK characters as two columns and combining marks as none") {
     CHECK(display_width("bedroom") == 7);

@@ -1,8 +1,8 @@
-#include "hub/ctl/table.hpp"
+#include "ctl/table.hpp"
 
 #include <algorithm>
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 namespace {
 
 bool is_wide(char32_t c) {
@@ -85,4 +85,4 @@ std::string Table::render() const {
     return out;
 }
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

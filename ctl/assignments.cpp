@@ -1,8 +1,8 @@
-#include "hub/ctl/assignments.hpp"
+#include "ctl/assignments.hpp"
 
 #include <nlohmann/json.hpp>
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 namespace {
 
 bool is_json_number(std::string_view text) {
@@ -71,4 +71,4 @@ Result<nlohmann::json> parse_assignments(const std::vector<std::string>& words) 
     return out;
 }
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

@@ -5,10 +5,10 @@
 #include <chrono>
 #include <string>
 
-#include "hub/ctl/api.hpp"
-#include "hub/ctl/connection.hpp"
+#include "ctl/api.hpp"
+#include "ctl/connection.hpp"
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 
 class HubClient final : public Api {
   public:
@@ -27,4 +27,4 @@ class HubClient final : public Api {
     Trust trust_;
 };
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

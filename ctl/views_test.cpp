@@ -1,9 +1,9 @@
-#include "hub/ctl/views.hpp"
+#include "ctl/views.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-using namespace hearth::hub::ctl;
+using namespace hearth::ctl;
 using nlohmann::json;
 
 TEST_CASE("Names show English first, then Chinese, and plain text as it is") {

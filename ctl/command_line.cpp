@@ -1,10 +1,10 @@
-#include "hub/ctl/command_line.hpp"
+#include "ctl/command_line.hpp"
 
 #include <algorithm>
 #include <limits>
 #include <sstream>
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 namespace {
 
 constexpr std::size_t kMany = std::numeric_limits<std::size_t>::max();
@@ -280,4 +280,4 @@ std::string usage_text() {
     return out.str();
 }
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

@@ -1,11 +1,11 @@
-#include "hub/ctl/commands.hpp"
+#include "ctl/commands.hpp"
 
 #include <catch2/catch.hpp>
 #include <deque>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-using namespace hearth::hub::ctl;
+using namespace hearth::ctl;
 using nlohmann::json;
 
 namespace {

@@ -3,7 +3,7 @@
 #include <boost/system/result.hpp>
 #include <string>
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 
 /// The process exit code; docs/api.md (## hearthctl) lists them.
 enum class Exit : int {
@@ -36,4 +36,4 @@ inline Failure usage_error(std::string message) {
     return Failure{Exit::usage, std::move(message)};
 }
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

@@ -5,9 +5,9 @@
 #include <string_view>
 #include <vector>
 
-#include "hub/ctl/failure.hpp"
+#include "ctl/failure.hpp"
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 
 /// One value as typed: true/false → bool, null → null, a JSON number → number, text starting with
 /// `{`, `[` or `"` → that JSON (a usage failure when it does not parse), anything else → text.
@@ -17,4 +17,4 @@ Result<nlohmann::json> parse_value(std::string_view text);
 /// An empty key, a word without `=` or a key given twice is a usage failure.
 Result<nlohmann::json> parse_assignments(const std::vector<std::string>& words);
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl

@@ -1,8 +1,8 @@
-#include "hub/ctl/command_line.hpp"
+#include "ctl/command_line.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace hearth::hub::ctl;
+using namespace hearth::ctl;
 
 namespace {
 CommandLine parse_ok(const std::vector<std::string>& words) {

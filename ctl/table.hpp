@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hearth::hub::ctl {
+namespace hearth::ctl {
 
 /// Columns a UTF-8 string takes on a terminal: East Asian wide and full-width characters count
 /// two, combining marks none, everything else one. Invalid bytes count one each.
@@ -28,4 +28,4 @@ class Table {
     std::vector<std::vector<std::string>> rows_;
 };
 
-}  // namespace hearth::hub::ctl
+}  // namespace hearth::ctl
