@@ -13,7 +13,7 @@ using namespace hearth::nlu;
 namespace {
 
 devices::Registry demo_home() {
-    std::ifstream in(std::string(HEARTH_SOURCE_DIR) + "/devices/sim/homes/demo.yaml");
+    std::ifstream in(std::string(HEARTH_SOURCE_DIR) + "/sim/homes/demo.yaml");
     std::stringstream yaml;
     yaml << in.rdbuf();
     auto home = proto::home_from_yaml(yaml.str());

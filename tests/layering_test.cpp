@@ -50,7 +50,7 @@ std::string module_of(const fs::path& file) {
 }
 
 bool in_simulator(const fs::path& file) {
-    return fs::relative(file, HEARTH_SOURCE_DIR).string().starts_with("devices/sim/");
+    return fs::relative(file, HEARTH_SOURCE_DIR).string().starts_with("sim/");
 }
 
 }  // namespace

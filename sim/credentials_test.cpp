@@ -1,8 +1,8 @@
-#include "devices/sim/credentials.hpp"
+#include "sim/credentials.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace hearth::devices::sim;
+using namespace hearth::sim;
 
 TEST_CASE("Device credentials are read from id:password lines") {
     const auto c = parse_credentials("# written by scripts/broker-auth\n"

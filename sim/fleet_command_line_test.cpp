@@ -1,9 +1,9 @@
-#include "devices/sim/fleet_command_line.hpp"
+#include "sim/fleet_command_line.hpp"
 
 #include <catch2/catch.hpp>
 #include <vector>
 
-using namespace hearth::devices::sim;
+using namespace hearth::sim;
 
 namespace {
 hearth::proto::Result<FleetCommandLine> parse(std::vector<std::string_view> args) { return parse_command_line(args); }

@@ -1,10 +1,10 @@
-#include "devices/sim/fleet.hpp"
+#include "sim/fleet.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 using namespace hearth;
-using namespace hearth::devices::sim;
+using namespace hearth::sim;
 using namespace std::chrono_literals;
 using nlohmann::json;
 

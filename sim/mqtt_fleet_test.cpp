@@ -1,6 +1,6 @@
 // Black-box test of the fleet transport: a few simulated devices against a real mosquitto,
 // watched and commanded by a plain libmosquitto client.
-#include "devices/sim/mqtt_fleet.hpp"
+#include "sim/mqtt_fleet.hpp"
 
 #include <mosquitto.h>
 
@@ -14,7 +14,7 @@
 #include "tests/support/broker.hpp"
 
 using namespace hearth;
-using namespace hearth::devices::sim;
+using namespace hearth::sim;
 using namespace std::chrono_literals;
 using nlohmann::json;
 

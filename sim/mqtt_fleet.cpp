@@ -1,4 +1,4 @@
-#include "devices/sim/mqtt_fleet.hpp"
+#include "sim/mqtt_fleet.hpp"
 
 #include <dlfcn.h>
 #include <mosquitto.h>
@@ -42,7 +42,7 @@ extern "C" int socketpair(int domain, int type, int protocol, int fds[2]) noexce
     return real(domain, type, protocol, fds);
 }
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 using Clock = std::chrono::steady_clock;
 
@@ -447,4 +447,4 @@ void MqttFleet::shutdown(std::chrono::milliseconds grace) {
     }
 }
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

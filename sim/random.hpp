@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 class Random {
 public:
@@ -27,4 +27,4 @@ private:
 /// Mixes two numbers into a seed, so device i of a run gets its own stream.
 std::uint64_t mix_seed(std::uint64_t a, std::uint64_t b) noexcept;
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

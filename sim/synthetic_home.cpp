@@ -1,12 +1,12 @@
-#include "devices/sim/synthetic_home.hpp"
+#include "sim/synthetic_home.hpp"
 
 #include <array>
 #include <cstdio>
 #include <string>
 
-#include "devices/sim/random.hpp"
+#include "sim/random.hpp"
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 namespace {
 
 using nlohmann::json;
@@ -102,4 +102,4 @@ proto::HomeDocument synthetic_home(std::size_t count, std::uint64_t seed) {
     return doc;
 }
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

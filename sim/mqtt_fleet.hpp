@@ -22,12 +22,12 @@
 #include <string_view>
 #include <vector>
 
-#include "devices/sim/credentials.hpp"
-#include "devices/sim/fleet.hpp"
-#include "devices/sim/zigbee2mqtt_style.hpp"
+#include "sim/credentials.hpp"
+#include "sim/fleet.hpp"
+#include "sim/zigbee2mqtt_style.hpp"
 #include "proto/topics.hpp"
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 struct TransportOptions {
     std::string host = "127.0.0.1";
@@ -123,4 +123,4 @@ private:
     bool stopping_ = false;
 };
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

@@ -9,7 +9,7 @@
 
 #include "proto/errc.hpp"
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 /// Device id → password.
 using Credentials = std::unordered_map<std::string, std::string>;
@@ -18,4 +18,4 @@ using Credentials = std::unordered_map<std::string, std::string>;
 /// or naming a device twice is an error that gives its line number.
 proto::Result<Credentials> parse_credentials(std::string_view text);
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

@@ -12,7 +12,7 @@
 #include "proto/ids.hpp"
 #include "proto/value.hpp"
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 /// A window of local time, "22:00"–"07:30"; it wraps past midnight when `to` is before `from`.
 struct TimeWindow {
@@ -50,4 +50,4 @@ proto::Result<std::chrono::minutes> time_of_day_from(std::string_view text);
 /// Null gives the defaults. Errors name the field, e.g. "sim.interval".
 proto::Result<SimSettings> settings_from_json(const nlohmann::json& j);
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

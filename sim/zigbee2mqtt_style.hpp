@@ -21,7 +21,7 @@
 #include "proto/errc.hpp"
 #include "proto/value.hpp"
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 /// One retained MQTT message.
 struct StyledMessage {
@@ -76,4 +76,4 @@ class Zigbee2MqttStyle {
     std::string ieee_;
 };
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

@@ -8,16 +8,16 @@
 #include <sstream>
 #include <vector>
 
-#include "devices/sim/credentials.hpp"
-#include "devices/sim/fleet_command_line.hpp"
-#include "devices/sim/mqtt_fleet.hpp"
-#include "devices/sim/synthetic_home.hpp"
+#include "sim/credentials.hpp"
+#include "sim/fleet_command_line.hpp"
+#include "sim/mqtt_fleet.hpp"
+#include "sim/synthetic_home.hpp"
 #include "proto/home.hpp"
 
 namespace {
 
 using namespace hearth;
-using namespace hearth::devices::sim;
+using namespace hearth::sim;
 using Clock = std::chrono::steady_clock;
 
 volatile std::sig_atomic_t stop_requested = 0;

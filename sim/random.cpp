@@ -1,9 +1,9 @@
-#include "devices/sim/random.hpp"
+#include "sim/random.hpp"
 
 #include <cmath>
 #include <numbers>
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 std::uint64_t Random::next() noexcept {
     std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
@@ -30,4 +30,4 @@ std::uint64_t mix_seed(std::uint64_t a, std::uint64_t b) noexcept {
     return r.next();
 }
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

@@ -7,7 +7,7 @@
 
 #include "proto/home.hpp"
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 /// Devices in one generated home.
 inline constexpr std::size_t kDevicesPerHome = 22;
@@ -16,4 +16,4 @@ inline constexpr std::size_t kDevicesPerHome = 22;
 /// "h00042.bedroom"; room temperatures and schedules vary by home (drawn from `seed`).
 proto::HomeDocument synthetic_home(std::size_t count, std::uint64_t seed);
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

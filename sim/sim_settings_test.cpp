@@ -1,9 +1,9 @@
-#include "devices/sim/sim_settings.hpp"
+#include "sim/sim_settings.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-using namespace hearth::devices::sim;
+using namespace hearth::sim;
 using namespace std::chrono_literals;
 using nlohmann::json;
 

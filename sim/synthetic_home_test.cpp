@@ -1,14 +1,14 @@
-#include "devices/sim/synthetic_home.hpp"
+#include "sim/synthetic_home.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <set>
 #include <sstream>
 
-#include "devices/sim/fleet.hpp"
+#include "sim/fleet.hpp"
 
 using namespace hearth;
-using namespace hearth::devices::sim;
+using namespace hearth::sim;
 
 namespace {
 const Instant kNoon = Instant(std::chrono::local_days{std::chrono::year{2026} / 6 / 1}) + std::chrono::hours(12);
@@ -44,7 +44,7 @@ TEST_CASE("A synthetic fleet builds a model for every device") {
 }
 
 TEST_CASE("The demo home loads and every device builds a model") {
-    std::ifstream in(std::string(HEARTH_SOURCE_DIR) + "/devices/sim/homes/demo.yaml");
+    std::ifstream in(std::string(HEARTH_SOURCE_DIR) + "/sim/homes/demo.yaml");
     REQUIRE(in);
     std::stringstream text;
     text << in.rdbuf();

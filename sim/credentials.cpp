@@ -1,8 +1,8 @@
-#include "devices/sim/credentials.hpp"
+#include "sim/credentials.hpp"
 
 #include "proto/ids.hpp"
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 proto::Result<Credentials> parse_credentials(std::string_view text) {
     Credentials credentials;
@@ -36,4 +36,4 @@ proto::Result<Credentials> parse_credentials(std::string_view text) {
     return credentials;
 }
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

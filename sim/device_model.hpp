@@ -15,13 +15,13 @@
 #include <string_view>
 #include <vector>
 
-#include "devices/sim/random.hpp"
-#include "devices/sim/sim_settings.hpp"
+#include "sim/random.hpp"
+#include "sim/sim_settings.hpp"
 #include "proto/command.hpp"
 #include "proto/device.hpp"
 #include "proto/value.hpp"
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 /// Simulated local wall-clock time. The caller maps real time onto it (and may run it faster).
 using Instant = std::chrono::local_time<std::chrono::milliseconds>;
@@ -117,4 +117,4 @@ private:
     std::string last_hvac_mode_ = "cool";
 };
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

@@ -1,4 +1,4 @@
-#include "devices/sim/fleet.hpp"
+#include "sim/fleet.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -6,7 +6,7 @@
 #include "devices/registry.hpp"
 #include "proto/json.hpp"
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 proto::Result<Fleet> Fleet::create(const std::vector<proto::HomeDevice>& devices, const FleetOptions& options,
                                    Instant now) {
@@ -73,7 +73,7 @@ proto::Result<std::string> Fleet::handle_command(std::size_t device, std::string
     if (!json) return json.error();
     auto command = proto::command_from_json(*json);
     if (!command) return command.error();
-    auto valid = validate_command(model.description(), *command);
+    auto valid = devices::validate_command(model.description(), *command);
     if (!valid) return valid.error();
     model.apply(*valid, now);
     return model.state_payload(valid->context_id);
@@ -113,4 +113,4 @@ Instant Fleet::next_wake() const noexcept {
     return wake;
 }
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

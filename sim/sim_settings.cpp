@@ -1,8 +1,8 @@
-#include "devices/sim/sim_settings.hpp"
+#include "sim/sim_settings.hpp"
 
 #include <nlohmann/json.hpp>
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 namespace {
 
 using proto::Errc;
@@ -137,4 +137,4 @@ proto::Result<SimSettings> settings_from_json(const nlohmann::json& j) {
     return s;
 }
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

@@ -9,12 +9,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "devices/sim/device_model.hpp"
+#include "sim/device_model.hpp"
 #include "proto/command.hpp"
 #include "proto/errc.hpp"
 #include "proto/home.hpp"
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 struct FleetOptions {
     /// Share of the devices that is offline at any moment, 0–1. Each device alternates between
@@ -77,4 +77,4 @@ private:
     Duration mean_online_{0};
 };
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

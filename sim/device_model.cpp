@@ -1,11 +1,11 @@
-#include "devices/sim/device_model.hpp"
+#include "sim/device_model.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <numbers>
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 namespace {
 
 using proto::DeviceKind;
@@ -500,4 +500,4 @@ bool DeviceModel::tick_presence(Instant now) {
     return changed;
 }
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

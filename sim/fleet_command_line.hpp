@@ -12,11 +12,11 @@
 #include <utility>
 #include <vector>
 
-#include "devices/sim/sim_settings.hpp"
+#include "sim/sim_settings.hpp"
 #include "proto/errc.hpp"
 #include "proto/home.hpp"
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 struct FleetCommandLine {
     std::string home_file;
@@ -48,4 +48,4 @@ std::pair<std::size_t, std::size_t> slice_range(std::size_t total, std::size_t i
 std::vector<proto::HomeDevice> slice_devices(std::vector<proto::HomeDevice> devices, std::size_t index,
                                              std::size_t count);
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

@@ -1,4 +1,4 @@
-#include "devices/sim/zigbee2mqtt_style.hpp"
+#include "sim/zigbee2mqtt_style.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -7,7 +7,7 @@
 #include "proto/command.hpp"
 
 using namespace hearth;
-using namespace hearth::devices::sim;
+using namespace hearth::sim;
 using nlohmann::json;
 
 namespace {

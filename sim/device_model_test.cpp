@@ -1,4 +1,4 @@
-#include "devices/sim/device_model.hpp"
+#include "sim/device_model.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -6,7 +6,7 @@
 #include "devices/registry.hpp"
 
 using namespace hearth;
-using namespace hearth::devices::sim;
+using namespace hearth::sim;
 using namespace std::chrono_literals;
 using nlohmann::json;
 

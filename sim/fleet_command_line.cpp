@@ -1,11 +1,11 @@
-#include "devices/sim/fleet_command_line.hpp"
+#include "sim/fleet_command_line.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <optional>
 #include <set>
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 namespace {
 
 using proto::Errc;
@@ -136,4 +136,4 @@ std::vector<proto::HomeDevice> slice_devices(std::vector<proto::HomeDevice> devi
     return slice;
 }
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim

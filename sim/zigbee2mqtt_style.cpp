@@ -1,4 +1,4 @@
-#include "devices/sim/zigbee2mqtt_style.hpp"
+#include "sim/zigbee2mqtt_style.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-namespace hearth::devices::sim {
+namespace hearth::sim {
 
 using nlohmann::json;
 using proto::Errc;
@@ -294,4 +294,4 @@ proto::Result<std::string> Zigbee2MqttStyle::command_payload(std::string_view se
     return out.dump();
 }
 
-}  // namespace hearth::devices::sim
+}  // namespace hearth::sim
