@@ -1,19 +1,19 @@
 #include "nlu/speech.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <optional>
 #include <tuple>
-#include <cstdio>
 
 namespace hearth::nlu {
 namespace {
 
 std::string number_text(double v) {
-    char buffer[32];
-    if (std::fabs(v - std::round(v)) < 1e-9) std::snprintf(buffer, sizeof buffer, "%.0f", v);
-    else std::snprintf(buffer, sizeof buffer, "%.1f", v);
-    return buffer;
+    char buffer[320];  // any double, fixed notation, one decimal
+    const int decimals = std::fabs(v - std::round(v)) < 1e-9 ? 0 : 1;
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::fixed, decimals).ptr;
+    return std::string(buffer, end);
 }
 
 std::string_view mood_zh(Mood m) {
