@@ -1,14 +1,14 @@
 #include "assist/plan.hpp"
 
 #include "proto/json.hpp"
-#include "rules/nlu/speech.hpp"
-#include "rules/nlu/text.hpp"
+#include "nlu/speech.hpp"
+#include "nlu/text.hpp"
 
 namespace hearth::assist {
 
 using nlohmann::json;
-using rules::nlu::Outcome;
-using rules::nlu::Understanding;
+using nlu::Outcome;
+using nlu::Understanding;
 
 namespace {
 
@@ -20,8 +20,8 @@ json errors_json(const std::vector<proto::Error>& errors) {
 
 // The recogniser's speech follows the input's script; so do the replies made here.
 std::string in_script(const Understanding& u, std::string speech) {
-    if (u.language != rules::nlu::Language::zh || u.script != rules::nlu::Script::hant) return speech;
-    return rules::nlu::shared_normalizer().to_traditional(speech);
+    if (u.language != nlu::Language::zh || u.script != nlu::Script::hant) return speech;
+    return nlu::shared_normalizer().to_traditional(speech);
 }
 
 json utterance_trigger(const Understanding& u, const ConversationRequest& request) {
@@ -45,7 +45,7 @@ const scenes::SceneEntry* usable_scene(const HomeView& home, const proto::SceneI
     return &it->second;
 }
 
-std::string scene_name(const HomeView& home, const proto::SceneId& id, const rules::nlu::Speech& speech) {
+std::string scene_name(const HomeView& home, const proto::SceneId& id, const nlu::Speech& speech) {
     const auto it = home.scenes.find(id);
     if (it == home.scenes.end()) return id.value;
     const auto name = speech.name(it->second.scene.name);
@@ -72,7 +72,7 @@ void plan_parts(const Understanding& u, const ConversationRequest& request, cons
     auto skipped = json::array();
     for (std::size_t i = 0; i < u.parts.size(); ++i) {
         const auto& part = u.parts[i];
-        json detail{{"part", part.text}, {"outcome", std::string(rules::nlu::to_string(part.outcome))}};
+        json detail{{"part", part.text}, {"outcome", std::string(nlu::to_string(part.outcome))}};
         if (part.outcome == Outcome::command) {
             auto ids = json::array();
             for (const auto& c : part.commands) {
@@ -120,7 +120,7 @@ void plan_voice_scene(const Understanding& u, const proto::SceneId& id, const Co
                       const HomeView& home, Plan& plan) {
     const auto* entry = usable_scene(home, id);
     if (!entry) {
-        const rules::nlu::Speech speech(u.language);
+        const nlu::Speech speech(u.language);
         plan.understood = false;
         plan.speech = in_script(u, speech.scene_unavailable(scene_name(home, id, speech)));
         return;
@@ -136,7 +136,7 @@ void plan_voice_scene(const Understanding& u, const proto::SceneId& id, const Co
 
 void plan_voice_undo(const Understanding& u, const HomeView& home, Plan& plan) {
     if (!home.last_undo) {
-        plan.speech = in_script(u, rules::nlu::Speech(u.language).nothing_to_undo());
+        plan.speech = in_script(u, nlu::Speech(u.language).nothing_to_undo());
         return;
     }
     auto undo = plan_undo(*home.last_undo, home, u.context_id, plan.trigger);
@@ -181,7 +181,7 @@ Plan plan_utterance(const Understanding& u, const ConversationRequest& request, 
                     plan_voice_scene(u, *u.scene, request, home, plan);
                 } else if (u.rule && !request.dry_run) {
                     plan.rule = u.rule;
-                    plan.speech_if_rule_refused = in_script(u, rules::nlu::Speech(u.language).rule_unavailable(u.rule->value));
+                    plan.speech_if_rule_refused = in_script(u, nlu::Speech(u.language).rule_unavailable(u.rule->value));
                 }
                 break;
             case Outcome::undo:

@@ -16,7 +16,7 @@
 #include "devices/registry.hpp"
 #include "proto/ids.hpp"
 #include "proto/value.hpp"
-#include "rules/nlu/understanding.hpp"
+#include "nlu/understanding.hpp"
 #include "rules/trace.hpp"
 #include "scenes/calendar.hpp"
 #include "scenes/scene.hpp"
@@ -77,7 +77,7 @@ struct HomeView {
 /// every device touched and one trace with a step per part. A scene is planned as plan_scene does; an
 /// undo as plan_undo does. A dry run plans and reports but sends nothing, takes no snapshot and
 /// tells the rules nothing. Undo and user rules are acted on only as requests of their own.
-Plan plan_utterance(const rules::nlu::Understanding& u, const ConversationRequest& request, const HomeView& home);
+Plan plan_utterance(const nlu::Understanding& u, const ConversationRequest& request, const HomeView& home);
 
 /// A scene activated: the differences from the present state, the pre-state as the undo snapshot,
 /// one "scene" step. Traced under kSceneTraces.

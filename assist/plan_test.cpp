@@ -8,9 +8,9 @@ using assist::Dispatch;
 using assist::plan_utterance;
 using nlohmann::json;
 using proto::DeviceId;
-using rules::nlu::Language;
-using rules::nlu::Outcome;
-using rules::nlu::Understanding;
+using nlu::Language;
+using nlu::Outcome;
+using nlu::Understanding;
 
 namespace {
 
@@ -55,13 +55,13 @@ Understanding understood(Outcome outcome, std::string intent, Language language 
     u.understood = true;
     u.language = language;
     u.outcome = outcome;
-    u.intent = rules::nlu::Intent{std::move(intent), {}, 0.9};
+    u.intent = nlu::Intent{std::move(intent), {}, 0.9};
     u.context_id = kContext;
     u.speech = "好的。";
     return u;
 }
 
-rules::nlu::DeviceCommand command(const char* device, proto::Attributes set) {
+nlu::DeviceCommand command(const char* device, proto::Attributes set) {
     return {DeviceId{device}, proto::Command{std::move(set), std::nullopt, kContext}};
 }
 
@@ -162,12 +162,12 @@ TEST_CASE("A scene that cannot be used is not understood and says so by name in 
 TEST_CASE("A Traditional Chinese request hears the hub's own replies in Traditional characters") {
     Home home;
     auto u = understood(Outcome::undo, "HearthUndo");
-    u.script = rules::nlu::Script::hant;
+    u.script = nlu::Script::hant;
     const auto plan = plan_utterance(u, request("撤銷"), home.view());
     CHECK(plan.speech == "沒有可以撤銷的操作");
 
     auto scene = understood(Outcome::scene, "HassSceneOn");
-    scene.script = rules::nlu::Script::hant;
+    scene.script = nlu::Script::hant;
     scene.scene = proto::SceneId{"gone"};
     CHECK(plan_utterance(scene, request("看電影"), home.view()).speech == "場景gone現在無法使用");
 }

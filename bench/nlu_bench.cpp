@@ -1,6 +1,6 @@
 // hearth-nlu-bench: recognition latency against the demo home.
 //
-// Builds the demo home (devices/sim/homes/demo.yaml) into a registry, a default scene catalogue and a
+// Builds the demo home (sim/homes/demo.yaml) into a registry, a default scene catalogue and a
 // recogniser, then recognises a fixed mix of Chinese and English utterances many times and prints
 // the median, p90 and p99 latency of one recognize() call, overall and per utterance. Build with the
 // release preset for meaningful figures.
@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "proto/home.hpp"
-#include "rules/nlu/recognizer.hpp"
+#include "nlu/recognizer.hpp"
 
-namespace nlu = hearth::rules::nlu;
+namespace nlu = hearth::nlu;
 namespace proto = hearth::proto;
 using Clock = std::chrono::steady_clock;
 
@@ -76,7 +76,7 @@ double percentile(std::vector<double> v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string home_path = std::string(HEARTH_SOURCE_DIR) + "/devices/sim/homes/demo.yaml";
+    std::string home_path = std::string(HEARTH_SOURCE_DIR) + "/sim/homes/demo.yaml";
     int rounds = 2000;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];

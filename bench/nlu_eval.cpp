@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "devices/registry.hpp"
-#include "rules/nlu/recognizer.hpp"
+#include "nlu/recognizer.hpp"
 
-namespace nlu = hearth::rules::nlu;
+namespace nlu = hearth::nlu;
 namespace proto = hearth::proto;
 using nlohmann::json;
 

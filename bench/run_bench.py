@@ -406,8 +406,8 @@ class Bench:
 
     def voice(self, s):
         """我困了 → every command of the demo home's sleep scene, over MQTT assist and over REST."""
-        home = os.path.join(ROOT, "devices", "sim", "homes", "demo.yaml")
-        fleet_bin = os.path.join(self.build, "devices", "sim", "hearth-fleet")
+        home = os.path.join(ROOT, "sim", "homes", "demo.yaml")
+        fleet_bin = os.path.join(self.build, "sim", "hearth-fleet")
         broker = Broker(self.work)
         data = os.path.join(self.work, "voice")
         os.makedirs(data)

@@ -27,13 +27,13 @@ Assistant::~Assistant() {
 }
 
 void Assistant::start() {
-    warm_normalizer_ = std::thread([] { rules::nlu::shared_normalizer(); });
+    warm_normalizer_ = std::thread([] { nlu::shared_normalizer(); });
 }
 
-const rules::nlu::Recognizer& Assistant::recognizer() {
+const nlu::Recognizer& Assistant::recognizer() {
     if (recognizer_ && !recognizer_stale_) return *recognizer_;
     vocabulary_ = phrasebook_.vocabulary();
-    if (!recognizer_) recognizer_ = std::make_unique<rules::nlu::Recognizer>(registry_, vocabulary_);
+    if (!recognizer_) recognizer_ = std::make_unique<nlu::Recognizer>(registry_, vocabulary_);
     else recognizer_->set_vocabulary(registry_, vocabulary_);
     recognizer_stale_ = false;
     return *recognizer_;
@@ -53,7 +53,7 @@ proto::Result<json> Assistant::converse(const assist::ConversationRequest& reque
     const auto u = recognizer().recognize({request.text, request.area, context_id, {}}, registry_);
     const auto plan = assist::plan_utterance(u, request, actions_.home_view());
 
-    auto out = rules::nlu::to_json(u);
+    auto out = nlu::to_json(u);
     out["dry_run"] = request.dry_run;
     out["understood"] = plan.understood;
     out["speech"] = plan.speech;

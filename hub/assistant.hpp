@@ -20,7 +20,7 @@
 #include "hub/phrasebook.hpp"
 #include "hub/rule_host.hpp"
 #include "proto/errc.hpp"
-#include "rules/nlu/recognizer.hpp"
+#include "nlu/recognizer.hpp"
 
 namespace hearth::hub {
 
@@ -52,7 +52,7 @@ public:
     bool handle_mqtt(const std::string& topic, const std::string& payload);
 
 private:
-    const rules::nlu::Recognizer& recognizer();
+    const nlu::Recognizer& recognizer();
 
     const devices::Registry& registry_;
     Definitions& definitions_;
@@ -63,8 +63,8 @@ private:
     std::string prefix_;
     // Built on the first utterance after the devices or the vocabulary changed: indexing every
     // device name costs seconds' worth of start-up and registrations in a large home.
-    std::unique_ptr<rules::nlu::Recognizer> recognizer_;
-    rules::nlu::Vocabulary vocabulary_;
+    std::unique_ptr<nlu::Recognizer> recognizer_;
+    nlu::Vocabulary vocabulary_;
     bool recognizer_stale_ = true;
     std::thread warm_normalizer_;  // builds the shared ICU tables while the hub starts
 };

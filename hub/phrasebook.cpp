@@ -15,14 +15,14 @@ using namespace documents;
 
 namespace {
 
-constexpr rules::nlu::Mood kAllMoods[] = {
-    rules::nlu::Mood::sleepy,  rules::nlu::Mood::wake,      rules::nlu::Mood::leave,     rules::nlu::Mood::home,
-    rules::nlu::Mood::movie,   rules::nlu::Mood::reading,   rules::nlu::Mood::too_hot,   rules::nlu::Mood::too_cold,
-    rules::nlu::Mood::too_dark, rules::nlu::Mood::too_bright, rules::nlu::Mood::stuffy};
+constexpr nlu::Mood kAllMoods[] = {
+    nlu::Mood::sleepy,  nlu::Mood::wake,      nlu::Mood::leave,     nlu::Mood::home,
+    nlu::Mood::movie,   nlu::Mood::reading,   nlu::Mood::too_hot,   nlu::Mood::too_cold,
+    nlu::Mood::too_dark, nlu::Mood::too_bright, nlu::Mood::stuffy};
 
-std::optional<rules::nlu::Mood> mood_from(std::string_view s) {
+std::optional<nlu::Mood> mood_from(std::string_view s) {
     for (const auto m : kAllMoods)
-        if (rules::nlu::to_string(m) == s) return m;
+        if (nlu::to_string(m) == s) return m;
     return std::nullopt;
 }
 
@@ -43,21 +43,21 @@ void Phrasebook::load(const std::vector<Document>& documents) {
             if (mood && scene.is_string()) moods_[*mood] = proto::SceneId{scene.get<std::string>()};
         }
     } else {
-        moods_ = rules::nlu::Vocabulary::default_mood_scenes();
+        moods_ = nlu::Vocabulary::default_mood_scenes();
     }
     changed_();
 }
 
-rules::nlu::Vocabulary Phrasebook::vocabulary() const {
-    rules::nlu::Vocabulary v;
+nlu::Vocabulary Phrasebook::vocabulary() const {
+    nlu::Vocabulary v;
     for (const auto& [id, entry] : definitions_.scenes()) {
-        rules::nlu::SceneEntry e{id, entry.scene.name, std::nullopt};
+        nlu::SceneEntry e{id, entry.scene.name, std::nullopt};
         if (!entry.scene.area.empty()) e.area = entry.scene.area;
         v.scenes.push_back(std::move(e));
     }
     v.mood_scenes = moods_;
     for (const auto& s : sentences_) {
-        rules::nlu::CustomSentence c;
+        nlu::CustomSentence c;
         c.pattern = s.body.value("pattern", "");
         if (s.body.value("scene", json()).is_string()) c.scene = proto::SceneId{s.body["scene"].get<std::string>()};
         if (s.body.value("rule", json()).is_string()) c.rule = proto::RuleId{s.body["rule"].get<std::string>()};
@@ -70,7 +70,7 @@ json Phrasebook::moods_json() const {
     json moods = json::object();
     for (const auto m : kAllMoods) {
         const auto it = moods_.find(m);
-        moods[std::string(rules::nlu::to_string(m))] = it == moods_.end() ? json() : json(it->second.value);
+        moods[std::string(nlu::to_string(m))] = it == moods_.end() ? json() : json(it->second.value);
     }
     return {{"moods", std::move(moods)}};
 }
@@ -78,7 +78,7 @@ json Phrasebook::moods_json() const {
 void Phrasebook::put_moods(const json& body, Answer done) {
     const auto& moods = body.is_object() && body.contains("moods") ? body["moods"] : body;
     if (!moods.is_object()) return done(proto::make_error(Errc::bad_json, "moods is an object of mood → scene id", "moods"));
-    std::map<rules::nlu::Mood, proto::SceneId> mapping;
+    std::map<nlu::Mood, proto::SceneId> mapping;
     json stored = json::object();
     for (const auto& [name, scene] : moods.items()) {
         const auto field = "moods." + name;

@@ -17,7 +17,7 @@
 #include "hub/definitions.hpp"
 #include "hub/store.hpp"
 #include "proto/ids.hpp"
-#include "rules/nlu/understanding.hpp"
+#include "nlu/understanding.hpp"
 
 namespace hearth::hub {
 
@@ -29,7 +29,7 @@ public:
     /// Reads the stored moods (the default mapping when none are stored) and sentences.
     void load(const std::vector<Document>& documents);
     /// The recogniser's vocabulary: the scene book's scenes, the moods and the sentences.
-    rules::nlu::Vocabulary vocabulary() const;
+    nlu::Vocabulary vocabulary() const;
 
     nlohmann::json moods_json() const;
     void put_moods(const nlohmann::json& body, Answer done);
@@ -47,7 +47,7 @@ private:
     const Clock& clock_;
     const Definitions& definitions_;
     std::function<void()> changed_;
-    std::map<rules::nlu::Mood, proto::SceneId> moods_;
+    std::map<nlu::Mood, proto::SceneId> moods_;
     std::vector<SentenceEntry> sentences_;
 };
 

@@ -16,7 +16,7 @@ std::string read_file(const std::string& path) {
 }  // namespace
 
 TEST_CASE("The demo home loads with its six areas and 24 devices") {
-    const auto home = home_from_yaml(read_file(HEARTH_SOURCE_DIR "/devices/sim/homes/demo.yaml"));
+    const auto home = home_from_yaml(read_file(HEARTH_SOURCE_DIR "/sim/homes/demo.yaml"));
     REQUIRE(home.has_value());
     CHECK(home->areas.size() == 6);
     CHECK(home->devices.size() == 24);

@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 namespace {
 
 proto::HomeDocument demo() {
-    std::ifstream in(HEARTH_SOURCE_DIR "/devices/sim/homes/demo.yaml");
+    std::ifstream in(HEARTH_SOURCE_DIR "/sim/homes/demo.yaml");
     std::stringstream ss;
     ss << in.rdbuf();
     auto home = proto::home_from_yaml(ss.str());

@@ -34,7 +34,7 @@ struct Api {
 
     explicit Api(const std::function<void(hearth::hub::HubConfig&)>& configure = {}) {
         device.subscribe("hearth/device/+/set");
-        hub = std::make_unique<RunningHub>(broker, data, HEARTH_SOURCE_DIR "/devices/sim/homes/demo.yaml");
+        hub = std::make_unique<RunningHub>(broker, data, HEARTH_SOURCE_DIR "/sim/homes/demo.yaml");
         if (configure) {
             configure(hub->config());
             hub->restart();

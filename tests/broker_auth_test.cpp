@@ -8,15 +8,15 @@
 #include <string>
 #include <vector>
 
-#include "devices/sim/credentials.hpp"
-#include "devices/sim/mqtt_fleet.hpp"
+#include "sim/credentials.hpp"
+#include "sim/mqtt_fleet.hpp"
 #include "proto/home.hpp"
 #include "tests/support/broker.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/running_hub.hpp"
 
 using namespace hearth;
-using namespace hearth::devices::sim;
+using namespace hearth::sim;
 using namespace hearth::testing;
 using namespace std::chrono_literals;
 
@@ -37,7 +37,7 @@ struct GeneratedAccounts {
     std::string hub_password;
 
     GeneratedAccounts() {
-        auto home = proto::home_from_yaml(read_file(HEARTH_SOURCE_DIR "/devices/sim/homes/demo.yaml"));
+        auto home = proto::home_from_yaml(read_file(HEARTH_SOURCE_DIR "/sim/homes/demo.yaml"));
         if (!home) throw std::runtime_error(home.error().message);
         devices = std::move(home->devices);
         std::ofstream ids(dir / "ids");

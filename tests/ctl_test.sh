@@ -9,8 +9,8 @@
 set -euo pipefail
 src=$1 build=$2
 hearthd=$build/hub/hearthd
-fleet=$build/devices/sim/hearth-fleet
-hearthctl=$build/hub/ctl/hearthctl
+fleet=$build/sim/hearth-fleet
+hearthctl=$build/ctl/hearthctl
 for tool in curl python3 mosquitto openssl; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing (scripts/setup installs it)"; exit 1; }
 done
@@ -58,7 +58,7 @@ pids+=($!)
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 eventually 20 port_open "$mqtt_port" || fail "mosquitto does not listen on $mqtt_port"
 
-home=$src/devices/sim/homes/demo.yaml
+home=$src/sim/homes/demo.yaml
 "$hearthd" --http "127.0.0.1:$http_port" --mqtt "tcp://127.0.0.1:$mqtt_port" --data "$tmp/data" --home "$home" \
   > "$tmp/hub.log" 2>&1 &
 pids+=($!)

@@ -110,8 +110,8 @@ TEST_CASE("An optimistic device's assumed state reaches the rules after the run 
             if (n["message"] == "the plug is on") return true;
         return false;
     }));
+    REQUIRE(eventually([&] { return !home.get("/api/v1/rules/plug_seen/traces")["traces"].empty(); }));
     const auto traces = home.get("/api/v1/rules/plug_seen/traces")["traces"];
-    REQUIRE(!traces.empty());
     CHECK(traces[0]["outcome"] == "ran");
     const auto why = home.get("/api/v1/rules/plug_on/traces")["traces"];
     REQUIRE(!why.empty());
@@ -140,8 +140,9 @@ TEST_CASE("With the clock 600 times faster a for: 30m rule fires after 30 simula
                 .status == 201);
     home.device.publish("hearth/device/hall.lamp/state", R"({"on":true})", true);
     REQUIRE(home.device.wait_for("hearth/device/hall.lamp/set", "\"on\":false", 20000));
+    REQUIRE(eventually([&] { return !home.get("/api/v1/rules/left_on/traces")["traces"].empty(); }));
+    REQUIRE(eventually([&] { return home.history("on").size() >= 2; }));
     const auto traces = home.get("/api/v1/rules/left_on/traces")["traces"];
-    REQUIRE(!traces.empty());
     CHECK(traces[0]["outcome"] == "ran");
     const auto on = home.history("on");
     REQUIRE(on.size() >= 2);

@@ -28,7 +28,7 @@ const char* kSensorConfig =
 struct Home {
     Broker broker;
     std::filesystem::path data = make_temp_dir("hearth-data");
-    RunningHub hub{broker, data, HEARTH_SOURCE_DIR "/devices/sim/homes/demo.yaml"};
+    RunningHub hub{broker, data, HEARTH_SOURCE_DIR "/sim/homes/demo.yaml"};
     MqttClient device{broker.url(), "test-device"};
 
     Home() {

@@ -1,11 +1,21 @@
-// Keeps the layering honest: proto ← devices ← scenes ← rules ← hub. A module includes only
-// modules to its left, and the pure core (everything but hub/ and the simulator) does no I/O,
-// starts no threads and reads no clock.
+// Keeps the layering honest, reading `#include` lines only:
+//
+//   proto ← devices ← scenes ← {nlu, rules} ← assist ← hub
+//
+// A module includes only itself and modules below it; nlu and rules share a rank and never include
+// each other; assist joins them. Everything but hub is the pure core: no I/O, threads, networking or clock reads.
+// Two programs stand beside the layers and may do I/O: sim (hearth-fleet) includes proto, devices
+// and scenes; ctl (hearthctl), a client of the API only, includes proto. No module includes a
+// program. There is no exemption by path: only `_test.cpp` files may do I/O in the core, and only
+// they may include the shared test support (tests/support).
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <optional>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,12 +23,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kLayers = {"proto", "devices", "scenes", "rules", "assist", "hub"};
+struct Module {
+    std::string name;
+    int rank;  // may include modules of a lower rank, and itself
+};
 
-int layer_of(const std::string& module) {
-    for (std::size_t i = 0; i < kLayers.size(); ++i)
-        if (kLayers[i] == module) return static_cast<int>(i);
-    return -1;
+const std::vector<Module> kModules = {{"proto", 0}, {"devices", 1}, {"scenes", 2}, {"nlu", 3},
+                                      {"rules", 3}, {"assist", 4}, {"hub", 5}};
+const std::set<std::string> kPureCore = {"proto", "devices", "scenes", "nlu", "rules", "assist"};
+
+/// A program's folder and the folders it may include besides its own.
+const std::map<std::string, std::set<std::string>> kPrograms = {
+    {"sim", {"proto", "devices", "scenes"}},
+    {"ctl", {"proto"}},
+};
+
+std::optional<Module> module_named(const std::string& name) {
+    for (const auto& m : kModules)
+        if (m.name == name) return m;
+    return std::nullopt;
 }
 
 bool is_source(const fs::path& p) {
@@ -26,15 +49,30 @@ bool is_source(const fs::path& p) {
     return ext == ".hpp" || ext == ".cpp" || ext == ".h";
 }
 
+bool is_test(const fs::path& file) { return file.filename().string().ends_with("_test.cpp"); }
+
+/// The top-level folder a source file lives in.
+std::string folder_of(const fs::path& file) { return fs::relative(file, HEARTH_SOURCE_DIR).begin()->string(); }
+
+/// The top-level folder a quoted include names ("devices/registry.hpp" → devices), if any.
+std::optional<std::string> included_folder(const std::string& line) {
+    static const std::regex include(R"re(^\s*#\s*include\s+"([a-z_]+)/)re");
+    std::smatch m;
+    if (!std::regex_search(line, m, include)) return std::nullopt;
+    return m[1].str();
+}
+
 struct Finding {
     std::string file;
     std::string line;
 };
 
-std::vector<Finding> scan(const std::function<void(const fs::path&, const std::string&, std::vector<Finding>&)>& check) {
+using Check = std::function<void(const fs::path&, const std::string&, std::vector<Finding>&)>;
+
+std::vector<Finding> scan(const std::vector<std::string>& folders, const Check& check) {
     std::vector<Finding> findings;
-    for (const auto& module : kLayers) {
-        const auto dir = fs::path(HEARTH_SOURCE_DIR) / module;
+    for (const auto& folder : folders) {
+        const auto dir = fs::path(HEARTH_SOURCE_DIR) / folder;
         if (!fs::exists(dir)) continue;
         for (const auto& entry : fs::recursive_directory_iterator(dir)) {
             if (!entry.is_regular_file() || !is_source(entry.path())) continue;
@@ -45,56 +83,102 @@ std::vector<Finding> scan(const std::function<void(const fs::path&, const std::s
     return findings;
 }
 
-std::string module_of(const fs::path& file) {
-    return fs::relative(file, HEARTH_SOURCE_DIR).begin()->string();
+std::vector<std::string> module_names() {
+    std::vector<std::string> names;
+    for (const auto& m : kModules) names.push_back(m.name);
+    return names;
 }
 
-bool in_simulator(const fs::path& file) {
-    return fs::relative(file, HEARTH_SOURCE_DIR).string().starts_with("devices/sim/");
+void report(const std::vector<Finding>& findings) {
+    for (const auto& f : findings) UNSCOPED_INFO(f.file << ": " << f.line);
 }
 
 }  // namespace
 
-TEST_CASE("No module includes a module to its right in the layering") {
-    static const std::regex include(R"(^\s*#\s*include\s+"([a-z_]+)/)");
-    const auto findings = scan([](const fs::path& file, const std::string& line, std::vector<Finding>& out) {
-        std::smatch m;
-        if (!std::regex_search(line, m, include)) return;
-        const int target = layer_of(m[1]);
-        if (target > layer_of(module_of(file))) out.push_back({file.string(), line});
+TEST_CASE("No module includes a module to its right in the layering, nor a program") {
+    const auto findings = scan(module_names(), [](const fs::path& file, const std::string& line, auto& out) {
+        const auto target = included_folder(line);
+        if (!target) return;
+        const auto own = *module_named(folder_of(file));
+        const auto included = module_named(*target);
+        if (kPrograms.contains(*target) || (included && included->rank > own.rank))
+            out.push_back({file.string(), line});
     });
-    for (const auto& f : findings) UNSCOPED_INFO(f.file << ": " << f.line);
+    report(findings);
+    CHECK(findings.empty());
+}
+
+TEST_CASE("nlu and rules do not include each other") {
+    const auto findings = scan({"nlu", "rules"}, [](const fs::path& file, const std::string& line, auto& out) {
+        const auto target = included_folder(line);
+        if (!target) return;
+        const auto own = folder_of(file);
+        if ((own == "nlu" && *target == "rules") || (own == "rules" && *target == "nlu"))
+            out.push_back({file.string(), line});
+    });
+    report(findings);
+    CHECK(findings.empty());
+}
+
+TEST_CASE("Only tests include the shared test support") {
+    std::vector<std::string> folders = module_names();
+    for (const auto& [program, _] : kPrograms) folders.push_back(program);
+    const auto findings = scan(folders, [](const fs::path& file, const std::string& line, auto& out) {
+        if (included_folder(line) == "tests" && !is_test(file)) out.push_back({file.string(), line});
+    });
+    report(findings);
     CHECK(findings.empty());
 }
 
 TEST_CASE("The pure core includes no I/O, threading or networking library") {
     static const std::regex forbidden(
-        R"(^\s*#\s*include\s*<(boost/asio|boost/beast|mqtt/|MQTT|mosquitto|sqlite3|thread>|mutex>|fstream>|future>))");
+        R"(^\s*#\s*include\s*<(boost/asio|boost/beast|mqtt/|MQTT|mosquitto|sqlite3|thread>|mutex>|fstream>|future>|iostream>|cstdio>|filesystem>))");
     static const std::regex clock(R"((system_clock|steady_clock|high_resolution_clock)::now)");
-    const auto findings = scan([](const fs::path& file, const std::string& line, std::vector<Finding>& out) {
-        const auto module = module_of(file);
-        if (module == "hub" || in_simulator(file) || file.filename().string().ends_with("_test.cpp")) return;
+    const std::vector<std::string> core(kPureCore.begin(), kPureCore.end());
+    const auto findings = scan(core, [](const fs::path& file, const std::string& line, auto& out) {
+        if (is_test(file)) return;
         if (std::regex_search(line, forbidden) || std::regex_search(line, clock)) out.push_back({file.string(), line});
     });
-    for (const auto& f : findings) UNSCOPED_INFO(f.file << ": " << f.line);
+    report(findings);
     CHECK(findings.empty());
+}
+
+TEST_CASE("hearth-fleet includes only proto, devices, scenes and its own folder") {
+    const auto findings = scan({"sim"}, [](const fs::path& file, const std::string& line, auto& out) {
+        const auto target = included_folder(line);
+        if (!target || *target == "sim" || kPrograms.at("sim").contains(*target)) return;
+        if (*target == "tests" && is_test(file)) return;
+        out.push_back({file.string(), line});
+    });
+    report(findings);
+    CHECK(findings.empty());
+    CHECK(fs::exists(fs::path(HEARTH_SOURCE_DIR) / "sim" / "main.cpp"));
+}
+
+TEST_CASE("hearthctl includes only proto and its own folder, never the hub's server") {
+    const auto findings = scan({"ctl"}, [](const fs::path& file, const std::string& line, auto& out) {
+        const auto target = included_folder(line);
+        if (!target || *target == "ctl" || kPrograms.at("ctl").contains(*target)) return;
+        out.push_back({file.string(), line});
+    });
+    report(findings);
+    CHECK(findings.empty());
+    CHECK(fs::exists(fs::path(HEARTH_SOURCE_DIR) / "ctl" / "main.cpp"));
+}
+
+TEST_CASE("Every top-level CMake folder is a module, a program, the tests or the benchmarks") {
+    const std::set<std::string> others = {"tests", "bench"};
+    for (const auto& entry : fs::directory_iterator(HEARTH_SOURCE_DIR)) {
+        if (!entry.is_directory() || !fs::exists(entry.path() / "CMakeLists.txt")) continue;
+        const auto name = entry.path().filename().string();
+        INFO(name);
+        CHECK((module_named(name) || kPrograms.contains(name) || others.contains(name)));
+    }
 }
 
 TEST_CASE("The layering check sees the source tree") {
     CHECK(fs::exists(fs::path(HEARTH_SOURCE_DIR) / "proto" / "device.hpp"));
-    CHECK(layer_of("devices") < layer_of("hub"));
-}
-
-TEST_CASE("hearthctl includes only proto and its own folder, never the hub's server") {
-    static const std::regex include(R"re(^\s*#\s*include\s+"([^"]+)")re");
-    const auto findings = scan([](const fs::path& file, const std::string& line, std::vector<Finding>& out) {
-        if (!fs::relative(file, HEARTH_SOURCE_DIR).string().starts_with("hub/ctl/")) return;
-        std::smatch m;
-        if (!std::regex_search(line, m, include)) return;
-        const std::string target = m[1];
-        if (!target.starts_with("hub/ctl/") && !target.starts_with("proto/")) out.push_back({file.string(), line});
-    });
-    for (const auto& f : findings) UNSCOPED_INFO(f.file << ": " << f.line);
-    CHECK(findings.empty());
-    CHECK(fs::exists(fs::path(HEARTH_SOURCE_DIR) / "hub" / "ctl" / "main.cpp"));
+    CHECK(fs::exists(fs::path(HEARTH_SOURCE_DIR) / "nlu" / "recognizer.hpp"));
+    CHECK(module_named("devices")->rank < module_named("hub")->rank);
+    CHECK(module_named("nlu")->rank == module_named("rules")->rank);
 }

@@ -11,7 +11,7 @@
 #include <sstream>
 #include <thread>
 
-#include "devices/sim/mqtt_fleet.hpp"
+#include "sim/mqtt_fleet.hpp"
 #include "proto/home.hpp"
 #include "tests/support/broker.hpp"
 #include "tests/support/http_client.hpp"
@@ -19,12 +19,12 @@
 #include "tests/support/running_hub.hpp"
 
 using namespace hearth::testing;
-using namespace hearth::devices::sim;
+using namespace hearth::sim;
 using nlohmann::json;
 
 namespace {
 
-const std::string kDemo = HEARTH_SOURCE_DIR "/devices/sim/homes/demo.yaml";
+const std::string kDemo = HEARTH_SOURCE_DIR "/sim/homes/demo.yaml";
 
 std::vector<hearth::proto::HomeDevice> demo_devices() {
     std::ifstream in(kDemo);

@@ -1,6 +1,6 @@
 #pragma once
 // The demo home for automation tests: a real Mosquitto, a real hub with its SQLite file, chosen
-// devices of devices/sim/homes/demo.yaml simulated in-process by the fleet library (sped up), and
+// devices of sim/homes/demo.yaml simulated in-process by the fleet library (sped up), and
 // a plain MQTT client that can play the remaining devices (sensors the test drives by hand).
 #include <atomic>
 #include <fstream>
@@ -12,8 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "devices/sim/fleet.hpp"
-#include "devices/sim/mqtt_fleet.hpp"
+#include "sim/fleet.hpp"
+#include "sim/mqtt_fleet.hpp"
 #include "proto/device.hpp"
 #include "proto/home.hpp"
 #include "tests/support/broker.hpp"
@@ -35,7 +35,7 @@ bool settle(Predicate done, std::chrono::milliseconds deadline = std::chrono::se
     return true;
 }
 
-inline const char* kDemoHome = HEARTH_SOURCE_DIR "/devices/sim/homes/demo.yaml";
+inline const char* kDemoHome = HEARTH_SOURCE_DIR "/sim/homes/demo.yaml";
 
 inline proto::HomeDocument demo_home() {
     std::ifstream in(kDemoHome);
@@ -54,12 +54,12 @@ public:
         for (auto& d : demo_home().devices)
             if (ids.contains(d.description.id.value)) devices.push_back(d);
         thread_ = std::thread([this, devices, port = broker.port(), speed] {
-            auto clock = devices::sim::make_simulated_clock(speed);
-            auto fleet = devices::sim::Fleet::create(devices, {}, clock());
+            auto clock = sim::make_simulated_clock(speed);
+            auto fleet = sim::Fleet::create(devices, {}, clock());
             if (!fleet) return;
-            devices::sim::TransportOptions options;
+            sim::TransportOptions options;
             options.port = port;
-            devices::sim::MqttFleet transport(*fleet, options, clock);
+            sim::MqttFleet transport(*fleet, options, clock);
             while (!stop_) transport.poll(std::chrono::milliseconds(10));
             transport.shutdown(std::chrono::milliseconds(500));
         });

@@ -1,7 +1,7 @@
 #include "devices/adapters/naming.hpp"
 
+#include <charconv>
 #include <cstdint>
-#include <cstdio>
 
 namespace hearth::devices::adapters {
 
@@ -34,9 +34,10 @@ proto::DeviceId stable_device_id(std::string_view identifier) {
     auto id = fold(identifier, true);
     if (id.empty()) id = "device";
     if (id.size() > 64) {
-        char hash[10];
-        std::snprintf(hash, sizeof hash, "_%08x", fnv1a(identifier));
-        id = id.substr(0, 55) + hash;
+        char hex[8];
+        const auto end = std::to_chars(hex, hex + sizeof hex, fnv1a(identifier), 16).ptr;
+        const std::string digits(hex, end);
+        id = id.substr(0, 55) + "_" + std::string(8 - digits.size(), '0') + digits;
     }
     return proto::DeviceId{id};
 }

@@ -1,0 +1,51 @@
+#pragma once
+// Narrows the home to the devices one utterance is about: named devices first, then the devices of
+// the named kinds (or those an intent wants) in the named or the speaker's area. Several equally
+// good candidates make a question back instead of a guess. Pure; reads the registry only.
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "devices/registry.hpp"
+#include "nlu/frame.hpp"
+
+namespace hearth::nlu {
+
+/// The devices a request is about, or the candidates to ask about.
+struct Resolution {
+    std::vector<const devices::Device*> devices;
+    std::optional<proto::AreaId> area;  // the area the request was narrowed to
+    bool named = false;                 // a device was named
+    bool ambiguous = false;             // several equally good candidates: ask
+    std::vector<const devices::Device*> candidates;
+    std::vector<proto::DeviceKind> kinds;      // the kinds the utterance named
+};
+
+/// Whether a request may be about several devices across areas (questions) or not (actions).
+enum class Scope { one_or_area, any_number };
+
+class Resolver {
+public:
+    Resolver(const Frame& frame, const devices::Registry& registry, const Request& request)
+        : frame_(frame), registry_(registry), request_(request) {}
+
+    /// The devices the utterance is about. `scope` says whether several devices across areas are
+    /// fine (questions) or call for a question back (actions).
+    Resolution resolve(const std::function<bool(const devices::Device&)>& wanted, Scope scope) const;
+
+    /// The first named area; none for "everywhere"; else the speaker's.
+    std::optional<proto::AreaId> area() const;
+    bool area_named() const { return !frame_.areas.empty(); }
+
+private:
+    static bool contains(const std::vector<const devices::Device*>& v, const devices::Device* d) {
+        return std::find(v.begin(), v.end(), d) != v.end();
+    }
+
+    const Frame& frame_;
+    const devices::Registry& registry_;
+    const Request& request_;
+};
+
+}  // namespace hearth::nlu
