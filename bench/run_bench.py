@@ -224,6 +224,9 @@ class Bench:
     # ---- scenarios ----
     def run(self):
         s = self.sizes()
+        if self.args.loop_only:
+            self.loop_scenarios(s, loop_only=True)
+            return self.results
         self.loop_scenarios(s)
         if self.args.node_red:
             self.node_red_scenarios(s)
@@ -234,9 +237,11 @@ class Bench:
         self.voice(s)
         return self.results
 
-    def loop_scenarios(self, s):
+    def loop_scenarios(self, s, loop_only=False):
+        """The closed loop (reading → rule → command) against the bare broker. `loop_only`: only the
+        broker configured as shipped, without the rule-scaling runs (for before/after comparisons)."""
         n = s["sensors"]
-        for nodelay in (False, True):
+        for nodelay in ((True,) if loop_only else (False, True)):
             broker = Broker(self.work, nodelay)
             suffix = "" if nodelay else "_default_broker"
             try:
@@ -255,7 +260,7 @@ class Bench:
                                                                     rate=s["rate"], seconds=s["seconds"])
                 finally:
                     hub.stop()
-                if not nodelay:
+                if not nodelay or loop_only:
                     continue
                 scale = []
                 for count in s["scale_rules"]:
@@ -496,6 +501,8 @@ def main():
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--build-dir", required=True)
     p.add_argument("--node-red", action="store_true")
+    p.add_argument("--loop-only", action="store_true",
+                   help="only the loop against the bare broker and Hearth (before/after comparisons)")
     p.add_argument("--out", required=True)
     args = p.parse_args()
     bench = Bench(args)

@@ -20,8 +20,8 @@ Automation::Automation(boost::asio::io_context& io, AutomationLinks links)
       actions_(links.registry, definitions_, undo_, host_, links.send_command),
       assistant_(links.registry, definitions_, phrasebook_, actions_, host_, std::move(links.publish), std::move(links.prefix)) {}
 
-proto::Result<void> Automation::start(const std::vector<Document>& documents, const std::filesystem::path& home_file) {
-    if (auto loaded = definitions_.load(documents, home_file); !loaded) return loaded;
+proto::Result<void> Automation::start(const std::vector<Document>& documents, const json& home) {
+    if (auto loaded = definitions_.load(documents, home); !loaded) return loaded;
     host_.resume(documents);
     undo_.load(documents);
     phrasebook_.load(documents);
@@ -53,17 +53,17 @@ void Automation::add_live_requests() {
         if (!answer) return respond({{"error", error_json(answer.error())}});
         respond(*answer);
     };
-    live_.add_request("conversation", Scope::control, [this, respond_with](const json& request, LiveFeed::Respond respond) {
+    live_.add_request("conversation", Scope::control, [this, respond_with](const json& request, const std::string&, LiveFeed::Respond respond) {
         respond_with(assistant_.converse(request), respond);
     });
-    live_.add_request("activate", Scope::control, [this, respond_with](const json& request, LiveFeed::Respond respond) {
+    live_.add_request("activate", Scope::control, [this, respond_with](const json& request, const std::string&, LiveFeed::Respond respond) {
         const auto scene = proto::required_string(request, "scene");
         if (!scene) return respond_with(scene.error(), respond);
         const auto transition = proto::optional_number(request, "transition");
         if (!transition) return respond_with(transition.error(), respond);
         respond_with(actions_.activate_scene(proto::SceneId{*scene}, *transition), respond);
     });
-    live_.add_request("undo", Scope::control, [this, respond_with](const json&, LiveFeed::Respond respond) {
+    live_.add_request("undo", Scope::control, [this, respond_with](const json&, const std::string&, LiveFeed::Respond respond) {
         respond_with(actions_.undo(), respond);
     });
 }

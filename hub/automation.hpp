@@ -59,7 +59,8 @@ public:
     /// the home file while none are stored), resumes pending timers, restores the undo stack, reads
     /// moods and sentences, adds the WebSocket requests and fires `start` triggers. Bad definitions
     /// load as unavailable with a reason; only an unreadable home file fails.
-    proto::Result<void> start(const std::vector<Document>& documents, const std::filesystem::path& home_file);
+    /// `home` is the home file's document (null when there is none).
+    proto::Result<void> start(const std::vector<Document>& documents, const nlohmann::json& home);
     /// Saves pending timers and the undo stack, and stops the timer.
     void stop();
 

@@ -56,29 +56,21 @@ Completion barrier(std::size_t count, std::function<void(proto::Result<void>)> d
 Definitions::Definitions(devices::Registry& registry, Store& store, RuleHost& host, std::function<void()> scenes_changed)
     : registry_(registry), store_(store), host_(host), scenes_changed_(std::move(scenes_changed)) {}
 
-proto::Result<void> Definitions::read_home_file(const std::filesystem::path& home_file, json& home_scenes, json& home_rules) {
-    if (home_file.empty()) return {};
-    std::ifstream in(home_file);
-    if (!in) return proto::make_error(Errc::not_found, "cannot read home file " + home_file.string());
-    std::stringstream text;
-    text << in.rdbuf();
-    auto j = proto::yaml_to_json(text.str());
-    if (!j) return j.error();
-    if (j->is_object() && j->contains("location")) {
-        auto place = scenes::place_from_json((*j)["location"]);
+proto::Result<void> Definitions::read_home(const json& home, json& home_scenes, json& home_rules) {
+    if (!home.is_object()) return {};
+    if (home.contains("location")) {
+        auto place = scenes::place_from_json(home["location"]);
         if (!place) return at_field("location", place.error());
         place_ = *place;
     }
-    if (j->is_object()) {
-        home_scenes = j->value("scenes", json::array());
-        home_rules = j->value("rules", json::array());
-    }
+    home_scenes = home.value("scenes", json::array());
+    home_rules = home.value("rules", json::array());
     return {};
 }
 
-proto::Result<void> Definitions::load(const std::vector<Document>& documents, const std::filesystem::path& home_file) {
+proto::Result<void> Definitions::load(const std::vector<Document>& documents, const json& home) {
     json home_scenes = json::array(), home_rules = json::array();
-    if (auto read = read_home_file(home_file, home_scenes, home_rules); !read) return read;
+    if (auto read = read_home(home, home_scenes, home_rules); !read) return read;
     const auto t = host_.now();
     std::vector<const Document*> stored_scenes, stored_rules;
     bool seeded = false;

@@ -37,7 +37,7 @@ public:
     /// nothing is stored (remembered, so deleting every scene does not bring them back). Makes the
     /// host's engine over the scene book once the scenes are in, then installs the rules. Only an
     /// unreadable home file fails.
-    proto::Result<void> load(const std::vector<Document>& documents, const std::filesystem::path& home_file);
+    proto::Result<void> load(const std::vector<Document>& documents, const nlohmann::json& home);
 
     const scenes::SceneBook& scenes() const noexcept { return scenes_; }
     const scenes::Place& place() const noexcept { return place_; }
@@ -72,7 +72,7 @@ public:
     void import_yaml(const std::string& text, Answer done);
 
 private:
-    proto::Result<void> read_home_file(const std::filesystem::path& home_file, nlohmann::json& home_scenes,
+    proto::Result<void> read_home(const nlohmann::json& home, nlohmann::json& home_scenes,
                                        nlohmann::json& home_rules);
     proto::Result<void> install_rule(const nlohmann::json& definition);
     nlohmann::json scene_view(const proto::SceneId& id, const scenes::SceneEntry& entry) const;

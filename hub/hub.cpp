@@ -19,6 +19,7 @@
 #include "hub/system_routes.hpp"
 #include "proto/home.hpp"
 #include "proto/json.hpp"
+#include "proto/yaml.hpp"
 #include <nlohmann/json.hpp>
 
 namespace hearth::hub {
@@ -55,10 +56,10 @@ Hub::Hub(boost::asio::io_context& io, HubConfig config)
 Hub::~Hub() { stop(); }
 
 proto::Result<void> Hub::start() {
-    if (auto opened = open_store(); !opened) return opened;
-    if (!config_.home_file.empty()) {
-        if (auto imported = import_home_file(); !imported) return imported;
-    }
+    auto documents = open_store();
+    if (!documents) return documents.error();
+    auto home = read_home_file();
+    if (!home) return home.error();
     auto native = std::make_unique<devices::adapters::Native>(config_.prefix, registry_);
     native_ = native.get();
     adapters_.push_back(std::move(native));
@@ -66,7 +67,8 @@ proto::Result<void> Hub::start() {
                                           [this](const proto::Error& e) { reject("adapter", e); });
     live_ = std::make_unique<LiveFeed>(tokens_, registry_,
                                        [this](std::chrono::milliseconds d, std::function<void()> f) { defer(d, std::move(f)); });
-    live_->add_request("command", Scope::control, [this](const nlohmann::json& request, LiveFeed::Respond respond) {
+    live_->add_request("command", Scope::control, [this](const nlohmann::json& request, const std::string& caller,
+                                                         LiveFeed::Respond respond) {
         auto body = request.value("set", nlohmann::json());
         if (!body.is_object()) {
             return respond({{"error", error_json(proto::make_error(Errc::invalid_field, "set is an object of attributes", "set"))}});
@@ -79,7 +81,7 @@ proto::Result<void> Hub::start() {
             return respond({{"error", error_json(proto::make_error(Errc::invalid_field, "device is a device id", "device"))}});
         }
         auto sent = send_command(proto::DeviceId{device.get<std::string>()}, std::move(*command),
-                                 proto::Context{{}, {}, proto::Cause::app, {}});
+                                 proto::Context{{}, {}, proto::Cause::app, caller});
         if (!sent) return respond({{"error", error_json(sent.error())}});
         respond({{"device", device}, {"set", proto::to_json(sent->set)}, {"context_id", sent->context_id}});
     });
@@ -94,11 +96,7 @@ proto::Result<void> Hub::start() {
     events_->add_listener(*automation_);
     events_->add_listener(*live_);
     events_->on_rerecord([this](const rules::Trace& trace) { automation_->rule_host().record(trace); });
-    {
-        auto stored = store_->load();
-        if (!stored) return stored.error();
-        if (auto started = automation_->start(stored->documents, config_.home_file); !started) return started;
-    }
+    if (auto started = automation_->start(*documents, *home); !started) return started;
     register_routes();
     http_ = std::make_unique<HttpServer>(io_, config_.http, router_, live_.get());
     if (auto started = http_->start(); !started) return started;
@@ -146,7 +144,7 @@ void Hub::defer(std::chrono::milliseconds delay, std::function<void()> f) {
     });
 }
 
-proto::Result<void> Hub::open_store() {
+proto::Result<std::vector<Document>> Hub::open_store() {
     std::error_code ec;
     std::filesystem::create_directories(config_.data_dir, ec);
     if (ec) return proto::make_error(Errc::storage_failed, "cannot create " + config_.data_dir.string() + ": " + ec.message());
@@ -170,7 +168,8 @@ proto::Result<void> Hub::open_store() {
     if (!home) return home.error();
     for (const auto& problem : home->problems) std::cerr << "hearthd: storage: " << problem << "\n";
     for (auto& area : home->areas) registry_.upsert_area(std::move(area));
-    return load_tokens(home->documents);
+    if (auto loaded = load_tokens(home->documents); !loaded) return loaded.error();
+    return std::move(home->documents);
 }
 
 proto::Result<void> Hub::load_tokens(const std::vector<Document>& documents) {
@@ -207,21 +206,24 @@ bool Hub::mqtt_connected() const noexcept { return mqtt_ && mqtt_->connected(); 
 std::uint16_t Hub::http_port() const noexcept { return http_ ? http_->port() : 0; }
 std::chrono::steady_clock::duration Hub::uptime() const { return std::chrono::steady_clock::now() - started_; }
 
-proto::Result<void> Hub::import_home_file() {
+proto::Result<nlohmann::json> Hub::read_home_file() {
+    if (config_.home_file.empty()) return proto::Result<nlohmann::json>(boost::system::in_place_value, nullptr);
+    const auto at_file = [&](proto::Error e) {
+        e.message = config_.home_file.string() + ": " + e.message + (e.field.empty() ? "" : " (at " + e.field + ")");
+        return e;
+    };
     std::ifstream in(config_.home_file);
     if (!in) return proto::make_error(Errc::not_found, "cannot read home file " + config_.home_file.string());
     std::stringstream text;
     text << in.rdbuf();
-    auto home = proto::home_from_yaml(text.str());
-    if (!home) {
-        auto e = home.error();
-        e.message = config_.home_file.string() + ": " + e.message + (e.field.empty() ? "" : " (at " + e.field + ")");
-        return e;
-    }
+    auto j = proto::yaml_to_json(text.str());
+    if (!j) return at_file(j.error());
+    auto home = proto::home_from_json(*j);
+    if (!home) return at_file(home.error());
     for (auto& area : home->areas) {
         if (registry_.upsert_area(area) != devices::Upsert::unchanged) store_->put_area(area);
     }
-    return {};
+    return proto::Result<nlohmann::json>(boost::system::in_place_value, std::move(*j));
 }
 
 void Hub::register_routes() {

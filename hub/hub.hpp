@@ -106,9 +106,13 @@ public:
     void defer(std::chrono::milliseconds delay, std::function<void()> f);
 
 private:
-    proto::Result<void> open_store();
+    /// Opens the database and reads it once: devices and areas into the registry, tokens; the
+    /// stored documents are returned for the automation.
+    proto::Result<std::vector<Document>> open_store();
     proto::Result<void> load_tokens(const std::vector<Document>& documents);
-    proto::Result<void> import_home_file();
+    /// Reads and parses the home file once: its areas go into the registry, and the whole document
+    /// (location, scenes, rules) is returned for the automation; null when there is no home file.
+    proto::Result<nlohmann::json> read_home_file();
     void register_routes();
     void gate(const HttpRequest& request, const Route& route, Reply reply, std::function<void(std::string)> proceed);
     void on_mqtt_message(const MqttMessage& message);

@@ -41,7 +41,7 @@ void LiveFeed::add_request(std::string type, Scope scope, RequestHandler handler
 }
 
 void LiveFeed::opened(const std::shared_ptr<LiveClient>& client) {
-    clients_[client.get()] = Client{client, std::nullopt, {}, 1};
+    clients_[client.get()] = Client{client, std::nullopt, {}, {}, 1};
     defer_(kAuthDeadline, [this, weak = std::weak_ptr<LiveClient>(client)] {
         const auto socket = weak.lock();
         if (!socket) return;
@@ -121,6 +121,7 @@ void LiveFeed::handle(Client& client, const std::shared_ptr<LiveClient>& socket,
             return socket->close("authentication failed");
         }
         client.scope = token->scope;
+        client.caller = token->name;
         return send(client, {{"type", "auth_ok"}, {"scope", to_string(token->scope)}});
     }
 
@@ -162,7 +163,7 @@ void LiveFeed::handle(Client& client, const std::shared_ptr<LiveClient>& socket,
         return fail(proto::make_error(Errc::forbidden, "'" + *type + "' needs the " +
                                                            std::string(to_string(handler->second.first)) + " scope"));
     }
-    handler->second.second(request, [this, weak = std::weak_ptr<LiveClient>(socket), id](nlohmann::json result) {
+    handler->second.second(request, client.caller, [this, weak = std::weak_ptr<LiveClient>(socket), id](nlohmann::json result) {
         const auto s = weak.lock();
         if (!s) return;
         const auto it = clients_.find(s.get());

@@ -32,8 +32,10 @@ namespace hearth::hub {
 class LiveFeed final : public LiveHandler, public FactListener {
 public:
     using Respond = std::function<void(nlohmann::json result)>;
-    /// Handles one request type; `respond` takes the result fields (or an "error" object).
-    using RequestHandler = std::function<void(const nlohmann::json& request, Respond respond)>;
+    /// Handles one request type from the client whose token is named `caller`; `respond` takes
+    /// the result fields (or an "error" object).
+    using RequestHandler =
+        std::function<void(const nlohmann::json& request, const std::string& caller, Respond respond)>;
     using Defer = std::function<void(std::chrono::milliseconds, std::function<void()>)>;
 
     LiveFeed(const Tokens& tokens, const devices::Registry& registry, Defer defer);
@@ -70,6 +72,7 @@ private:
     struct Client {
         std::weak_ptr<LiveClient> socket;
         std::optional<Scope> scope;  // set once authenticated
+        std::string caller;          // the token's name, once authenticated
         std::map<std::int64_t, Subscription> subscriptions;
         std::int64_t next_subscription = 1;
     };

@@ -83,6 +83,17 @@ TEST_CASE("The live feed names the cause of each change") {
     REQUIRE(change);
     CHECK((*change)["context"]["cause"] == "controller");
     CHECK((*change)["context"]["id"] == "elsewhere-7");
+
+    ws.send({{"type", "command"}, {"id", 2}, {"device", "hall.lamp"}, {"set", {{"brightness", 80}}}});
+    const auto sent = ws.receive_until([](const json& m) { return m.value("type", "") == "result"; });
+    REQUIRE(sent);
+    const auto context = (*sent)["context_id"].get<std::string>();
+    home.device.publish("hearth/device/hall.lamp/state", json{{"brightness", 80}, {"context_id", context}}.dump(), true);
+    const auto answered = ws.receive_until([](const json& m) { return m.value("type", "") == "state"; });
+    REQUIRE(answered);
+    CHECK((*answered)["context"]["cause"] == "app");
+    CHECK((*answered)["context"]["source"] == "owner");
+    CHECK((*answered)["context"]["id"] == context);
 }
 
 TEST_CASE("An optimistic device's assumed state reaches the rules after the run that commanded it") {
