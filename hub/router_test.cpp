@@ -8,7 +8,7 @@ using namespace hearth::hub;
 namespace {
 HttpResponse dispatch(const Router& router, std::string method, std::string path) {
     HttpResponse out{0, {}};
-    router.dispatch(HttpRequest{std::move(method), std::move(path), {}, {}, {}, {}},
+    router.dispatch(HttpRequest{std::move(method), std::move(path), {}, {}, {}, {}, {}},
                     [&](HttpResponse r) { out = std::move(r); });
     return out;
 }

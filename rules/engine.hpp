@@ -20,7 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "devices/registry.hpp"
 #include "proto/errc.hpp"
