@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "hub/automation_documents.hpp"
+#include "hub/time_zone_database.hpp"
 #include "proto/home.hpp"
 #include "proto/json.hpp"
 #include "proto/yaml.hpp"
@@ -65,7 +66,7 @@ proto::Result<void> Definitions::read_home_file(const std::filesystem::path& hom
     auto j = proto::yaml_to_json(text.str());
     if (!j) return j.error();
     if (j->is_object() && j->contains("location")) {
-        auto place = scenes::place_from_json((*j)["location"]);
+        auto place = scenes::place_from_json((*j)["location"], load_time_zone);
         if (!place) return at_field("location", place.error());
         place_ = *place;
     }
@@ -342,7 +343,7 @@ proto::Result<json> Definitions::rule_traces(const proto::RuleId& id, std::size_
 // ---- export / import ----
 
 std::string Definitions::export_yaml() const {
-    json home{{"location", {{"latitude", place_.latitude}, {"longitude", place_.longitude}, {"utc_offset_minutes", place_.utc_offset_minutes}}}};
+    json home{{"location", scenes::to_json(place_)}};
     auto areas = json::array();
     for (const auto* a : registry_.areas()) areas.push_back(proto::to_json(*a));
     auto devices = json::array();
