@@ -1,7 +1,6 @@
 #include "scenes/time_zone.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
 
 namespace hearth::scenes {
@@ -58,10 +57,8 @@ LocalInstants TimeZone::instants_of(local_seconds local) const noexcept {
 
 std::string format_offset(seconds offset) {
     const auto total = std::abs(offset.count());
-    char text[16];
-    std::snprintf(text, sizeof text, "%c%02d:%02d", offset.count() < 0 ? '-' : '+', static_cast<int>(total / 3600),
-                  static_cast<int>(total / 60 % 60));
-    return text;
+    const auto two = [](long long v) { return std::string{static_cast<char>('0' + v / 10 % 10), static_cast<char>('0' + v % 10)}; };
+    return (offset.count() < 0 ? "-" : "+") + two(total / 3600) + ":" + two(total / 60 % 60);
 }
 
 }  // namespace hearth::scenes

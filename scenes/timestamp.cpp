@@ -1,7 +1,6 @@
 #include "scenes/timestamp.hpp"
 
 #include <charconv>
-#include <cstdio>
 
 namespace hearth::scenes {
 
@@ -90,11 +89,14 @@ std::string format_iso8601(TimePoint t, const TimeZone& zone) {
     const auto day = floor<days>(local);
     const year_month_day date{day};
     const hh_mm_ss time{local - day};
-    char text[32];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(date.year()),
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()),
-                  static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()));
-    return text + format_offset(offset);
+    const auto digits = [](long long v, int width) {
+        std::string s(static_cast<std::size_t>(width), '0');
+        for (auto i = s.size(); i-- > 0; v /= 10) s[i] = static_cast<char>('0' + v % 10);
+        return s;
+    };
+    return digits(static_cast<int>(date.year()), 4) + "-" + digits(static_cast<unsigned>(date.month()), 2) + "-" +
+           digits(static_cast<unsigned>(date.day()), 2) + "T" + digits(time.hours().count(), 2) + ":" +
+           digits(time.minutes().count(), 2) + ":" + digits(time.seconds().count(), 2) + format_offset(offset);
 }
 
 }  // namespace hearth::scenes
