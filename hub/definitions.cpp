@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "hub/automation_documents.hpp"
+#include "hub/time_zone_database.hpp"
 #include "proto/home.hpp"
 #include "proto/json.hpp"
 #include "proto/yaml.hpp"
@@ -59,7 +60,7 @@ Definitions::Definitions(devices::Registry& registry, Store& store, RuleHost& ho
 proto::Result<void> Definitions::read_home(const json& home, json& home_scenes, json& home_rules) {
     if (!home.is_object()) return {};
     if (home.contains("location")) {
-        auto place = scenes::place_from_json(home["location"]);
+        auto place = scenes::place_from_json(home["location"], load_time_zone);
         if (!place) return at_field("location", place.error());
         place_ = *place;
     }
@@ -334,7 +335,7 @@ proto::Result<json> Definitions::rule_traces(const proto::RuleId& id, std::size_
 // ---- export / import ----
 
 std::string Definitions::export_yaml() const {
-    json home{{"location", {{"latitude", place_.latitude}, {"longitude", place_.longitude}, {"utc_offset_minutes", place_.utc_offset_minutes}}}};
+    json home{{"location", scenes::to_json(place_)}};
     auto areas = json::array();
     for (const auto* a : registry_.areas()) areas.push_back(proto::to_json(*a));
     auto devices = json::array();

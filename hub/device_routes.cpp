@@ -2,11 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include <ctime>
-
 #include "devices/adapters/effects.hpp"
 #include "hub/hub.hpp"
 #include "proto/json.hpp"
+#include "scenes/timestamp.hpp"
 
 namespace hearth::hub {
 namespace {
@@ -40,7 +39,7 @@ proto::Result<std::size_t> count_param(const HttpRequest& request, const std::st
     return proto::make_error(Errc::invalid_field, name + " must be a whole number from 0 to " + std::to_string(max), name);
 }
 
-/// Milliseconds since the epoch, or UTC ISO 8601 ("2026-11-21T08:00:00Z").
+/// Milliseconds since the epoch, or ISO 8601 with an offset ("2026-11-21T08:00:00+08:00", "…Z").
 proto::Result<TimePoint> time_param(const HttpRequest& request, const std::string& name, TimePoint fallback) {
     const auto it = request.query.find(name);
     if (it == request.query.end() || it->second.empty()) return fallback;
@@ -49,16 +48,17 @@ proto::Result<TimePoint> time_param(const HttpRequest& request, const std::strin
     constexpr std::int64_t kLatestMs = 7'258'118'400'000;
     const auto invalid = [&] {
         return proto::make_error(Errc::invalid_field,
-                                 name + " is milliseconds since 1970 or UTC like 2026-11-21T08:00:00Z, before 2200", name);
+                                 name + " is milliseconds since 1970 or ISO 8601 like 2026-11-21T08:00:00+08:00 or "
+                                        "2026-11-21T00:00:00Z, before 2200",
+                                 name);
     };
     std::int64_t ms = 0;
     if (text.find_first_not_of("0123456789") == std::string::npos && text.size() < 16) {
         ms = std::stoll(text);
     } else {
-        std::tm tm{};
-        const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-        if (!end || (*end != '\0' && std::string_view(end) != "Z")) return invalid();
-        ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
+        const auto t = scenes::parse_iso8601(text);
+        if (!t) return invalid();
+        ms = std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count();
     }
     if (ms < 0 || ms > kLatestMs) return invalid();
     return TimePoint(std::chrono::milliseconds(ms));

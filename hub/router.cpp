@@ -1,5 +1,6 @@
 #include "hub/router.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "proto/json.hpp"
@@ -146,10 +147,14 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
         const auto amp = query.find('&');
         const auto pair = query.substr(0, amp);
         const auto eq = pair.find('=');
-        std::string key = url_decode(pair.substr(0, eq));
-        std::string value = eq == std::string_view::npos ? std::string{} : url_decode(pair.substr(eq + 1));
-        for (auto& c : value)
-            if (c == '+') c = ' ';
+        // '+' means a space only as sent; an encoded "%2B" is a plus ("…T08:00:00+08:00").
+        const auto form_decode = [](std::string_view part) {
+            std::string spaced(part);
+            std::replace(spaced.begin(), spaced.end(), '+', ' ');
+            return url_decode(spaced);
+        };
+        std::string key = form_decode(pair.substr(0, eq));
+        std::string value = eq == std::string_view::npos ? std::string{} : form_decode(pair.substr(eq + 1));
         if (!key.empty()) out[std::move(key)] = std::move(value);
         if (amp == std::string_view::npos) break;
         query.remove_prefix(amp + 1);

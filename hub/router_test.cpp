@@ -86,3 +86,10 @@ TEST_CASE("A handler sees the name of the token the gate let through") {
     CHECK(dispatch(router, "GET", "/y").status == 200);
     CHECK(caller == "kitchen-panel");
 }
+
+TEST_CASE("A query's '+' is a space and its %2B a plus, so offsets in timestamps survive") {
+    const auto q = parse_query("q=a%2Bb&r=a+b&from=2026-03-29T03:00:00%2B02:00");
+    CHECK(q.at("q") == "a+b");
+    CHECK(q.at("r") == "a b");
+    CHECK(q.at("from") == "2026-03-29T03:00:00+02:00");
+}

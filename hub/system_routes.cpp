@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hub/automation.hpp"
 #include "hub/hub.hpp"
+#include "scenes/timestamp.hpp"
 #include "proto/json.hpp"
 
 namespace hearth::hub {
@@ -57,11 +59,14 @@ void add_system_routes(Router& router, Hub& hub) {
         std::size_t online = 0;
         for (const auto* d : hub.registry().list()) online += d->availability == devices::Availability::online;
         const bool mqtt = hub.mqtt_connected();
+        const auto& zone = hub.automation().definitions().place().time_zone;
         reply(json_response({{"status", mqtt ? "ok" : "degraded"},
                              {"mqtt", mqtt ? "connected" : "disconnected"},
                              {"devices", hub.registry().size()},
                              {"devices_online", online},
-                             {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(hub.uptime()).count()}}));
+                             {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(hub.uptime()).count()},
+                             {"time_zone", zone.name()},
+                             {"local_time", scenes::format_iso8601(hub.clock().now(), zone)}}));
     });
 
     router.add("GET", "/metrics", Scope::read, [&hub](const HttpRequest&, const PathParams&, Reply reply) {

@@ -78,27 +78,40 @@ proto::Result<Schedule> Schedule::parse(std::string_view spec) {
     return s;
 }
 
+// Walks local days and, within a day, every matching wall time. When the clocks go forward, a wall
+// time in the skipped hour runs once, at the jump (cron's usual rule). When they go back, a fixed
+// hour runs once, in the first pass; an every-hour schedule (hour field `*`) runs in both passes,
+// so "every 15 minutes" keeps its rhythm. Instants of one local day all come before the next
+// day's, but not in wall order on a repeated hour, hence the earliest over the day.
 std::optional<scenes::TimePoint> Schedule::next_after(scenes::TimePoint after, const scenes::Place& place) const {
     const auto local = scenes::to_local(after, place);
-    const auto start_day = sys_days{local.date};
+    const auto start_day = local_days{local.date};
+    const bool every_hour = hours_.all();
     for (int d = 0; d <= 366 * 5; ++d) {
-        const year_month_day date{start_day + days(d)};
+        const auto day = start_day + days(d);
+        const year_month_day date{day};
         if (!months_[static_cast<unsigned>(date.month())]) continue;
         const bool dom = days_[static_cast<unsigned>(date.day())];
-        const bool dow = weekdays_[weekday{sys_days{date}}.c_encoding()];
+        const bool dow = weekdays_[weekday{day}.c_encoding()];
         const bool day_ok = any_day_ && any_weekday_ ? true
                             : any_day_           ? dow
                             : any_weekday_       ? dom
                                                  : dom || dow;
         if (!day_ok) continue;
+        std::optional<scenes::TimePoint> best;
+        const auto consider = [&](scenes::TimePoint t) {
+            if (t > after && (!best || t < *best)) best = t;
+        };
         for (int h = 0; h < 24; ++h) {
             if (!hours_[static_cast<std::size_t>(h)]) continue;
             for (int m = 0; m < 60; ++m) {
                 if (!minutes_[static_cast<std::size_t>(m)]) continue;
-                const auto t = scenes::at_local(date, hours(h) + minutes(m), place);
-                if (t > after) return t;
+                const auto at = place.time_zone.instants_of(day + hours(h) + minutes(m));
+                consider(at.first);
+                if (every_hour && at.kind == scenes::LocalInstants::Kind::ambiguous) consider(at.second);
             }
         }
+        if (best) return best;
     }
     return std::nullopt;
 }

@@ -2,6 +2,8 @@
 // Cron-style schedules in the home's local time: five fields, minute hour day-of-month month
 // day-of-week, each `*`, a number, a range `a-b`, a step `*/n` or `a-b/n`, or a list of those.
 // Day of week is 0–7 (0 and 7 are Sunday). When both day fields are restricted, either matches.
+// Daylight-saving time: a time the clocks skip runs once, when they jump (02:30 → 03:00); a time
+// they repeat runs once, the first time, unless the hour field is `*` (then in both passes).
 #include <bitset>
 #include <optional>
 #include <string>

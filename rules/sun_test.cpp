@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "scenes/test_time_zones.hpp"
+
 using namespace hearth;
 using namespace hearth::rules;
 using namespace std::chrono;
@@ -46,4 +48,23 @@ TEST_CASE("The sun is high at noon and below the horizon at midnight") {
 TEST_CASE("Polar night has no sunrise") {
     const scenes::Place svalbard{78.2, 15.6, 60};
     CHECK_FALSE(next_sun_event(SunEvent::sunrise, local(svalbard, 2026, 12, 20, 0), svalbard));
+}
+
+TEST_CASE("Sunrise and sunset in Berlin stay right on the days the clocks change") {
+    const scenes::Place berlin{52.52, 13.405, scenes::test::berlin_2026()};
+    // NOAA's solar calculator, in local time: 29 March (CEST from 03:00), 25 October (CET from 03:00).
+    const auto spring_rise = next_sun_event(SunEvent::sunrise, local(berlin, 2026, 3, 29, 0), berlin);
+    const auto spring_set = next_sun_event(SunEvent::sunset, local(berlin, 2026, 3, 29, 0), berlin);
+    const auto autumn_rise = next_sun_event(SunEvent::sunrise, local(berlin, 2026, 10, 25, 0), berlin);
+    const auto autumn_set = next_sun_event(SunEvent::sunset, local(berlin, 2026, 10, 25, 0), berlin);
+    REQUIRE(spring_rise);
+    REQUIRE(spring_set);
+    REQUIRE(autumn_rise);
+    REQUIRE(autumn_set);
+    CHECK(std::abs(minutes_between(*spring_rise, local(berlin, 2026, 3, 29, 6, 50))) <= 4);
+    CHECK(std::abs(minutes_between(*spring_set, local(berlin, 2026, 3, 29, 19, 33))) <= 4);
+    CHECK(std::abs(minutes_between(*autumn_rise, local(berlin, 2026, 10, 25, 6, 47))) <= 4);
+    CHECK(std::abs(minutes_between(*autumn_set, local(berlin, 2026, 10, 25, 16, 50))) <= 4);
+    CHECK(scenes::to_local(*spring_rise, berlin).date == year{2026} / March / day{29});
+    CHECK(scenes::to_local(*autumn_set, berlin).date == year{2026} / October / day{25});
 }

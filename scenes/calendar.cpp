@@ -7,7 +7,7 @@ namespace hearth::scenes {
 
 using namespace std::chrono;
 
-proto::Result<Place> place_from_json(const nlohmann::json& j) {
+proto::Result<Place> place_from_json(const nlohmann::json& j, const TimeZoneLookup& lookup) {
     using proto::Errc;
     if (!j.is_object()) return proto::make_error(Errc::invalid_field, "a location is an object");
     const auto number = [&](const char* key, double lo, double hi) -> proto::Result<double> {
@@ -23,6 +23,21 @@ proto::Result<Place> place_from_json(const nlohmann::json& j) {
     if (!latitude) return latitude.error();
     const auto longitude = number("longitude", -180, 180);
     if (!longitude) return longitude.error();
+    if (j.contains("time_zone")) {
+        const auto& zone = j["time_zone"];
+        if (!zone.is_string() || zone.get<std::string>().empty()) {
+            return proto::make_error(Errc::invalid_field, "time_zone is an IANA zone name like \"Europe/Berlin\"", "time_zone");
+        }
+        const auto name = zone.get<std::string>();
+        auto found = lookup ? lookup(name) : proto::Result<TimeZone>(proto::make_error(Errc::invalid_field, "no time zone database"));
+        if (!found) {
+            return proto::make_error(Errc::invalid_field,
+                                     "unknown time zone '" + name + "': " + found.error().message +
+                                         " (an IANA name like \"Europe/Berlin\")",
+                                     "time_zone");
+        }
+        return Place{*latitude, *longitude, std::move(*found)};
+    }
     const auto offset = number("utc_offset_minutes", -720, 840);
     if (!offset) return offset.error();
     if (!j["utc_offset_minutes"].is_number_integer()) {
@@ -31,14 +46,22 @@ proto::Result<Place> place_from_json(const nlohmann::json& j) {
     return Place{*latitude, *longitude, static_cast<int>(*offset)};
 }
 
+nlohmann::json to_json(const Place& place) {
+    nlohmann::json j{{"latitude", place.latitude}, {"longitude", place.longitude}};
+    if (const auto fixed = place.time_zone.fixed_offset()) j["utc_offset_minutes"] = fixed->count();
+    else j["time_zone"] = place.time_zone.name();
+    return j;
+}
+
 LocalTime to_local(TimePoint t, const Place& place) {
-    const auto local = floor<seconds>(t) + minutes(place.utc_offset_minutes);
+    const auto utc = floor<seconds>(t);
+    const auto local = utc + place.time_zone.offset_at(utc);
     const auto day = floor<days>(local);
     return {year_month_day{day}, weekday{day}, local - day};
 }
 
 TimePoint at_local(year_month_day date, seconds time_of_day, const Place& place) {
-    return sys_days{date} + time_of_day - minutes(place.utc_offset_minutes);
+    return place.time_zone.instants_of(local_days{date} + time_of_day).first;
 }
 
 TimePoint next_local(TimePoint after, seconds time_of_day, const Place& place) {

@@ -1,28 +1,46 @@
 #pragma once
-// Wall time as the home sees it: a fixed UTC offset from configuration, the local date, time of
-// day, weekday and season. Pure functions of a time point passed in; nothing here reads a clock.
+// Wall time as the home sees it: the home's time zone (an IANA zone with its daylight-saving
+// transitions, or a fixed UTC offset), the local date, time of day, weekday and season. Pure
+// functions of a time point passed in; nothing here reads a clock or the time zone database.
 #include <chrono>
+#include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "proto/errc.hpp"
+#include "scenes/time_zone.hpp"
 
 namespace hearth::scenes {
 
 using Clock = std::chrono::system_clock;
 using TimePoint = Clock::time_point;
 
-/// Where the home is: latitude and longitude in degrees (north and east positive) and its fixed
-/// offset from UTC in minutes (Beijing = 480).
+/// Where the home is: latitude and longitude in degrees (north and east positive) and its time
+/// zone.
 struct Place {
+    Place() = default;
+    /// A fixed offset from UTC in minutes (Beijing = 480), with no daylight-saving time.
+    Place(double lat, double lon, int utc_offset_minutes)
+        : latitude(lat), longitude(lon), time_zone(TimeZone::fixed(std::chrono::minutes(utc_offset_minutes))) {}
+    Place(double lat, double lon, TimeZone zone) : latitude(lat), longitude(lon), time_zone(std::move(zone)) {}
+
     double latitude = 0;
     double longitude = 0;
-    int utc_offset_minutes = 0;
+    TimeZone time_zone;
 };
 
-/// {"latitude": 39.9, "longitude": 116.4, "utc_offset_minutes": 480}; errors name the field.
-proto::Result<Place> place_from_json(const nlohmann::json& j);
+/// Finds an IANA zone by name ("Europe/Berlin"); the hub supplies it, reading the system database.
+using TimeZoneLookup = std::function<proto::Result<TimeZone>(const std::string& name)>;
+
+/// {"latitude": 52.5, "longitude": 13.4, "time_zone": "Europe/Berlin"}, or with a fixed
+/// "utc_offset_minutes": 480 instead of a zone (a zone, when given, wins). A zone name is resolved
+/// with `lookup`; an unknown one is an `invalid_field` error naming "time_zone". Errors name the field.
+proto::Result<Place> place_from_json(const nlohmann::json& j, const TimeZoneLookup& lookup = {});
+
+/// The location as place_from_json reads it: the zone's name, or the fixed offset.
+nlohmann::json to_json(const Place& place);
 
 struct LocalTime {
     std::chrono::year_month_day date;
@@ -32,7 +50,9 @@ struct LocalTime {
 
 LocalTime to_local(TimePoint t, const Place& place);
 
-/// The instant at which the local clock shows `time_of_day` on local `date`.
+/// The instant at which the local clock shows `time_of_day` on local `date`. When the clocks go
+/// back and it shows that time twice, the first; when they go forward past it, the instant they
+/// jump (a 02:30 skipped by a 02:00 → 03:00 change maps to 03:00).
 TimePoint at_local(std::chrono::year_month_day date, std::chrono::seconds time_of_day, const Place& place);
 
 /// The first instant strictly after `after` at which the local clock shows `time_of_day`.

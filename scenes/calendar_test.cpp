@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "scenes/test_time_zones.hpp"
+
 using namespace hearth::scenes;
 using namespace std::chrono;
 
@@ -48,10 +50,52 @@ TEST_CASE("Times of day parse strictly and windows wrap past midnight") {
 TEST_CASE("A location reads latitude, longitude and a whole-minute UTC offset") {
     const auto p = place_from_json(nlohmann::json{{"latitude", 39.9}, {"longitude", 116.4}, {"utc_offset_minutes", 480}});
     REQUIRE(p.has_value());
-    CHECK(p->utc_offset_minutes == 480);
+    CHECK(p->time_zone.fixed_offset() == minutes(480));
     const auto bad = place_from_json(nlohmann::json{{"latitude", 99}, {"longitude", 0}, {"utc_offset_minutes", 0}});
     REQUIRE(bad.has_error());
     CHECK(bad.error().field == "latitude");
     CHECK(place_from_json(nlohmann::json{{"latitude", 0}, {"longitude", 0}, {"utc_offset_minutes", 1.5}}).error().field ==
           "utc_offset_minutes");
+}
+
+TEST_CASE("Local time follows daylight-saving time in the home's zone") {
+    const Place berlin{52.5, 13.4, test::berlin_2026()};
+    CHECK(to_local(utc(2026, 3, 29, 0, 59), berlin).time_of_day == hours(1) + minutes(59));
+    CHECK(to_local(utc(2026, 3, 29, 1), berlin).time_of_day == hours(3));
+    CHECK(to_local(utc(2026, 7, 1, 22), berlin).date == year{2026} / July / day{2});
+    CHECK(at_local(year{2026} / July / day{1}, hours(7), berlin) == utc(2026, 7, 1, 5));
+}
+
+TEST_CASE("An at time the clocks skip comes once, when they jump; a repeated one comes once, the first time") {
+    const Place berlin{52.5, 13.4, test::berlin_2026()};
+    const auto half_past_two = hours(2) + minutes(30);
+    const auto spring = next_local(utc(2026, 3, 28, 23), half_past_two, berlin);
+    CHECK(spring == utc(2026, 3, 29, 1));
+    CHECK(next_local(spring, half_past_two, berlin) == utc(2026, 3, 30, 0, 30));
+    const auto autumn = next_local(utc(2026, 10, 24, 23), half_past_two, berlin);
+    CHECK(autumn == utc(2026, 10, 25, 0, 30));
+    CHECK(next_local(autumn, half_past_two, berlin) == utc(2026, 10, 26, 1, 30));
+    CHECK(next_local(utc(2026, 10, 25, 1), half_past_two, berlin) == utc(2026, 10, 26, 1, 30));
+}
+
+TEST_CASE("A location names an IANA time zone, resolved by the lookup it is given") {
+    const TimeZoneLookup lookup = [](const std::string& name) -> hearth::proto::Result<TimeZone> {
+        if (name == "Europe/Berlin") return test::berlin_2026();
+        return hearth::proto::make_error(hearth::proto::Errc::invalid_field, "not in the database");
+    };
+    const auto p = place_from_json(nlohmann::json{{"latitude", 52.5}, {"longitude", 13.4}, {"time_zone", "Europe/Berlin"}}, lookup);
+    REQUIRE(p.has_value());
+    CHECK(p->time_zone.name() == "Europe/Berlin");
+    CHECK(to_json(*p) == nlohmann::json{{"latitude", 52.5}, {"longitude", 13.4}, {"time_zone", "Europe/Berlin"}});
+    const auto unknown = place_from_json(nlohmann::json{{"latitude", 0}, {"longitude", 0}, {"time_zone", "Mars/Olympus"}}, lookup);
+    REQUIRE(unknown.has_error());
+    CHECK(unknown.error().field == "time_zone");
+    CHECK(unknown.error().message.find("Mars/Olympus") != std::string::npos);
+    CHECK(place_from_json(nlohmann::json{{"latitude", 0}, {"longitude", 0}, {"time_zone", 8}}, lookup).error().field == "time_zone");
+}
+
+TEST_CASE("A location without a zone keeps its fixed offset, and says so when written back") {
+    const auto p = place_from_json(nlohmann::json{{"latitude", 39.9}, {"longitude", 116.4}, {"utc_offset_minutes", 480}});
+    REQUIRE(p.has_value());
+    CHECK(to_json(*p) == nlohmann::json{{"latitude", 39.9}, {"longitude", 116.4}, {"utc_offset_minutes", 480}});
 }

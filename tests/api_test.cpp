@@ -267,6 +267,16 @@ TEST_CASE("Attribute history is recorded and served by time range") {
               .empty());
     CHECK(api.get("/api/v1/devices/bedroom.ceiling_light/history?from=yesterday", api.token()).json()["error"]["field"] ==
           "from");
+    // ISO 8601 with an offset; a '+' in a query must be sent as %2B (a bare '+' is a space).
+    CHECK(api.get("/api/v1/devices/bedroom.ceiling_light/history?from=2000-01-01T08:00:00%2B08:00", api.token())
+              .json()["points"]
+              .size() == 6);
+    CHECK(api.get("/api/v1/devices/bedroom.ceiling_light/history?to=2000-01-01T03:00:00-05:00", api.token())
+              .json()["points"]
+              .empty());
+    const auto health = api.get("/api/v1/health", api.token()).json();
+    CHECK(health["time_zone"].is_string());
+    CHECK(health["local_time"].get<std::string>().size() == 25);  // 2026-03-29T03:00:00+02:00
 }
 
 TEST_CASE("After a hub restart the registry comes back from SQLite, before any MQTT") {
