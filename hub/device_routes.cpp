@@ -2,8 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ctime>
+
+#include "devices/adapters/adapter.hpp"
 #include "devices/adapters/effects.hpp"
-#include "hub/hub.hpp"
+#include "devices/registry.hpp"
+#include "hub/clock.hpp"
+#include "hub/store.hpp"
 #include "proto/json.hpp"
 #include "scenes/timestamp.hpp"
 
@@ -70,43 +75,43 @@ HttpResponse unknown_device(const std::string& id) {
 
 }  // namespace
 
-void add_device_routes(Router& router, Hub& hub) {
-    router.add("GET", "/api/v1/areas", Scope::read, [&hub](const HttpRequest&, const PathParams&, Reply reply) {
+void add_device_routes(Router& router, DeviceRouteLinks links) {
+    router.add("GET", "/api/v1/areas", Scope::read, [links](const HttpRequest&, const PathParams&, Reply reply) {
         auto areas = nlohmann::json::array();
-        for (const auto* area : hub.registry().areas()) {
+        for (const auto* area : links.registry.areas()) {
             auto j = proto::to_json(*area);
             auto ids = nlohmann::json::array();
-            for (const auto* d : hub.registry().list({.area = area->id})) ids.push_back(d->description.id.value);
+            for (const auto* d : links.registry.list({.area = area->id})) ids.push_back(d->description.id.value);
             j["devices"] = std::move(ids);
             areas.push_back(std::move(j));
         }
         reply(json_response({{"areas", std::move(areas)}}));
     });
 
-    router.add("GET", "/api/v1/devices", Scope::read, [&hub](const HttpRequest& request, const PathParams&, Reply reply) {
+    router.add("GET", "/api/v1/devices", Scope::read, [links](const HttpRequest& request, const PathParams&, Reply reply) {
         const auto filter = filter_from(request);
         if (!filter) return reply(error_response(filter.error()));
         const auto limit = count_param(request, "limit", kDefaultPage, kMaxPage);
         if (!limit) return reply(error_response(limit.error()));
         const auto offset = count_param(request, "offset", 0, SIZE_MAX);
         if (!offset) return reply(error_response(offset.error()));
-        const auto all = hub.registry().list(*filter);
+        const auto all = links.registry.list(*filter);
         auto page = nlohmann::json::array();
         for (std::size_t i = *offset; i < all.size() && page.size() < *limit; ++i) page.push_back(devices::to_json(*all[i]));
         reply(json_response({{"devices", std::move(page)}, {"total", all.size()}, {"offset", *offset}, {"limit", *limit}}));
     });
 
-    router.add("GET", "/api/v1/devices/{id}", Scope::read, [&hub](const HttpRequest&, const PathParams& params, Reply reply) {
-        const auto* device = hub.registry().find(proto::DeviceId{params.at("id")});
+    router.add("GET", "/api/v1/devices/{id}", Scope::read, [links](const HttpRequest&, const PathParams& params, Reply reply) {
+        const auto* device = links.registry.find(proto::DeviceId{params.at("id")});
         if (!device) return reply(unknown_device(params.at("id")));
         reply(json_response(devices::to_json(*device)));
     });
 
     router.add("GET", "/api/v1/devices/{id}/history", Scope::read,
-               [&hub](const HttpRequest& request, const PathParams& params, Reply reply) {
+               [links](const HttpRequest& request, const PathParams& params, Reply reply) {
                    const proto::DeviceId id{params.at("id")};
-                   if (!hub.registry().find(id)) return reply(unknown_device(id.value));
-                   const auto now = hub.clock().now();
+                   if (!links.registry.find(id)) return reply(unknown_device(id.value));
+                   const auto now = links.clock.now();
                    const auto from = time_param(request, "from", now - std::chrono::hours(24));
                    if (!from) return reply(error_response(from.error()));
                    const auto to = time_param(request, "to", now + std::chrono::seconds(1));
@@ -114,7 +119,7 @@ void add_device_routes(Router& router, Hub& hub) {
                    const auto limit = count_param(request, "limit", 1000, 100'000);
                    if (!limit) return reply(error_response(limit.error()));
                    const auto attribute = request.query.count("attribute") ? request.query.at("attribute") : "";
-                   auto points = hub.store().history(id, attribute, *from, *to, *limit);
+                   auto points = links.store.history(id, attribute, *from, *to, *limit);
                    if (!points) return reply(error_response(points.error()));
                    auto out = nlohmann::json::array();
                    for (const auto& p : *points) {
@@ -128,11 +133,11 @@ void add_device_routes(Router& router, Hub& hub) {
                    reply(json_response({{"device", id.value}, {"points", std::move(out)}}));
                });
 
-    router.add("GET", "/api/v1/adapters", Scope::read, [&hub](const HttpRequest&, const PathParams&, Reply reply) {
+    router.add("GET", "/api/v1/adapters", Scope::read, [links](const HttpRequest&, const PathParams&, Reply reply) {
         auto list = nlohmann::json::array();
-        for (const auto& adapter : hub.adapters()) {
+        for (const auto& adapter : links.adapters) {
             std::size_t devices = 0;
-            for (const auto* d : hub.registry().list()) devices += adapter->owns(d->description.id);
+            for (const auto* d : links.registry.list()) devices += adapter->owns(d->description.id);
             list.push_back({{"name", adapter->name()},
                             {"devices", devices},
                             {"unmapped", devices::adapters::to_json(adapter->unmapped())}});
@@ -141,13 +146,13 @@ void add_device_routes(Router& router, Hub& hub) {
     });
 
     router.add("POST", "/api/v1/devices/{id}/commands", Scope::control,
-               [&hub](const HttpRequest& request, const PathParams& params, Reply reply) {
+               [links](const HttpRequest& request, const PathParams& params, Reply reply) {
                    auto body = proto::parse_json(request.body);
                    if (!body) return reply(error_response(body.error()));
                    auto command = proto::command_from_json(*body);
                    if (!command) return reply(error_response(command.error()));
                    const proto::DeviceId id{params.at("id")};
-                   auto sent = hub.send_command(id, std::move(*command), proto::Context{{}, {}, proto::Cause::app, request.caller});
+                   auto sent = links.send_command(id, std::move(*command), proto::Context{{}, {}, proto::Cause::app, request.caller});
                    if (!sent) return reply(error_response(sent.error()));
                    reply(json_response({{"device", id.value}, {"set", proto::to_json(sent->set)},
                                         {"context_id", sent->context_id}, {"status", "sent"}},

@@ -1,10 +1,40 @@
 #pragma once
-// REST routes for areas, devices, commands and health under /api/v1.
+// REST routes for areas, devices, their history, adapters and commands under /api/v1.
+// Hub thread only; what the links refer to outlives the router.
+#include <functional>
+#include <memory>
+#include <vector>
+
 #include "hub/router.hpp"
+#include "proto/command.hpp"
+#include "proto/context.hpp"
+#include "proto/errc.hpp"
+#include "proto/ids.hpp"
+
+namespace hearth::devices {
+class Registry;
+namespace adapters {
+class Adapter;
+}
+}  // namespace hearth::devices
 
 namespace hearth::hub {
 
-class Hub;
-void add_device_routes(Router& router, Hub& hub);
+class Clock;
+class Store;
+
+/// What the device routes use of the hub.
+struct DeviceRouteLinks {
+    const devices::Registry& registry;
+    const Store& store;  // history
+    const Clock& clock;  // the default window of a history query
+    /// Native first, then the ecosystems; the list may grow after the routes are added.
+    const std::vector<std::unique_ptr<devices::adapters::Adapter>>& adapters;
+    /// Validates and sends an app's command (Hub::send_command); returns exactly what was sent.
+    std::function<proto::Result<proto::Command>(const proto::DeviceId&, proto::Command, const proto::Context& cause)>
+        send_command;
+};
+
+void add_device_routes(Router& router, DeviceRouteLinks links);
 
 }  // namespace hearth::hub

@@ -231,8 +231,16 @@ void Hub::register_routes() {
                             std::function<void(std::string)> proceed) {
         gate(request, route, std::move(reply), std::move(proceed));
     });
-    add_device_routes(router_, *this);
-    add_system_routes(router_, *this);
+    add_device_routes(router_, DeviceRouteLinks{registry_, *store_, clock_, adapters_,
+                                                [this](const proto::DeviceId& device, proto::Command command,
+                                                       const proto::Context& cause) {
+                                                    return send_command(device, std::move(command), cause);
+                                                }});
+    add_system_routes(router_, SystemRouteLinks{registry_, *store_, tokens_, *live_, stats_, clock_,
+                                                [this] { return mqtt_connected(); }, [this] { return uptime(); },
+                                                [this]() -> const scenes::TimeZone& {
+                                                    return automation_->definitions().place().time_zone;
+                                                }});
     add_scene_routes(router_, automation_->definitions(), automation_->actions());
     add_rule_routes(router_, automation_->definitions(), automation_->rule_host());
     add_conversation_routes(router_, automation_->phrasebook(), automation_->assistant());

@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hub/store.hpp"
+#include "hub/store_types.hpp"
 
 namespace hearth::hub::storage {
 

@@ -2,8 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hub/automation.hpp"
-#include "hub/hub.hpp"
+#include "devices/registry.hpp"
+#include "hub/clock.hpp"
+#include "hub/live_feed.hpp"
+#include "hub/metrics.hpp"
+#include "hub/store.hpp"
 #include "scenes/timestamp.hpp"
 #include "proto/json.hpp"
 
@@ -16,30 +19,30 @@ std::int64_t millis(TimePoint t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-std::string metrics_text(Hub& hub) {
-    const auto& s = hub.stats();
-    const auto store = hub.store().stats();
+std::string metrics_text(const SystemRouteLinks& links) {
+    const auto& s = links.stats;
+    const auto store = links.store.stats();
     std::size_t online = 0;
-    for (const auto* d : hub.registry().list()) online += d->availability == devices::Availability::online;
+    for (const auto* d : links.registry.list()) online += d->availability == devices::Availability::online;
     std::string out;
     out.reserve(8192);
     render_metric(out, "hearth_mqtt_messages_in_total", "counter", "MQTT messages received", double(s.mqtt_messages_in));
     render_metric(out, "hearth_mqtt_messages_out_total", "counter", "MQTT messages published", double(s.mqtt_messages_out));
     render_metric(out, "hearth_mqtt_rejected_total", "counter", "MQTT payloads refused (malformed, oversized, invalid)", double(s.mqtt_rejected));
-    render_metric(out, "hearth_mqtt_connected", "gauge", "1 when the broker is connected", hub.mqtt_connected() ? 1 : 0);
+    render_metric(out, "hearth_mqtt_connected", "gauge", "1 when the broker is connected", links.mqtt_connected() ? 1 : 0);
     render_metric(out, "hearth_broker_connections_total", "counter", "successful broker (re)connections", double(s.broker_connections));
     render_metric(out, "hearth_state_changes_total", "counter", "attribute changes applied", double(s.state_changes));
     render_metric(out, "hearth_commands_sent_total", "counter", "commands published to devices", double(s.commands_sent));
     render_metric(out, "hearth_commands_refused_total", "counter", "commands refused by validation or transport", double(s.commands_refused));
     render_metric(out, "hearth_commands_confirmed_total", "counter", "commands whose state came back with their context id", double(s.commands_confirmed));
-    render_metric(out, "hearth_devices", "gauge", "registered devices", double(hub.registry().size()));
+    render_metric(out, "hearth_devices", "gauge", "registered devices", double(links.registry.size()));
     render_metric(out, "hearth_devices_online", "gauge", "devices online", double(online));
     render_metric(out, "hearth_http_requests_total", "counter", "HTTP requests", double(s.http_requests));
     render_metric(out, "hearth_http_errors_total", "counter", "HTTP answers with status >= 400", double(s.http_errors));
-    render_metric(out, "hearth_websocket_clients", "gauge", "connected WebSocket clients", double(hub.live().client_count()));
-    render_metric(out, "hearth_websocket_messages_total", "counter", "WebSocket messages queued to clients", double(hub.live().messages_sent()));
+    render_metric(out, "hearth_websocket_clients", "gauge", "connected WebSocket clients", double(links.live.client_count()));
+    render_metric(out, "hearth_websocket_messages_total", "counter", "WebSocket messages queued to clients", double(links.live.messages_sent()));
     render_metric(out, "hearth_websocket_slow_clients_dropped_total", "counter", "WebSocket clients cut off because their queue was full",
-                  double(hub.live().slow_clients_dropped()));
+                  double(links.live.slow_clients_dropped()));
     render_metric(out, "hearth_store_queue_depth", "gauge", "tasks waiting for the SQLite writer", double(store.queue_depth));
     render_metric(out, "hearth_store_rows_written_total", "counter", "rows committed", double(store.rows_written));
     render_metric(out, "hearth_store_rows_dropped_total", "counter", "history/trace rows dropped under overload", double(store.rows_dropped));
@@ -54,36 +57,36 @@ std::string metrics_text(Hub& hub) {
 
 }  // namespace
 
-void add_system_routes(Router& router, Hub& hub) {
-    router.add_public("GET", "/api/v1/health", [&hub](const HttpRequest&, const PathParams&, Reply reply) {
+void add_system_routes(Router& router, SystemRouteLinks links) {
+    router.add_public("GET", "/api/v1/health", [links](const HttpRequest&, const PathParams&, Reply reply) {
         std::size_t online = 0;
-        for (const auto* d : hub.registry().list()) online += d->availability == devices::Availability::online;
-        const bool mqtt = hub.mqtt_connected();
-        const auto& zone = hub.automation().definitions().place().time_zone;
+        for (const auto* d : links.registry.list()) online += d->availability == devices::Availability::online;
+        const bool mqtt = links.mqtt_connected();
+        const auto& zone = links.time_zone();
         reply(json_response({{"status", mqtt ? "ok" : "degraded"},
                              {"mqtt", mqtt ? "connected" : "disconnected"},
-                             {"devices", hub.registry().size()},
+                             {"devices", links.registry.size()},
                              {"devices_online", online},
-                             {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(hub.uptime()).count()},
+                             {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(links.uptime()).count()},
                              {"time_zone", zone.name()},
-                             {"local_time", scenes::format_iso8601(hub.clock().now(), zone)}}));
+                             {"local_time", scenes::format_iso8601(links.clock.now(), zone)}}));
     });
 
-    router.add("GET", "/metrics", Scope::read, [&hub](const HttpRequest&, const PathParams&, Reply reply) {
-        reply(HttpResponse{200, metrics_text(hub), "text/plain; version=0.0.4", {}});
+    router.add("GET", "/metrics", Scope::read, [links](const HttpRequest&, const PathParams&, Reply reply) {
+        reply(HttpResponse{200, metrics_text(links), "text/plain; version=0.0.4", {}});
     });
 
     router.add("GET", "/api/v1/openapi.json", Scope::read, [](const HttpRequest&, const PathParams&, Reply reply) {
         reply(HttpResponse{200, openapi_document(), "application/json", {}});
     });
 
-    router.add("GET", "/api/v1/tokens", Scope::admin, [&hub](const HttpRequest&, const PathParams&, Reply reply) {
+    router.add("GET", "/api/v1/tokens", Scope::admin, [links](const HttpRequest&, const PathParams&, Reply reply) {
         auto list = nlohmann::json::array();
-        for (const auto* t : hub.tokens().list()) list.push_back(to_public_json(*t));
+        for (const auto* t : links.tokens.list()) list.push_back(to_public_json(*t));
         reply(json_response({{"tokens", std::move(list)}}));
     });
 
-    router.add("POST", "/api/v1/tokens", Scope::admin, [&hub](const HttpRequest& request, const PathParams&, Reply reply) {
+    router.add("POST", "/api/v1/tokens", Scope::admin, [links](const HttpRequest& request, const PathParams&, Reply reply) {
         auto body = proto::parse_json(request.body);
         if (!body) return reply(error_response(body.error()));
         const auto name = body->is_object() ? body->value("name", nlohmann::json()) : nlohmann::json();
@@ -92,37 +95,37 @@ void add_system_routes(Router& router, Hub& hub) {
         }
         const auto scope = scope_from(body->value("scope", "read"));
         if (!scope) return reply(error_response(422, Errc::invalid_field, "scope is read, control or admin", "scope"));
-        const auto now = hub.clock().now();
-        auto issued = hub.tokens().issue(name.get<std::string>(), *scope, now);
+        const auto now = links.clock.now();
+        auto issued = links.tokens.issue(name.get<std::string>(), *scope, now);
         auto answer = to_public_json(issued.token);
         answer["secret"] = issued.secret;
-        hub.store().put_document("tokens", issued.token.id, to_json(issued.token), now,
-                                 [&hub, reply, answer, id = issued.token.id](proto::Result<void> saved) {
+        links.store.put_document("tokens", issued.token.id, to_json(issued.token), now,
+                                 [links, reply, answer, id = issued.token.id](proto::Result<void> saved) {
                                      if (!saved) {
-                                         hub.tokens().revoke(id);
+                                         links.tokens.revoke(id);
                                          return reply(error_response(saved.error()));
                                      }
                                      reply(json_response(answer, 201));
                                  });
     });
 
-    router.add("DELETE", "/api/v1/tokens/{id}", Scope::admin, [&hub](const HttpRequest&, const PathParams& params, Reply reply) {
+    router.add("DELETE", "/api/v1/tokens/{id}", Scope::admin, [links](const HttpRequest&, const PathParams& params, Reply reply) {
         const auto id = params.at("id");
-        if (!hub.tokens().revoke(id)) {
+        if (!links.tokens.revoke(id)) {
             return reply(error_response(404, Errc::not_found, "no token with id '" + id + "'", "id"));
         }
-        hub.store().erase_document("tokens", id, [reply, id](proto::Result<void> saved) {
+        links.store.erase_document("tokens", id, [reply, id](proto::Result<void> saved) {
             if (!saved) return reply(error_response(saved.error()));
             reply(json_response({{"id", id}, {"revoked", true}}));
         });
     });
 
-    router.add("GET", "/api/v1/notifications", Scope::read, [&hub](const HttpRequest& request, const PathParams&, Reply reply) {
+    router.add("GET", "/api/v1/notifications", Scope::read, [links](const HttpRequest& request, const PathParams&, Reply reply) {
         std::size_t limit = 100;
         if (const auto it = request.query.find("limit"); it != request.query.end()) {
             limit = std::clamp<std::size_t>(std::strtoull(it->second.c_str(), nullptr, 10), 1, 1000);
         }
-        auto rows = hub.store().notifications(limit);
+        auto rows = links.store.notifications(limit);
         if (!rows) return reply(error_response(rows.error()));
         auto out = nlohmann::json::array();
         for (const auto& n : *rows) {

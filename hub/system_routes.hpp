@@ -1,11 +1,37 @@
 #pragma once
 // REST routes for health, metrics, the OpenAPI document, tokens and notifications.
+// Hub thread only; what the links refer to outlives the router.
+#include <chrono>
+#include <functional>
+
 #include "hub/router.hpp"
+#include "scenes/time_zone.hpp"
+
+namespace hearth::devices {
+class Registry;
+}
 
 namespace hearth::hub {
 
-class Hub;
-void add_system_routes(Router& router, Hub& hub);
+class Clock;
+class LiveFeed;
+class Store;
+struct HubStats;
+
+/// What the system routes use of the hub.
+struct SystemRouteLinks {
+    const devices::Registry& registry;
+    Store& store;    // store statistics, token documents, notifications
+    Tokens& tokens;
+    const LiveFeed& live;    // WebSocket figures for the metrics
+    const HubStats& stats;
+    const Clock& clock;
+    std::function<bool()> mqtt_connected;
+    std::function<std::chrono::steady_clock::duration()> uptime;
+    std::function<const scenes::TimeZone&()> time_zone;  // the home's
+};
+
+void add_system_routes(Router& router, SystemRouteLinks links);
 
 /// The OpenAPI 3 document of the API (hub/openapi.json, built in).
 const char* openapi_document();

@@ -7,7 +7,8 @@
 // Two programs stand beside the layers and may do I/O: sim (hearth-fleet) includes proto, devices
 // and scenes; ctl (hearthctl), a client of the API only, includes proto. No module includes a
 // program. There is no exemption by path: only `_test.cpp` files may do I/O in the core, and only
-// they may include the shared test support (tests/support).
+// they may include the shared test support (tests/support). Inside the hub, no two units (x.hpp
+// with x.cpp) include each other.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -93,6 +94,24 @@ void report(const std::vector<Finding>& findings) {
     for (const auto& f : findings) UNSCOPED_INFO(f.file << ": " << f.line);
 }
 
+/// The hub units (a file name without its extension: x.hpp and x.cpp are one unit) each hub unit
+/// includes, itself left out; only hub/*.hpp and hub/*.cpp.
+std::map<std::string, std::set<std::string>> hub_includes() {
+    static const std::regex include(R"re(^\s*#\s*include\s+"hub/([a-z0-9_]+)\.hpp")re");
+    std::map<std::string, std::set<std::string>> includes;
+    for (const auto& entry : fs::directory_iterator(fs::path(HEARTH_SOURCE_DIR) / "hub")) {
+        if (!entry.is_regular_file() || !is_source(entry.path())) continue;
+        const auto unit = entry.path().stem().string();
+        auto& out = includes[unit];
+        std::ifstream in(entry.path());
+        for (std::string line; std::getline(in, line);) {
+            std::smatch m;
+            if (std::regex_search(line, m, include) && m[1].str() != unit) out.insert(m[1].str());
+        }
+    }
+    return includes;
+}
+
 }  // namespace
 
 TEST_CASE("No module includes a module to its right in the layering, nor a program") {
@@ -164,6 +183,20 @@ TEST_CASE("hearthctl includes only proto and its own folder, never the hub's ser
     report(findings);
     CHECK(findings.empty());
     CHECK(fs::exists(fs::path(HEARTH_SOURCE_DIR) / "ctl" / "main.cpp"));
+}
+
+TEST_CASE("No two hub units include each other") {
+    const auto includes = hub_includes();
+    REQUIRE(includes.contains("hub"));
+    CHECK(includes.at("hub").contains("store"));  // the scan sees the includes
+    for (const auto& [unit, targets] : includes) {
+        for (const auto& target : targets) {
+            const auto back = includes.find(target);
+            if (unit < target && back != includes.end() && back->second.contains(unit)) {
+                FAIL_CHECK("hub/" << unit << " and hub/" << target << " include each other");
+            }
+        }
+    }
 }
 
 TEST_CASE("Every top-level CMake folder is a module, a program, the tests or the benchmarks") {
