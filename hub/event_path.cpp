@@ -1,7 +1,5 @@
 #include "hub/event_path.hpp"
 
-#include <map>
-
 #include "hub/metrics.hpp"
 #include "hub/store.hpp"
 
@@ -43,11 +41,13 @@ void EventPath::take(const devices::adapters::Effects& effects) {
             stats_.command_confirmation.observe(*latency);
         }
     }
-    std::map<proto::DeviceId, bool> saved;
+    // Changes come grouped by device, one report after another: save the state once per group (the
+    // writer coalesces state per device anyway).
+    const proto::DeviceId* saved = nullptr;
     for (const auto& change : applied.changes) {
-        if (!saved[change.device]) {
+        if (!saved || *saved != change.device) {
             save_state(change.device, at);
-            saved[change.device] = true;
+            saved = &change.device;
         }
         const auto cause = book_.cause_of(change.context_id);
         if (store_.append_history(change.device, change.attribute, change.new_value, at, cause) == Admission::dropped) {

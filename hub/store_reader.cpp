@@ -74,6 +74,24 @@ proto::Result<std::vector<HistoryPoint>> StoreReader::history(const proto::Devic
     return out;
 }
 
+namespace {
+
+/// The rows of a query selecting (id, rule, at, body) from traces.
+proto::Result<std::vector<Trace>> read_traces(Statement& q) {
+    std::vector<Trace> out;
+    for (;;) {
+        const auto row = q.next();
+        if (!row) return row.error();
+        if (!*row) break;
+        auto body = parse_stored(q.text(3));
+        out.push_back(Trace{q.integer(0), proto::RuleId{q.text(1)}, from_millis(q.integer(2)),
+                            body ? std::move(*body) : nlohmann::json()});
+    }
+    return out;
+}
+
+}  // namespace
+
 proto::Result<std::vector<Trace>> StoreReader::traces(const proto::RuleId& rule, std::size_t limit) {
     std::lock_guard lock(mutex_);
     auto q = Statement::prepare(db_.get(), rule.empty()
@@ -84,16 +102,7 @@ proto::Result<std::vector<Trace>> StoreReader::traces(const proto::RuleId& rule,
     if (!q) return q.error();
     q->bind(2, to_limit(limit));
     if (!rule.empty()) q->bind(1, rule.value);
-    std::vector<Trace> out;
-    for (;;) {
-        const auto row = q->next();
-        if (!row) return row.error();
-        if (!*row) break;
-        auto body = parse_stored(q->text(3));
-        out.push_back(Trace{q->integer(0), proto::RuleId{q->text(1)}, from_millis(q->integer(2)),
-                            body ? std::move(*body) : nlohmann::json()});
-    }
-    return out;
+    return read_traces(*q);
 }
 
 proto::Result<std::vector<Trace>> StoreReader::device_traces(const proto::DeviceId& device, std::size_t limit) {
@@ -103,16 +112,7 @@ proto::Result<std::vector<Trace>> StoreReader::device_traces(const proto::Device
                                 "WHERE d.device = ?1 ORDER BY d.at DESC, t.id DESC LIMIT ?2");
     if (!q) return q.error();
     q->bind(1, device.value).bind(2, to_limit(limit));
-    std::vector<Trace> out;
-    for (;;) {
-        const auto row = q->next();
-        if (!row) return row.error();
-        if (!*row) break;
-        auto body = parse_stored(q->text(3));
-        out.push_back(Trace{q->integer(0), proto::RuleId{q->text(1)}, from_millis(q->integer(2)),
-                            body ? std::move(*body) : nlohmann::json()});
-    }
-    return out;
+    return read_traces(*q);
 }
 
 proto::Result<std::vector<Notification>> StoreReader::notifications(std::size_t limit) {
