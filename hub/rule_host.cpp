@@ -193,7 +193,7 @@ void RuleHost::push_undo(scenes::Snapshot snapshot) { undo_.push(std::move(snaps
 
 void RuleHost::record(const rules::Trace& trace) {
     auto body = rules::to_json(trace);
-    store_.append_trace(trace.rule, trace.started, body, rules::devices_of(trace));
+    store_.append_trace(trace.id, trace.rule, trace.started, body, rules::devices_of(trace));
     live_.publish("trace", "", std::move(body));
 }
 
