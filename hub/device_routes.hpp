@@ -1,5 +1,6 @@
 #pragma once
-// REST routes for areas, devices, their history, adapters and commands under /api/v1.
+// REST routes for areas, devices, their history, adapters and commands under /api/v1, and the
+// WebSocket's command request.
 // Hub thread only; what the links refer to outlives the router.
 #include <functional>
 #include <memory>
@@ -21,6 +22,7 @@ class Adapter;
 namespace hearth::hub {
 
 class Clock;
+class LiveFeed;
 class Store;
 
 /// What the device routes use of the hub.
@@ -36,5 +38,8 @@ struct DeviceRouteLinks {
 };
 
 void add_device_routes(Router& router, DeviceRouteLinks links);
+
+/// The WebSocket's `command` request: {"device", "set": {attributes}, "transition"?}.
+void add_device_requests(LiveFeed& live, DeviceRouteLinks links);
 
 }  // namespace hearth::hub

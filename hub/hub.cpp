@@ -67,24 +67,6 @@ proto::Result<void> Hub::start() {
                                           [this](const proto::Error& e) { reject("adapter", e); });
     live_ = std::make_unique<LiveFeed>(tokens_, registry_,
                                        [this](std::chrono::milliseconds d, std::function<void()> f) { defer(d, std::move(f)); });
-    live_->add_request("command", Scope::control, [this](const nlohmann::json& request, const std::string& caller,
-                                                         LiveFeed::Respond respond) {
-        auto body = request.value("set", nlohmann::json());
-        if (!body.is_object()) {
-            return respond({{"error", error_json(proto::make_error(Errc::invalid_field, "set is an object of attributes", "set"))}});
-        }
-        if (request.contains("transition")) body[proto::kTransitionKey] = request["transition"];
-        auto command = proto::command_from_json(body);
-        if (!command) return respond({{"error", error_json(command.error())}});
-        const auto device = request.value("device", nlohmann::json());
-        if (!device.is_string()) {
-            return respond({{"error", error_json(proto::make_error(Errc::invalid_field, "device is a device id", "device"))}});
-        }
-        auto sent = send_command(proto::DeviceId{device.get<std::string>()}, std::move(*command),
-                                 proto::Context{{}, {}, proto::Cause::app, caller});
-        if (!sent) return respond({{"error", error_json(sent.error())}});
-        respond({{"device", device}, {"set", proto::to_json(sent->set)}, {"context_id", sent->context_id}});
-    });
     automation_ = std::make_unique<Automation>(
         io_, AutomationLinks{registry_, *store_, *live_, traces_, clock_,
                              [this](const proto::DeviceId& device, proto::Command command, const proto::Context& cause,
@@ -106,6 +88,7 @@ proto::Result<void> Hub::start() {
     mqtt_config.client_id = config_.mqtt_client_id;
     mqtt_config.username = config_.mqtt_username;
     mqtt_config.password = config_.mqtt_password;
+    mqtt_config.flood = config_.device_flood;
     mqtt_config.status_topic = topics_.hub_status();
     mqtt_config.subscriptions.push_back(automation_->assist_subscription());
     if (!config_.ha_discovery_prefix.empty()) {
@@ -231,13 +214,17 @@ void Hub::register_routes() {
                             std::function<void(std::string)> proceed) {
         gate(request, route, std::move(reply), std::move(proceed));
     });
-    add_device_routes(router_, DeviceRouteLinks{registry_, *store_, clock_, adapters_,
-                                                [this](const proto::DeviceId& device, proto::Command command,
-                                                       const proto::Context& cause) {
-                                                    return send_command(device, std::move(command), cause);
-                                                }});
+    const DeviceRouteLinks device_links{registry_, *store_, clock_, adapters_,
+                                        [this](const proto::DeviceId& device, proto::Command command,
+                                               const proto::Context& cause) {
+                                            return send_command(device, std::move(command), cause);
+                                        }};
+    add_device_routes(router_, device_links);
+    add_device_requests(*live_, device_links);
     add_system_routes(router_, SystemRouteLinks{registry_, *store_, tokens_, *live_, stats_, clock_,
-                                                [this] { return mqtt_connected(); }, [this] { return uptime(); },
+                                                [this] { return mqtt_connected(); },
+                                                [this] { return mqtt_ ? mqtt_->flood_stats() : FloodStats{}; },
+                                                [this] { return uptime(); },
                                                 [this]() -> const scenes::TimeZone& {
                                                     return automation_->definitions().place().time_zone;
                                                 }});
