@@ -43,6 +43,7 @@ struct HubConfig {
     std::string prefix = "hearth";
     HttpServerConfig http;
     ClientLimits limits;
+    FloodLimits device_flood;  // MQTT messages per topic (per device) before the excess is dropped
     std::filesystem::path data_dir = "var";
     std::filesystem::path home_file;  // areas imported at start when given
     std::string ha_discovery_prefix = "homeassistant";  // Home Assistant MQTT discovery; empty = off

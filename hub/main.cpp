@@ -24,6 +24,8 @@ const char* kUsage = R"(usage: hearthd [options]
   --rate-limit N       requests per second per client address, bursts up to 2 N; 0 = no limit
                        (default 50, env HEARTH_RATE_LIMIT)
   --mqtt URL           broker, e.g. tcp://127.0.0.1:1883 (env HEARTH_MQTT_URL)
+  --device-rate N      MQTT messages per second per topic (per device), bursts up to 5 N; the
+                       excess is dropped and counted; 0 = no limit (default 100, env HEARTH_DEVICE_RATE)
   --mqtt-user NAME     log in to the broker as NAME (env HEARTH_MQTT_USER)
   --mqtt-password-file FILE
                        the broker password is the first line of FILE (env HEARTH_MQTT_PASSWORD_FILE)
@@ -96,6 +98,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> cors_origins = split_list(env_or("HEARTH_CORS_ORIGINS", ""));
     bool cors_from_flags = false;
     std::string rate_limit = env_or("HEARTH_RATE_LIMIT", "");
+    std::string device_rate = env_or("HEARTH_DEVICE_RATE", "");
     std::string clock_speed = env_or("HEARTH_CLOCK_SPEED", "");
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -115,6 +118,7 @@ int main(int argc, char** argv) {
             cors_from_flags = true;
             cors_origins.push_back(next());
         } else if (arg == "--rate-limit") rate_limit = next();
+        else if (arg == "--device-rate") device_rate = next();
         else if (arg == "--mqtt") config.mqtt_url = next();
         else if (arg == "--mqtt-user") config.mqtt_username = next();
         else if (arg == "--mqtt-password-file") password_file = next();
@@ -155,6 +159,15 @@ int main(int argc, char** argv) {
         }
         config.limits.requests_per_second = *rate;
         config.limits.burst = 2 * *rate;
+    }
+    if (!device_rate.empty()) {
+        const auto rate = parse_rate(device_rate);
+        if (!rate) {
+            std::cerr << "hearthd: --device-rate needs a number of messages per second (0 = no limit), not '"
+                      << device_rate << "'\n";
+            return 2;
+        }
+        config.device_flood = hub::FloodLimits{.per_second = *rate, .burst = 5 * *rate};
     }
     if (!clock_speed.empty()) {
         const auto speed = parse_rate(clock_speed);

@@ -23,7 +23,11 @@ private:
 }  // namespace
 
 MqttLink::MqttLink(MqttLinkConfig config, MqttLinkHandlers handlers, Post post, Defer defer)
-    : config_(std::move(config)), handlers_(std::move(handlers)), post_(std::move(post)), defer_(std::move(defer)) {
+    : config_(std::move(config)),
+      handlers_(std::move(handlers)),
+      post_(std::move(post)),
+      defer_(std::move(defer)),
+      flood_(config_.flood) {
     make_client(MQTTVERSION_5);
 }
 
@@ -46,6 +50,7 @@ void MqttLink::make_client(int protocol) {
         });
     });
     client_->set_message_callback([this](mqtt::const_message_ptr m) {
+        if (!flood_.admit(m->get_topic(), std::chrono::steady_clock::now())) return;
         post_([this, msg = MqttMessage{m->get_topic(), m->to_string(), m->is_retained()}]() mutable {
             if (handlers_.message) handlers_.message(std::move(msg));
         });

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/flood_guard.hpp"
 #include "proto/errc.hpp"
 
 namespace mqtt {
@@ -31,6 +32,7 @@ struct MqttLinkConfig {
     std::vector<std::string> subscriptions;
     std::string username;
     std::string password;
+    FloodLimits flood;  // per topic, before anything reaches the hub thread
 };
 
 struct MqttLinkHandlers {
@@ -57,6 +59,7 @@ public:
 
     bool connected() const noexcept { return connected_.load(); }
     int protocol_version() const noexcept { return protocol_.load(); }
+    FloodStats flood_stats() const { return flood_.stats(); }
     /// Queues a publish; fails when the broker is not connected (nothing is sent later).
     proto::Result<void> publish(const std::string& topic, const std::string& payload, bool retain = false,
                                 int qos = 1);
@@ -77,6 +80,7 @@ private:
     std::atomic<bool> connected_{false};
     std::atomic<int> protocol_{5};
     std::atomic<bool> stopping_{false};
+    FloodGuard flood_;
     // Last, so it goes first: paho's threads call back into the members above until it is gone.
     std::unique_ptr<mqtt::async_client> client_;
 };

@@ -29,6 +29,8 @@ std::string metrics_text(const SystemRouteLinks& links) {
     render_metric(out, "hearth_mqtt_messages_in_total", "counter", "MQTT messages received", double(s.mqtt_messages_in));
     render_metric(out, "hearth_mqtt_messages_out_total", "counter", "MQTT messages published", double(s.mqtt_messages_out));
     render_metric(out, "hearth_mqtt_rejected_total", "counter", "MQTT payloads refused (malformed, oversized, invalid)", double(s.mqtt_rejected));
+    render_metric(out, "hearth_mqtt_flood_dropped_total", "counter", "MQTT messages dropped because their topic was over its rate",
+                  double(links.flood().dropped));
     render_metric(out, "hearth_mqtt_connected", "gauge", "1 when the broker is connected", links.mqtt_connected() ? 1 : 0);
     render_metric(out, "hearth_broker_connections_total", "counter", "successful broker (re)connections", double(s.broker_connections));
     render_metric(out, "hearth_state_changes_total", "counter", "attribute changes applied", double(s.state_changes));
@@ -63,10 +65,14 @@ void add_system_routes(Router& router, SystemRouteLinks links) {
         for (const auto* d : links.registry.list()) online += d->availability == devices::Availability::online;
         const bool mqtt = links.mqtt_connected();
         const auto& zone = links.time_zone();
+        const auto flood = links.flood();
+        auto flooding = nlohmann::json::array();
+        for (const auto& [topic, dropped] : flood.worst) flooding.push_back({{"topic", topic}, {"dropped", dropped}});
         reply(json_response({{"status", mqtt ? "ok" : "degraded"},
                              {"mqtt", mqtt ? "connected" : "disconnected"},
                              {"devices", links.registry.size()},
                              {"devices_online", online},
+                             {"mqtt_flood", {{"dropped", flood.dropped}, {"worst", std::move(flooding)}}},
                              {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(links.uptime()).count()},
                              {"time_zone", zone.name()},
                              {"local_time", scenes::format_iso8601(links.clock.now(), zone)}}));
@@ -89,14 +95,18 @@ void add_system_routes(Router& router, SystemRouteLinks links) {
     router.add("POST", "/api/v1/tokens", Scope::admin, [links](const HttpRequest& request, const PathParams&, Reply reply) {
         auto body = proto::parse_json(request.body);
         if (!body) return reply(error_response(body.error()));
-        const auto name = body->is_object() ? body->value("name", nlohmann::json()) : nlohmann::json();
-        if (!name.is_string() || name.get<std::string>().empty() || name.get<std::string>().size() > 100) {
+        if (!body->is_object()) {
+            return reply(error_response(422, Errc::invalid_field, "the body is an object {\"name\", \"scope\"}", ""));
+        }
+        const auto name = proto::required_string(*body, "name");
+        if (!name || name->empty() || name->size() > 100) {
             return reply(error_response(422, Errc::invalid_field, "name is 1–100 characters of text", "name"));
         }
-        const auto scope = scope_from(body->value("scope", "read"));
+        const auto scope_name = proto::optional_string(*body, "scope");
+        const auto scope = scope_name ? scope_from(scope_name->value_or("read")) : std::nullopt;
         if (!scope) return reply(error_response(422, Errc::invalid_field, "scope is read, control or admin", "scope"));
         const auto now = links.clock.now();
-        auto issued = links.tokens.issue(name.get<std::string>(), *scope, now);
+        auto issued = links.tokens.issue(*name, *scope, now);
         auto answer = to_public_json(issued.token);
         answer["secret"] = issued.secret;
         links.store.put_document("tokens", issued.token.id, to_json(issued.token), now,

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 
+#include "hub/flood_guard.hpp"
 #include "hub/router.hpp"
 #include "scenes/time_zone.hpp"
 
@@ -27,6 +28,7 @@ struct SystemRouteLinks {
     const HubStats& stats;
     const Clock& clock;
     std::function<bool()> mqtt_connected;
+    std::function<FloodStats()> flood;  // MQTT messages dropped per topic
     std::function<std::chrono::steady_clock::duration()> uptime;
     std::function<const scenes::TimeZone&()> time_zone;  // the home's
 };
