@@ -16,6 +16,7 @@
 #include "devices/adapters/tasmota.hpp"
 #include "devices/adapters/zigbee2mqtt.hpp"
 #include "hub/device_routes.hpp"
+#include "hub/request_bodies.hpp"
 #include "hub/system_routes.hpp"
 #include "proto/home.hpp"
 #include "proto/json.hpp"
@@ -69,21 +70,12 @@ proto::Result<void> Hub::start() {
                                        [this](std::chrono::milliseconds d, std::function<void()> f) { defer(d, std::move(f)); });
     live_->add_request("command", Scope::control, [this](const nlohmann::json& request, const std::string& caller,
                                                          LiveFeed::Respond respond) {
-        auto body = request.value("set", nlohmann::json());
-        if (!body.is_object()) {
-            return respond({{"error", error_json(proto::make_error(Errc::invalid_field, "set is an object of attributes", "set"))}});
-        }
-        if (request.contains("transition")) body[proto::kTransitionKey] = request["transition"];
-        auto command = proto::command_from_json(body);
-        if (!command) return respond({{"error", error_json(command.error())}});
-        const auto device = request.value("device", nlohmann::json());
-        if (!device.is_string()) {
-            return respond({{"error", error_json(proto::make_error(Errc::invalid_field, "device is a device id", "device"))}});
-        }
-        auto sent = send_command(proto::DeviceId{device.get<std::string>()}, std::move(*command),
+        auto wanted = command_request_from_json(request);
+        if (!wanted) return respond({{"error", error_json(wanted.error())}});
+        auto sent = send_command(wanted->device, std::move(wanted->command),
                                  proto::Context{{}, {}, proto::Cause::app, caller});
         if (!sent) return respond({{"error", error_json(sent.error())}});
-        respond({{"device", device}, {"set", proto::to_json(sent->set)}, {"context_id", sent->context_id}});
+        respond({{"device", wanted->device.value}, {"set", proto::to_json(sent->set)}, {"context_id", sent->context_id}});
     });
     automation_ = std::make_unique<Automation>(
         io_, AutomationLinks{registry_, *store_, *live_, traces_, clock_,
