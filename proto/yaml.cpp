@@ -7,9 +7,34 @@
 namespace hearth::proto {
 namespace {
 
-nlohmann::json scalar(const YAML::Node& node) {
+/// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        char32_t cp = n == 1 ? c : c & (0x7F >> n);
+        for (std::size_t k = 1; k < n; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc >> 6) != 0x2) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        const char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += n;
+    }
+    return true;
+}
+
+/// Text as JSON holds it: only valid UTF-8 (JSON cannot carry anything else).
+const std::string& text_of(const YAML::Node& node) {
     const auto& s = node.Scalar();
-    if (node.Tag() == "!") return s;  // quoted
+    if (!valid_utf8(s)) throw YAML::Exception(node.Mark(), "text is not valid UTF-8");
+    return s;
+}
+
+/// A plain scalar's JSON value by its form.
+nlohmann::json plain(const std::string& s) {
     if (s == "true" || s == "True" || s == "TRUE") return true;
     if (s == "false" || s == "False" || s == "FALSE") return false;
     if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
@@ -24,6 +49,12 @@ nlohmann::json scalar(const YAML::Node& node) {
     return s;
 }
 
+nlohmann::json scalar(const YAML::Node& node) {
+    const auto& s = text_of(node);
+    if (node.Tag() == "!") return s;  // quoted
+    return plain(s);
+}
+
 nlohmann::json convert(const YAML::Node& node, int depth) {
     if (depth > 64) throw YAML::Exception(node.Mark(), "nested deeper than 64 levels");
     switch (node.Type()) {
@@ -35,7 +66,10 @@ nlohmann::json convert(const YAML::Node& node, int depth) {
         }
         case YAML::NodeType::Map: {
             auto o = nlohmann::json::object();
-            for (const auto& kv : node) o[kv.first.as<std::string>()] = convert(kv.second, depth + 1);
+            for (const auto& kv : node) {
+                if (!kv.first.IsScalar() && !kv.first.IsNull()) throw YAML::Exception(kv.first.Mark(), "a key must be text");
+                o[kv.first.IsNull() ? std::string("null") : text_of(kv.first)] = convert(kv.second, depth + 1);
+            }
             return o;
         }
         default: return nullptr;
@@ -57,7 +91,7 @@ void emit(YAML::Emitter& out, const nlohmann::json& j) {
     } else if (j.is_string()) {
         const auto s = j.get<std::string>();
         // Quote text that would read back as another type.
-        if (!scalar(YAML::Node(s)).is_string()) out << YAML::DoubleQuoted;
+        if (!plain(s).is_string()) out << YAML::DoubleQuoted;
         out << s;
     } else if (j.is_null()) {
         out << YAML::Null;

@@ -29,3 +29,16 @@ TEST_CASE("Malformed YAML is refused with its line") {
     REQUIRE(j.has_error());
     CHECK(j.error().message.find("line") != std::string::npos);
 }
+
+TEST_CASE("YAML text that is not valid UTF-8 is refused naming its line, in values and in keys") {
+    // Found by fuzz_yaml: "\xff\x0e" became a JSON string that cannot be written back.
+    for (const auto* text : {"\xff\x0e", "name: ok\nzh: \"\xe5\x8d\"\n", "\xc0\xaf: 1\n", "a: \xed\xa0\x80\n"}) {
+        INFO(text);
+        const auto j = yaml_to_json(text);
+        REQUIRE(j.has_error());
+        CHECK(j.error().code == Errc::bad_json);
+        CHECK(j.error().message.find("not valid UTF-8") != std::string::npos);
+        CHECK(j.error().message.find("line") != std::string::npos);
+    }
+    CHECK(yaml_to_json("zh: 卧室\n😀: ok\n").has_value());
+}
