@@ -1,13 +1,16 @@
 #include "proto/yaml.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 namespace hearth::proto {
 namespace {
 
-/// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+/// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF)
+/// without U+FFFE and U+FFFF, which YAML cannot print (the emitter writes them as U+FFFD).
 bool valid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
@@ -20,7 +23,9 @@ bool valid_utf8(std::string_view s) {
             cp = (cp << 6) | (cc & 0x3F);
         }
         const char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF) {
+            return false;
+        }
         i += n;
     }
     return true;
@@ -43,7 +48,9 @@ nlohmann::json plain(const std::string& s) {
         return i;
     }
     double d = 0;
-    if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d); ec == std::errc() && p == s.data() + s.size()) {
+    // from_chars also reads "nan" and "inf", which JSON cannot hold: those stay text.
+    if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+        ec == std::errc() && p == s.data() + s.size() && std::isfinite(d)) {
         return d;
     }
     return s;
@@ -76,11 +83,24 @@ nlohmann::json convert(const YAML::Node& node, int depth) {
     }
 }
 
+/// Writes text so that it reads back as the same text: quoted when its plain form would read as
+/// another type, or when it holds control characters or edge spaces a plain scalar loses ("\r").
+void emit_text(YAML::Emitter& out, const std::string& s) {
+    const bool control = std::any_of(s.begin(), s.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+    });
+    const bool edge_space = !s.empty() && (s.front() == ' ' || s.back() == ' ');
+    if (control || edge_space || !plain(s).is_string()) out << YAML::DoubleQuoted;
+    out << s;
+}
+
 void emit(YAML::Emitter& out, const nlohmann::json& j) {
     if (j.is_object()) {
         out << YAML::BeginMap;
         for (const auto& [k, v] : j.items()) {
-            out << YAML::Key << k << YAML::Value;
+            out << YAML::Key;
+            emit_text(out, k);
+            out << YAML::Value;
             emit(out, v);
         }
         out << YAML::EndMap;
@@ -89,10 +109,7 @@ void emit(YAML::Emitter& out, const nlohmann::json& j) {
         for (const auto& v : j) emit(out, v);
         out << YAML::EndSeq;
     } else if (j.is_string()) {
-        const auto s = j.get<std::string>();
-        // Quote text that would read back as another type.
-        if (!plain(s).is_string()) out << YAML::DoubleQuoted;
-        out << s;
+        emit_text(out, j.get_ref<const std::string&>());
     } else if (j.is_null()) {
         out << YAML::Null;
     } else {
