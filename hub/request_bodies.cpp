@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "proto/json.hpp"
 #include "rules/rule.hpp"
 
 namespace hearth::hub {
@@ -23,7 +24,9 @@ proto::Result<TokenRequest> token_request_from_json(const json& body) {
     if (!name.is_string() || name.get<std::string>().empty() || name.get<std::string>().size() > 100) {
         return proto::make_error(Errc::invalid_field, "name is 1–100 characters of text", "name");
     }
-    const auto scope = scope_from(body.value("scope", "read"));
+    // A typed read: value("scope", "read") threw on a scope that is not text.
+    const auto text = proto::optional_string(body, "scope");
+    const auto scope = text ? scope_from(text->value_or("read")) : std::nullopt;
     if (!scope) return proto::make_error(Errc::invalid_field, "scope is read, control or admin", "scope");
     return TokenRequest{name.get<std::string>(), *scope};
 }
