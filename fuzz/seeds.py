@@ -136,10 +136,10 @@ def from_tests(out):
     write(out, "home_import", [demo_home()])
     write(out, "conversation_request", ['{"text":"我困了","area":"bedroom","language":"zh","dry_run":true}',
                                          '{"text":"turn on the light","id":3,"type":"conversation"}'])
-    write(out, "token", ['{"name":"kitchen tablet","scope":"control"}', '{"name":"x"}',
+    write(out, "token", ['{"name":"kitchen tablet","scope":"control"}', '{"name":"x"}', '{"name":"x","scope":["admin"]}',
                          '{"id":"tok_1","name":"a","scope":"admin","hash":"00","created":1700000000000}'])
-    write(out, "moods", ['{"moods":{"sleepy":"sleep","leave":null}}', '{"wake":"wake_up"}'])
-    write(out, "sentences", ['{"pattern":"该{activity}了","rule":"dinner_bell"}', '{"pattern":"晚安","scene":"sleep","id":"good-night"}'])
+    write(out, "moods", ['{"moods":{"sleepy":"sleep","leave":null}}', '{"wake":"wake_up"}', '{"moods":[1]}'])
+    write(out, "sentences", ['{"pattern":"该{activity}了","rule":"dinner_bell"}', '{"pattern":5,"scene":null}', '{"pattern":"晚安","scene":"sleep","id":"good-night"}'])
     auth = '{"type":"auth","token":"hth_fuzz"}'
     write(out, "websocket", [
         "\n".join([auth, '{"id":1,"type":"subscribe","events":["state"],"devices":["bedroom.ac"],"areas":["bedroom"]}',
