@@ -10,6 +10,7 @@
 #include "fuzz/support.hpp"
 #include "hub/live_feed.hpp"
 #include "hub/request_bodies.hpp"
+#include "hub/router.hpp"
 #include "proto/json.hpp"
 
 namespace {
