@@ -9,6 +9,7 @@
 #include "devices/registry.hpp"
 #include "hub/clock.hpp"
 #include "hub/live_feed.hpp"
+#include "hub/request_bodies.hpp"
 #include "hub/store.hpp"
 #include "proto/json.hpp"
 #include "scenes/timestamp.hpp"
@@ -164,22 +165,11 @@ void add_device_routes(Router& router, DeviceRouteLinks links) {
 void add_device_requests(LiveFeed& live, DeviceRouteLinks links) {
     live.add_request("command", Scope::control, [links](const nlohmann::json& request, const std::string& caller,
                                                         LiveFeed::Respond respond) {
-        const auto fail = [&](const proto::Error& e) { respond({{"error", error_json(e)}}); };
-        const auto device = proto::required_string(request, "device");
-        if (!device) return fail(device.error());
-        const auto set = request.find("set");
-        if (set == request.end() || !set->is_object()) {
-            return fail(proto::make_error(Errc::invalid_field, "set is an object of attributes", "set"));
-        }
-        auto body = *set;
-        if (const auto transition = request.find("transition"); transition != request.end()) {
-            body[proto::kTransitionKey] = *transition;
-        }
-        auto command = proto::command_from_json(body);
-        if (!command) return fail(command.error());
-        const proto::DeviceId id{*device};
-        auto sent = links.send_command(id, std::move(*command), proto::Context{{}, {}, proto::Cause::app, caller});
-        if (!sent) return fail(sent.error());
+        auto wanted = command_request_from_json(request);
+        if (!wanted) return respond({{"error", error_json(wanted.error())}});
+        const auto id = wanted->device;
+        auto sent = links.send_command(id, std::move(wanted->command), proto::Context{{}, {}, proto::Cause::app, caller});
+        if (!sent) return respond({{"error", error_json(sent.error())}});
         respond({{"device", id.value}, {"set", proto::to_json(sent->set)}, {"context_id", sent->context_id}});
     });
 }

@@ -162,4 +162,11 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
     return out;
 }
 
+RequestTarget parse_target(std::string_view target) {
+    const auto q = target.find('?');
+    RequestTarget out{url_decode(target.substr(0, q)), {}};
+    if (q != std::string_view::npos) out.query = parse_query(target.substr(q + 1));
+    return out;
+}
+
 }  // namespace hearth::hub

@@ -6,6 +6,7 @@
 #include "hub/clock.hpp"
 #include "hub/live_feed.hpp"
 #include "hub/metrics.hpp"
+#include "hub/request_bodies.hpp"
 #include "hub/store.hpp"
 #include "scenes/timestamp.hpp"
 #include "proto/json.hpp"
@@ -95,18 +96,10 @@ void add_system_routes(Router& router, SystemRouteLinks links) {
     router.add("POST", "/api/v1/tokens", Scope::admin, [links](const HttpRequest& request, const PathParams&, Reply reply) {
         auto body = proto::parse_json(request.body);
         if (!body) return reply(error_response(body.error()));
-        if (!body->is_object()) {
-            return reply(error_response(422, Errc::invalid_field, "the body is an object {\"name\", \"scope\"}", ""));
-        }
-        const auto name = proto::required_string(*body, "name");
-        if (!name || name->empty() || name->size() > 100) {
-            return reply(error_response(422, Errc::invalid_field, "name is 1–100 characters of text", "name"));
-        }
-        const auto scope_name = proto::optional_string(*body, "scope");
-        const auto scope = scope_name ? scope_from(scope_name->value_or("read")) : std::nullopt;
-        if (!scope) return reply(error_response(422, Errc::invalid_field, "scope is read, control or admin", "scope"));
+        const auto wanted = token_request_from_json(*body);
+        if (!wanted) return reply(error_response(wanted.error()));
         const auto now = links.clock.now();
-        auto issued = links.tokens.issue(*name, *scope, now);
+        auto issued = links.tokens.issue(wanted->name, wanted->scope, now);
         auto answer = to_public_json(issued.token);
         answer["secret"] = issued.secret;
         links.store.put_document("tokens", issued.token.id, to_json(issued.token), now,
