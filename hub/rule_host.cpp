@@ -46,7 +46,7 @@ rules::Trace immediate_trace(const std::string& context_id, const std::string& r
     trace.started = t;
     trace.finished = t;
     trace.trigger = std::move(trigger);
-    for (const auto& [device, command] : sent) trace.commands.push_back({device, command, std::nullopt, {}, {}});
+    for (const auto& [device, command] : sent) trace.commands.push_back({device, command, std::nullopt, {}, {}, {}, std::nullopt});
     trace.outcome = rules::Outcome::ran;
     return trace;
 }
