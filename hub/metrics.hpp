@@ -35,6 +35,9 @@ struct HubStats {
     std::uint64_t commands_sent = 0;
     std::uint64_t commands_refused = 0;
     std::uint64_t commands_confirmed = 0;  // state came back carrying the command's context id
+    std::uint64_t commands_held = 0;          // held while the broker was unreachable
+    std::uint64_t commands_held_sent = 0;     // of those, sent on reconnection
+    std::uint64_t commands_held_refused = 0;  // of those, refused when the hold ran out (broker_unavailable)
     std::uint64_t broker_connections = 0;
     std::uint64_t http_requests = 0;
     std::uint64_t http_errors = 0;  // 4xx and 5xx answers

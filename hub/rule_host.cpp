@@ -82,13 +82,18 @@ void RuleHost::create_engine(const scenes::SceneBook& scenes, const scenes::Plac
 
 void RuleHost::resume(const std::vector<Document>& documents) {
     for (const auto& d : documents) {
-        if (d.collection != documents::kAutomation || d.id != documents::kPending || d.body.is_null()) continue;
-        for (const auto& e : engine_->resume(d.body, now())) std::cerr << "hearthd: pending timers: " << e.message << "\n";
+        if (d.collection == documents::kAutomation && d.id == documents::kPending && !d.body.is_null()) pending_ = d.body;
     }
 }
 
 void RuleHost::start() {
+    if (started_) return;
     started_ = true;
+    if (!pending_.is_null()) {
+        for (const auto& e : engine_->resume(std::exchange(pending_, nullptr), now())) {
+            std::cerr << "hearthd: pending timers: " << e.message << "\n";
+        }
+    }
     engine_->start(now());
     after_engine();
 }
