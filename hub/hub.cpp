@@ -464,6 +464,7 @@ void Hub::reject(const std::string& topic, const proto::Error& error) {
 
 void Hub::on_mqtt_message(const MqttMessage& message) {
     ++stats_.mqtt_messages_in;
+    stats_.mqtt_retained_in += message.retained;
     const auto started = std::chrono::steady_clock::now();
     struct Measure {
         LatencyHistogram& h;

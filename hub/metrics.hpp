@@ -29,6 +29,7 @@ void render_metric(std::string& out, const std::string& name, const char* type, 
 /// Counters for health and metrics. Hub thread only.
 struct HubStats {
     std::uint64_t mqtt_messages_in = 0;
+    std::uint64_t mqtt_retained_in = 0;  // of those, retained messages (re-read on every (re)subscription)
     std::uint64_t mqtt_messages_out = 0;
     std::uint64_t mqtt_rejected = 0;  // malformed, oversized or refused payloads
     std::uint64_t state_changes = 0;

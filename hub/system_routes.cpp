@@ -27,6 +27,8 @@ std::string metrics_text(const SystemRouteLinks& links) {
     std::string out;
     out.reserve(8192);
     render_metric(out, "hearth_mqtt_messages_in_total", "counter", "MQTT messages received", double(s.mqtt_messages_in));
+    render_metric(out, "hearth_mqtt_retained_in_total", "counter", "retained MQTT messages received (re-read after every (re)connection)",
+                  double(s.mqtt_retained_in));
     render_metric(out, "hearth_mqtt_messages_out_total", "counter", "MQTT messages published", double(s.mqtt_messages_out));
     render_metric(out, "hearth_mqtt_rejected_total", "counter", "MQTT payloads refused (malformed, oversized, invalid)", double(s.mqtt_rejected));
     render_metric(out, "hearth_mqtt_connected", "gauge", "1 when the broker is connected", links.mqtt_connected() ? 1 : 0);
