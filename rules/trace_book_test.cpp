@@ -102,7 +102,7 @@ TEST_CASE("A held command refused later shows as refused in its kept trace, whic
     CHECK(j["commands"][0]["error_code"] == "broker_unavailable");
     CHECK(j["commands"][0]["held_ms"] == 5000);
     const auto back = trace_from_json(j);
-    REQUIRE(back);
+    REQUIRE(back.has_value());
     CHECK(back->commands[0].error_code == "broker_unavailable");
     CHECK(back->commands[0].held == 5000ms);
 }
