@@ -3,6 +3,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -38,6 +39,9 @@ const char* kUsage = R"(usage: hearthd [options]
   --tasmota P          Tasmota discovery prefix, or "off" (default tasmota/discovery)
   --clock-speed N      run the hub's clock N times faster than real time, from start-up (tests
                        and demos, with hearth-fleet --speed N; default 1, env HEARTH_CLOCK_SPEED)
+  --command-hold S     while the broker is unreachable, hold a command up to S seconds and send it
+                       on reconnection, else refuse it (broker_unavailable); 0 refuses at once
+                       (default 5, at most 300, env HEARTH_COMMAND_HOLD)
 )";
 
 std::string env_or(const char* name, std::string fallback) {
@@ -100,6 +104,7 @@ int main(int argc, char** argv) {
     std::string rate_limit = env_or("HEARTH_RATE_LIMIT", "");
     std::string device_rate = env_or("HEARTH_DEVICE_RATE", "");
     std::string clock_speed = env_or("HEARTH_CLOCK_SPEED", "");
+    std::string command_hold = env_or("HEARTH_COMMAND_HOLD", "");
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const auto next = [&]() -> std::string {
@@ -129,6 +134,7 @@ int main(int argc, char** argv) {
         else if (arg == "--zigbee2mqtt") config.zigbee2mqtt_base = off_or(next());
         else if (arg == "--tasmota") config.tasmota_prefix = off_or(next());
         else if (arg == "--clock-speed") clock_speed = next();
+        else if (arg == "--command-hold") command_hold = next();
         else if (arg == "-h" || arg == "--help") {
             std::cout << kUsage;
             return 0;
@@ -176,6 +182,14 @@ int main(int argc, char** argv) {
             return 2;
         }
         config.clock_speed = *speed;
+    }
+    if (!command_hold.empty()) {
+        const auto seconds = parse_rate(command_hold);
+        if (!seconds || *seconds > 300) {
+            std::cerr << "hearthd: --command-hold needs a number of seconds from 0 to 300, not '" << command_hold << "'\n";
+            return 2;
+        }
+        config.command_hold = std::chrono::milliseconds(static_cast<long long>(*seconds * 1000));
     }
     if (!password_file.empty()) {
         auto password = read_password(password_file);

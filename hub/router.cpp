@@ -102,7 +102,8 @@ int http_status(proto::Errc code) noexcept {
         case Errc::read_only: return 422;
         case Errc::unknown_device:
         case Errc::not_found: return 404;
-        case Errc::device_unavailable: return 503;
+        case Errc::device_unavailable:
+        case Errc::broker_unavailable: return 503;
         case Errc::conflict: return 409;
         case Errc::unauthorized: return 401;
         case Errc::forbidden: return 403;
