@@ -1,5 +1,7 @@
 #include "hub/system_routes.hpp"
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "devices/registry.hpp"
@@ -17,6 +19,12 @@ using proto::Errc;
 
 std::int64_t millis(TimePoint t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+/// "ok" while writes commit; "full" while the disk refuses them; "failing" for any other write failure.
+const char* store_health(const std::optional<proto::Error>& failing) {
+    if (!failing) return "ok";
+    return failing->code == Errc::storage_full ? "full" : "failing";
 }
 
 std::string metrics_text(const SystemRouteLinks& links) {
@@ -46,6 +54,9 @@ std::string metrics_text(const SystemRouteLinks& links) {
     render_metric(out, "hearth_store_queue_depth", "gauge", "tasks waiting for the SQLite writer", double(store.queue_depth));
     render_metric(out, "hearth_store_rows_written_total", "counter", "rows committed", double(store.rows_written));
     render_metric(out, "hearth_store_rows_dropped_total", "counter", "history/trace rows dropped under overload", double(store.rows_dropped));
+    render_metric(out, "hearth_store_failed_writes_total", "counter", "writes SQLite refused (a full disk, a lock held too long)",
+                  double(store.failed_writes));
+    render_metric(out, "hearth_store_failing", "gauge", "1 while the last transaction failed (e.g. the disk is full)", store.failing ? 1 : 0);
     render_metric(out, "hearth_store_commits_total", "counter", "SQLite transactions committed", double(store.commits));
     render_metric(out, "hearth_store_last_commit_seconds", "gauge", "duration of the last commit",
                   std::chrono::duration<double>(store.last_commit_latency).count());
@@ -62,14 +73,18 @@ void add_system_routes(Router& router, SystemRouteLinks links) {
         std::size_t online = 0;
         for (const auto* d : links.registry.list()) online += d->availability == devices::Availability::online;
         const bool mqtt = links.mqtt_connected();
+        const auto failing = links.store.stats().failing;
         const auto& zone = links.time_zone();
-        reply(json_response({{"status", mqtt ? "ok" : "degraded"},
-                             {"mqtt", mqtt ? "connected" : "disconnected"},
-                             {"devices", links.registry.size()},
-                             {"devices_online", online},
-                             {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(links.uptime()).count()},
-                             {"time_zone", zone.name()},
-                             {"local_time", scenes::format_iso8601(links.clock.now(), zone)}}));
+        auto health = nlohmann::json{{"status", mqtt && !failing ? "ok" : "degraded"},
+                                     {"mqtt", mqtt ? "connected" : "disconnected"},
+                                     {"store", store_health(failing)},
+                                     {"devices", links.registry.size()},
+                                     {"devices_online", online},
+                                     {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(links.uptime()).count()},
+                                     {"time_zone", zone.name()},
+                                     {"local_time", scenes::format_iso8601(links.clock.now(), zone)}};
+        if (failing) health["store_error"] = failing->message;
+        reply(json_response(health));
     });
 
     router.add("GET", "/metrics", Scope::read, [links](const HttpRequest&, const PathParams&, Reply reply) {
