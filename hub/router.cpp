@@ -108,6 +108,7 @@ int http_status(proto::Errc code) noexcept {
         case Errc::unauthorized: return 401;
         case Errc::forbidden: return 403;
         case Errc::rate_limited: return 429;
+        case Errc::storage_full: return 507;
         case Errc::storage_failed:
         case Errc::internal: return 500;
     }

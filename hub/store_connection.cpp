@@ -1,6 +1,7 @@
 #include "hub/store_connection.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <limits>
 
 namespace hearth::hub::storage {
@@ -20,7 +21,18 @@ std::int64_t to_limit(std::size_t n) {
     return static_cast<std::int64_t>(std::min<std::size_t>(n, std::numeric_limits<std::int64_t>::max()));
 }
 
+bool is_disk_full(sqlite3* db) {
+    // SQLite says SQLITE_FULL for ENOSPC on its own writes; an ENOSPC met elsewhere (growing the
+    // -shm file, a temp file) arrives as an I/O error with the system errno kept beside it.
+    const int code = sqlite3_errcode(db);
+    return code == SQLITE_FULL || (code == SQLITE_IOERR && sqlite3_system_errno(db) == ENOSPC);
+}
+
 proto::Error sqlite_failure(sqlite3* db, std::string_view what) {
+    if (is_disk_full(db)) {
+        return make_error(Errc::storage_full, std::string("the disk holding the database is full; nothing was saved (") +
+                                                  std::string(what) + ": " + sqlite3_errmsg(db) + ")");
+    }
     return make_error(Errc::storage_failed, std::string(what) + ": " + sqlite3_errmsg(db));
 }
 

@@ -26,6 +26,8 @@ std::string dump(const nlohmann::json& j);
 
 std::int64_t to_limit(std::size_t n);
 
+/// The connection's last error as a value: Errc::storage_full when the disk is full (SQLITE_FULL,
+/// or an I/O error caused by ENOSPC), otherwise Errc::storage_failed; `what` names the step.
 proto::Error sqlite_failure(sqlite3* db, std::string_view what);
 
 struct ConnectionCloser {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "hub/migrations.hpp"
+#include "hub/store_connection.hpp"
 
 using namespace hearth;
 using namespace hearth::hub;
@@ -688,4 +689,17 @@ TEST_CASE("Text that is not valid UTF-8 is stored with replacement characters in
     REQUIRE(points.has_value());
     CHECK(points->size() == 1);
     CHECK(store->stats().failed_writes == 0);
+}
+
+TEST_CASE("A database that cannot grow is reported as storage_full, other failures as storage_failed") {
+    TempDir dir;
+    RawDb db(dir.file());
+    db.exec("CREATE TABLE t (x BLOB)");
+    db.exec("PRAGMA max_page_count = " + std::to_string(db.integer("PRAGMA page_count")));
+    REQUIRE(sqlite3_exec(db.get(), "INSERT INTO t VALUES (zeroblob(100000))", nullptr, nullptr, nullptr) == SQLITE_FULL);
+    const auto full = storage::sqlite_failure(db.get(), "insert");
+    CHECK(full.code == Errc::storage_full);
+    CHECK_THAT(full.message, Catch::Contains("full"));
+    REQUIRE(sqlite3_exec(db.get(), "INSERT INTO nowhere VALUES (1)", nullptr, nullptr, nullptr) == SQLITE_ERROR);
+    CHECK(storage::sqlite_failure(db.get(), "insert").code == Errc::storage_failed);
 }

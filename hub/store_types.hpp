@@ -115,6 +115,8 @@ struct StoreStats {
     std::uint64_t commits = 0;
     std::uint64_t failed_writes = 0;          // tasks SQLite refused (reported to their Completion)
     std::chrono::microseconds last_commit_latency{0};  // BEGIN to COMMIT of the last batch
+    /// Why the last transaction failed (Errc::storage_full for a full disk), until one commits again.
+    std::optional<proto::Error> failing;
 };
 
 /// Whether a droppable row was queued.

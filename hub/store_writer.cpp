@@ -187,7 +187,8 @@ StoreStats StoreWriter::stats() const {
                       .rows_dropped = dropped_,
                       .commits = commits_,
                       .failed_writes = failed_,
-                      .last_commit_latency = last_latency_};
+                      .last_commit_latency = last_latency_,
+                      .failing = failing_};
 }
 
 void StoreWriter::run() {
@@ -241,6 +242,7 @@ std::vector<proto::Result<void>> StoreWriter::commit(std::vector<Task>& batch) {
         if (std::holds_alternative<std::monostate>(outcome)) {
             std::lock_guard lock(mutex_);
             ++commits_;
+            failing_.reset();
             last_latency_ = std::chrono::duration_cast<std::chrono::microseconds>(
                 std::chrono::steady_clock::now() - start);
             return results;
@@ -251,6 +253,10 @@ std::vector<proto::Result<void>> StoreWriter::commit(std::vector<Task>& batch) {
             continue;
         }
         const auto& error = std::get<TransactionFailed>(outcome).error;
+        {
+            std::lock_guard lock(mutex_);
+            failing_ = error;
+        }
         for (std::size_t i = 0; i < batch.size(); ++i)
             if (!left_out[i]) results[i] = error;
         return results;
@@ -264,6 +270,8 @@ StoreWriter::BatchOutcome StoreWriter::apply_batch(std::vector<Task>& batch, con
         if (left_out[i]) continue;
         if (auto r = apply(batch[i]); !r) {
             exec(db_.get(), "ROLLBACK");
+            // A full disk refuses every task alike: retrying the rest one by one would only spin.
+            if (r.error().code == Errc::storage_full) return TransactionFailed{r.error()};
             return TaskFailed{i, r.error()};
         }
     }

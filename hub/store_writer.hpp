@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -173,6 +174,7 @@ private:
     std::uint64_t commits_ = 0;
     std::uint64_t failed_ = 0;
     std::chrono::microseconds last_latency_{0};
+    std::optional<proto::Error> failing_;
     bool stopping_ = false;
 
     std::thread thread_;  // last: starts once everything above is built

@@ -1,5 +1,7 @@
 #include "hub/system_routes.hpp"
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "devices/registry.hpp"
@@ -18,6 +20,12 @@ using proto::Errc;
 
 std::int64_t millis(TimePoint t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+/// "ok" while writes commit; "full" while the disk refuses them; "failing" for any other write failure.
+const char* store_health(const std::optional<proto::Error>& failing) {
+    if (!failing) return "ok";
+    return failing->code == Errc::storage_full ? "full" : "failing";
 }
 
 std::string metrics_text(const SystemRouteLinks& links) {
@@ -58,6 +66,9 @@ std::string metrics_text(const SystemRouteLinks& links) {
     render_metric(out, "hearth_store_queue_depth", "gauge", "tasks waiting for the SQLite writer", double(store.queue_depth));
     render_metric(out, "hearth_store_rows_written_total", "counter", "rows committed", double(store.rows_written));
     render_metric(out, "hearth_store_rows_dropped_total", "counter", "history/trace rows dropped under overload", double(store.rows_dropped));
+    render_metric(out, "hearth_store_failed_writes_total", "counter", "writes SQLite refused (a full disk, a lock held too long)",
+                  double(store.failed_writes));
+    render_metric(out, "hearth_store_failing", "gauge", "1 while the last transaction failed (e.g. the disk is full)", store.failing ? 1 : 0);
     render_metric(out, "hearth_store_commits_total", "counter", "SQLite transactions committed", double(store.commits));
     render_metric(out, "hearth_store_last_commit_seconds", "gauge", "duration of the last commit",
                   std::chrono::duration<double>(store.last_commit_latency).count());
@@ -91,12 +102,14 @@ nlohmann::json health_json(const SystemRouteLinks& links) {
         unknown += d->availability == devices::Availability::unknown;
     }
     const bool mqtt = links.mqtt_connected();
+    const auto failing = links.store.stats().failing;
     const auto& zone = links.time_zone();
     const auto flood = links.flood();
     auto flooding = nlohmann::json::array();
     for (const auto& [topic, dropped] : flood.worst) flooding.push_back({{"topic", topic}, {"dropped", dropped}});
-    return {{"status", mqtt && known ? "ok" : "degraded"},
+    nlohmann::json health{{"status", mqtt && known && !failing ? "ok" : "degraded"},
             {"mqtt", mqtt ? "connected" : "disconnected"},
+            {"store", store_health(failing)},
             {"broker", broker_json(links)},
             {"devices", links.registry.size()},
             {"devices_online", known ? online : 0},
@@ -106,6 +119,8 @@ nlohmann::json health_json(const SystemRouteLinks& links) {
             {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(links.uptime()).count()},
             {"time_zone", zone.name()},
             {"local_time", scenes::format_iso8601(links.clock.now(), zone)}};
+    if (failing) health["store_error"] = failing->message;
+    return health;
 }
 
 void add_system_routes(Router& router, SystemRouteLinks links) {

@@ -36,6 +36,7 @@ std::string_view to_string(Errc e) noexcept {
         case Errc::forbidden: return "forbidden";
         case Errc::rate_limited: return "rate_limited";
         case Errc::storage_failed: return "storage_failed";
+        case Errc::storage_full: return "storage_full";
         case Errc::internal: return "internal";
     }
     return "unknown";

@@ -26,6 +26,7 @@ enum class Errc {
     forbidden,
     rate_limited,
     storage_failed,
+    storage_full,        // the disk (or file system) holding the data is full; nothing was written
     internal,
 };
 
