@@ -9,7 +9,11 @@ function(hearth_module name)
 endfunction()
 
 # hearth_tests(TARGET SOURCES... DEPS ...) adds a Catch2 test executable registered with ctest.
+# The fuzz build has no unit tests.
 function(hearth_tests target)
+  if(HEARTH_FUZZ)
+    return()
+  endif()
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PROPERTIES" ${ARGN})
   add_executable(${target} ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE ${ARG_DEPS} Catch2::Catch2WithMain)

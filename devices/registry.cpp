@@ -23,16 +23,6 @@ proto::Error unknown_device(const proto::DeviceId& id) {
     return make_error(Errc::unknown_device, "no device with id '" + id.value + "'", "device");
 }
 
-bool type_matches(const proto::Capability& c, const proto::Value& v) {
-    switch (c.type) {
-        case proto::ValueType::boolean: return proto::as_bool(v) != nullptr;
-        case proto::ValueType::number: return proto::as_number(v) != nullptr;
-        case proto::ValueType::enumeration:
-        case proto::ValueType::text: return proto::as_text(v) != nullptr;
-    }
-    return false;
-}
-
 }  // namespace
 
 Upsert Registry::upsert_area(proto::Area area) {
@@ -101,13 +91,14 @@ proto::Result<StateUpdate> Registry::apply_state(const proto::DeviceId& id, cons
                                                  id.value + " has no attribute " + attribute, attribute));
             continue;
         }
-        if (!proto::is_null(value) && !type_matches(*capability, value)) {
-            update.rejected.push_back(make_error(Errc::wrong_type,
-                                                 attribute + " expects " +
-                                                     std::string(proto::to_string(capability->type)) +
-                                                     ", got " + proto::type_name(value),
-                                                 attribute));
-            continue;
+        // A report is held to the device's own description, as a command is: the right type,
+        // inside its range, one of its options. Null says "unknown" and is always taken.
+        if (!proto::is_null(value)) {
+            if (auto checked = proto::check_value(*capability, value); !checked) {
+                update.rejected.push_back(make_error(checked.error().code, id.value + ": " + checked.error().message,
+                                                     attribute));
+                continue;
+            }
         }
         const auto [slot, inserted] = device.state.try_emplace(attribute, value);
         if (!inserted && slot->second == value) continue;

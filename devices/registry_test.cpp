@@ -77,6 +77,28 @@ TEST_CASE("Reported attributes the device lacks or of the wrong type are refused
     CHECK(r.find(DeviceId{"a"})->state.count("on") == 0);
 }
 
+TEST_CASE("A reported value outside the device's own range is refused and the rest of the report applied") {
+    Registry r;
+    r.upsert(light("a"));
+    const auto u = r.apply_state(DeviceId{"a"}, {{"brightness", 100000.0}, {"on", true}});
+    REQUIRE(u.has_value());
+    REQUIRE(u->rejected.size() == 1);
+    CHECK(u->rejected[0].code == Errc::out_of_range);
+    CHECK(u->rejected[0].field == "brightness");
+    CHECK(r.find(DeviceId{"a"})->state.count("brightness") == 0);
+    CHECK(r.find(DeviceId{"a"})->state.at("on") == proto::Value{true});
+}
+
+TEST_CASE("A reported null says the attribute is unknown and is taken") {
+    Registry r;
+    r.upsert(light("a"));
+    REQUIRE(r.apply_state(DeviceId{"a"}, {{"brightness", 40.0}}).has_value());
+    const auto u = r.apply_state(DeviceId{"a"}, {{"brightness", proto::Value{}}});
+    REQUIRE(u.has_value());
+    CHECK(u->rejected.empty());
+    CHECK(proto::is_null(r.find(DeviceId{"a"})->state.at("brightness")));
+}
+
 TEST_CASE("State for an unknown device is an unknown_device error") {
     Registry r;
     CHECK(r.apply_state(DeviceId{"ghost"}, {{"on", true}}).error().code == Errc::unknown_device);

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "proto/json.hpp"
+
 namespace hearth::hub {
 
 using proto::Errc;
@@ -41,13 +43,19 @@ nlohmann::json to_public_json(const Token& t) {
 }
 
 proto::Result<Token> token_from_json(const nlohmann::json& j) {
-    if (!j.is_object() || !j.value("id", nlohmann::json()).is_string() || !j.value("hash", nlohmann::json()).is_string()) {
-        return proto::make_error(Errc::invalid_field, "a stored token needs id and hash");
-    }
-    const auto scope = scope_from(j.value("scope", ""));
+    if (!j.is_object()) return proto::make_error(Errc::invalid_field, "a stored token is an object");
+    const auto id = proto::required_string(j, "id");
+    if (!id) return id.error();
+    const auto hash = proto::required_string(j, "hash");
+    if (!hash) return hash.error();
+    const auto name = proto::optional_string(j, "name");
+    if (!name) return name.error();
+    const auto scope_name = proto::optional_string(j, "scope");
+    const auto scope = scope_name ? scope_from(scope_name->value_or("")) : std::nullopt;
     if (!scope) return proto::make_error(Errc::invalid_field, "unknown scope", "scope");
-    return Token{j["id"], j.value("name", ""), *scope, j["hash"],
-                 WallTime(std::chrono::milliseconds(j.value("created_ms", std::int64_t{0})))};
+    const auto created = proto::optional_integer(j, "created_ms");
+    if (!created) return created.error();
+    return Token{*id, name->value_or(""), *scope, *hash, WallTime(std::chrono::milliseconds(created->value_or(0)))};
 }
 
 Tokens::Issued Tokens::issue(std::string name, Scope scope, WallTime now) {

@@ -28,8 +28,11 @@ proto::Result<void> Automation::start(const std::vector<Document>& documents, co
     assistant_.start();
     add_live_requests();
     started_ = true;
-    host_.start();
     return {};
+}
+
+void Automation::broker_ready() {
+    if (started_) host_.start();
 }
 
 void Automation::stop() {

@@ -56,11 +56,14 @@ public:
     Automation& operator=(const Automation&) = delete;
 
     /// After the store is loaded: reads the home's location, scenes and rules (seeding them from
-    /// the home file while none are stored), resumes pending timers, restores the undo stack, reads
-    /// moods and sentences, adds the WebSocket requests and fires `start` triggers. Bad definitions
-    /// load as unavailable with a reason; only an unreadable home file fails.
+    /// the home file while none are stored), takes the pending timers, restores the undo stack,
+    /// reads moods and sentences and adds the WebSocket requests. Bad definitions load as
+    /// unavailable with a reason; only an unreadable home file fails.
     /// `home` is the home file's document (null when there is none).
     proto::Result<void> start(const std::vector<Document>& documents, const nlohmann::json& home);
+    /// Once the broker is connected (or the hub gave up waiting): the rules go live — pending
+    /// timers resume per their `missed` policy and `start` triggers fire. Later calls do nothing.
+    void broker_ready();
     /// Saves pending timers and the undo stack, and stops the timer.
     void stop();
 

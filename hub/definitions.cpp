@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "hub/automation_documents.hpp"
+#include "hub/request_bodies.hpp"
 #include "hub/time_zone_database.hpp"
 #include "proto/home.hpp"
 #include "proto/json.hpp"
@@ -352,25 +353,14 @@ std::string Definitions::export_yaml() const {
 }
 
 void Definitions::import_yaml(const std::string& text, Answer done) {
-    auto home = proto::home_from_yaml(text);
-    if (!home) return done(home.error());
-    std::vector<scenes::Scene> new_scenes;
-    for (std::size_t i = 0; i < home->scenes.size(); ++i) {
-        auto scene = scenes::scene_from_json(home->scenes[i]);
-        if (!scene) return done(at_field("scenes[" + std::to_string(i) + "]", scene.error()));
-        new_scenes.push_back(std::move(*scene));
-    }
-    for (std::size_t i = 0; i < home->rules.size(); ++i) {
-        auto checked = check_rule(home->rules[i]);
-        if (!checked) return done(at_field("rules[" + std::to_string(i) + "]", checked.error()));
-        if (home->rules[i]["id"].get<std::string>().starts_with("_")) {
-            return done(proto::make_error(Errc::invalid_field, "rule ids starting with '_' are reserved", "rules[" + std::to_string(i) + "].id"));
-        }
-    }
+    auto document = import_document_from_yaml(text);
+    if (!document) return done(document.error());
+    auto& home = document->home;
+    auto& new_scenes = document->scenes;
     const auto t = host_.now();
-    const auto writes = home->areas.size() + home->devices.size() + new_scenes.size() + home->rules.size();
-    json summary{{"areas", home->areas.size()}, {"devices", home->devices.size()}, {"scenes", new_scenes.size()}, {"rules", home->rules.size()}};
-    auto rules_list = home->rules;
+    const auto writes = home.areas.size() + home.devices.size() + new_scenes.size() + home.rules.size();
+    json summary{{"areas", home.areas.size()}, {"devices", home.devices.size()}, {"scenes", new_scenes.size()}, {"rules", home.rules.size()}};
+    auto rules_list = home.rules;
     auto finish = barrier(writes, [this, new_scenes, rules_list, summary, done = std::move(done)](proto::Result<void> r) mutable {
         if (!r) return done(r.error());
         for (auto& scene : new_scenes) {
@@ -390,11 +380,11 @@ void Definitions::import_yaml(const std::string& text, Answer done) {
         done(ok(json{{"imported", summary}}));
     });
     if (writes == 0) return;
-    for (auto& area : home->areas) {
+    for (auto& area : home.areas) {
         registry_.upsert_area(area);
         store_.put_area(area, finish);
     }
-    for (auto& device : home->devices) {
+    for (auto& device : home.devices) {
         registry_.upsert(device.description);
         store_.put_device(device.description, {}, finish);
     }

@@ -8,6 +8,8 @@
 #include "devices/adapters/effects.hpp"
 #include "devices/registry.hpp"
 #include "hub/clock.hpp"
+#include "hub/live_feed.hpp"
+#include "hub/request_bodies.hpp"
 #include "hub/store.hpp"
 #include "proto/json.hpp"
 #include "scenes/timestamp.hpp"
@@ -154,10 +156,45 @@ void add_device_routes(Router& router, DeviceRouteLinks links) {
                    const proto::DeviceId id{params.at("id")};
                    auto sent = links.send_command(id, std::move(*command), proto::Context{{}, {}, proto::Cause::app, request.caller});
                    if (!sent) return reply(error_response(sent.error()));
-                   reply(json_response({{"device", id.value}, {"set", proto::to_json(sent->set)},
-                                        {"context_id", sent->context_id}, {"status", "sent"}},
-                                       202));
+                   // Held for the broker: the answer waits until the command is sent or refused.
+                   const auto answer = [reply, id, sent = *sent](const rules::Settlement& settlement) {
+                       reply(json_response(command_answer(id, sent, &settlement), settlement.error.empty() ? 202 : 503));
+                   };
+                   if (links.when_settled && links.when_settled(sent->context_id, answer)) return;
+                   reply(json_response(command_answer(id, *sent), 202));
                });
+}
+
+nlohmann::json command_answer(const proto::DeviceId& device, const proto::Command& sent, const rules::Settlement* settlement) {
+    nlohmann::json answer{{"device", device.value}, {"set", proto::to_json(sent.set)}, {"context_id", sent.context_id}};
+    if (!settlement) {
+        answer["status"] = "sent";
+        return answer;
+    }
+    answer["held_ms"] = settlement->held.count();
+    if (settlement->error.empty()) {
+        answer["status"] = "sent";
+        return answer;
+    }
+    answer["status"] = "refused";
+    answer["error"] = {{"code", settlement->error_code}, {"message", settlement->error}};
+    return answer;
+}
+
+void add_device_requests(LiveFeed& live, DeviceRouteLinks links) {
+    live.add_request("command", Scope::control, [links](const nlohmann::json& request, const std::string& caller,
+                                                        LiveFeed::Respond respond) {
+        auto wanted = command_request_from_json(request);
+        if (!wanted) return respond({{"error", error_json(wanted.error())}});
+        const auto id = wanted->device;
+        auto sent = links.send_command(id, std::move(wanted->command), proto::Context{{}, {}, proto::Cause::app, caller});
+        if (!sent) return respond({{"error", error_json(sent.error())}});
+        const auto answer = [respond, id, sent = *sent](const rules::Settlement& settlement) {
+            respond(command_answer(id, sent, &settlement));
+        };
+        if (links.when_settled(sent->context_id, answer)) return;
+        respond(command_answer(id, *sent));
+    });
 }
 
 }  // namespace hearth::hub

@@ -234,10 +234,9 @@ private:
     HttpRequest to_request(const http::request<http::string_body>& msg) {
         HttpRequest request;
         request.method = std::string(msg.method_string());
-        const std::string_view target = msg.target();
-        const auto q = target.find('?');
-        request.path = url_decode(target.substr(0, q));
-        if (q != std::string_view::npos) request.query = parse_query(target.substr(q + 1));
+        auto target = parse_target(msg.target());
+        request.path = std::move(target.path);
+        request.query = std::move(target.query);
         for (const auto& field : msg) {
             std::string name(field.name_string());
             std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -51,6 +51,7 @@ Hub::Hub(boost::asio::io_context& io, HubConfig config)
       clock_(config_.clock_speed),
       topics_(config_.prefix),
       guard_(config_.limits),
+      held_(HoldLimits{config_.command_hold, 1000}),
       started_(std::chrono::steady_clock::now()) {}
 
 Hub::~Hub() { stop(); }
@@ -67,24 +68,6 @@ proto::Result<void> Hub::start() {
                                           [this](const proto::Error& e) { reject("adapter", e); });
     live_ = std::make_unique<LiveFeed>(tokens_, registry_,
                                        [this](std::chrono::milliseconds d, std::function<void()> f) { defer(d, std::move(f)); });
-    live_->add_request("command", Scope::control, [this](const nlohmann::json& request, const std::string& caller,
-                                                         LiveFeed::Respond respond) {
-        auto body = request.value("set", nlohmann::json());
-        if (!body.is_object()) {
-            return respond({{"error", error_json(proto::make_error(Errc::invalid_field, "set is an object of attributes", "set"))}});
-        }
-        if (request.contains("transition")) body[proto::kTransitionKey] = request["transition"];
-        auto command = proto::command_from_json(body);
-        if (!command) return respond({{"error", error_json(command.error())}});
-        const auto device = request.value("device", nlohmann::json());
-        if (!device.is_string()) {
-            return respond({{"error", error_json(proto::make_error(Errc::invalid_field, "device is a device id", "device"))}});
-        }
-        auto sent = send_command(proto::DeviceId{device.get<std::string>()}, std::move(*command),
-                                 proto::Context{{}, {}, proto::Cause::app, caller});
-        if (!sent) return respond({{"error", error_json(sent.error())}});
-        respond({{"device", device}, {"set", proto::to_json(sent->set)}, {"context_id", sent->context_id}});
-    });
     automation_ = std::make_unique<Automation>(
         io_, AutomationLinks{registry_, *store_, *live_, traces_, clock_,
                              [this](const proto::DeviceId& device, proto::Command command, const proto::Context& cause,
@@ -101,12 +84,26 @@ proto::Result<void> Hub::start() {
     http_ = std::make_unique<HttpServer>(io_, config_.http, router_, live_.get());
     if (auto started = http_->start(); !started) return started;
 
+    start_mqtt();
+    // Rules go live when the broker connects; a broker that never answers does not keep them off.
+    defer(config_.rules_wait_for_broker, [this] {
+        if (automation_->rule_host().started()) return;
+        std::cerr << "hearthd: the broker did not answer in " << config_.rules_wait_for_broker.count() / 1000
+                  << " s; rules start without it (commands are held, then refused)\n";
+        automation_->broker_ready();
+    });
+    return {};
+}
+
+void Hub::start_mqtt() {
     MqttLinkConfig mqtt_config;
     mqtt_config.url = config_.mqtt_url;
     mqtt_config.client_id = config_.mqtt_client_id;
     mqtt_config.username = config_.mqtt_username;
     mqtt_config.password = config_.mqtt_password;
+    mqtt_config.flood = config_.device_flood;
     mqtt_config.status_topic = topics_.hub_status();
+    mqtt_config.sync_topic = topics_.hub_sync(config_.mqtt_client_id);
     mqtt_config.subscriptions.push_back(automation_->assist_subscription());
     if (!config_.ha_discovery_prefix.empty()) {
         adapters_.push_back(std::make_unique<devices::adapters::HaDiscovery>(config_.ha_discovery_prefix));
@@ -122,19 +119,43 @@ proto::Result<void> Hub::start() {
     }
     MqttLinkHandlers handlers;
     handlers.message = [this](MqttMessage m) { on_mqtt_message(m); };
-    handlers.connected = [this] {
-        ++stats_.broker_connections;
-        // Ecosystems resend their discovery when they see their hub's birth message.
-        for (const auto& adapter : adapters_) (void)publish_all(adapter->on_connect());
-        std::cerr << "hearthd: connected to " << config_.mqtt_url << " (MQTT "
-                  << (mqtt_->protocol_version() == 5 ? "5" : "3.1.1") << ")\n";
+    handlers.connected = [this] { on_broker_connected(); };
+    handlers.synced = [this] { on_broker_synced(); };
+    handlers.disconnected = [this](const std::string& reason) {
+        broker_.lost(std::chrono::system_clock::now());
+        std::cerr << "hearthd: mqtt: " << reason << "\n";
     };
-    handlers.disconnected = [](const std::string& reason) { std::cerr << "hearthd: mqtt: " << reason << "\n"; };
     auto post = [this](std::function<void()> f) { boost::asio::post(io_, std::move(f)); };
     mqtt_ = std::make_unique<MqttLink>(std::move(mqtt_config), std::move(handlers), post,
                                        [this](std::chrono::milliseconds d, std::function<void()> f) { defer(d, std::move(f)); });
     mqtt_->start();
-    return {};
+}
+
+void Hub::on_broker_connected() {
+    broker_.connected(std::chrono::system_clock::now());
+    ++stats_.broker_connections;
+    // Ecosystems resend their discovery when they see their hub's birth message.
+    for (const auto& adapter : adapters_) (void)publish_all(adapter->on_connect());
+    release_held();
+    automation_->broker_ready();
+    std::cerr << "hearthd: connected to " << config_.mqtt_url << " (MQTT "
+              << (mqtt_->protocol_version() == 5 ? "5" : "3.1.1") << ")\n";
+    // A marker that never comes back (a broker that drops it) must not leave availability unknown.
+    const auto reconnects = broker_.reconnects();
+    defer(std::chrono::seconds(10), [this, reconnects] {
+        if (broker_.state() != BrokerStatus::State::resyncing || broker_.reconnects() != reconnects) return;
+        std::cerr << "hearthd: mqtt: the resynchronisation marker did not come back in 10 s; taking the state as read\n";
+        broker_.synced(std::chrono::system_clock::now());
+    });
+}
+
+void Hub::on_broker_synced() {
+    broker_.synced(std::chrono::system_clock::now());
+    if (broker_.reconnects() > 0) {
+        std::cerr << "hearthd: mqtt: resubscribed and resynchronised " << broker_.last_resync()->count()
+                  << " ms after reconnecting (outage " << broker_.last_outage().value_or(std::chrono::milliseconds(0)).count()
+                  << " ms)\n";
+    }
 }
 
 void Hub::defer(std::chrono::milliseconds delay, std::function<void()> f) {
@@ -231,16 +252,25 @@ void Hub::register_routes() {
                             std::function<void(std::string)> proceed) {
         gate(request, route, std::move(reply), std::move(proceed));
     });
-    add_device_routes(router_, DeviceRouteLinks{registry_, *store_, clock_, adapters_,
-                                                [this](const proto::DeviceId& device, proto::Command command,
-                                                       const proto::Context& cause) {
-                                                    return send_command(device, std::move(command), cause);
-                                                }});
+    const DeviceRouteLinks device_links{registry_, *store_, clock_, adapters_,
+                                        [this](const proto::DeviceId& device, proto::Command command,
+                                               const proto::Context& cause) {
+                                            return send_command(device, std::move(command), cause);
+                                        },
+                                        [this](const std::string& context_id,
+                                               std::function<void(const rules::Settlement&)> done) {
+                                            return when_settled(context_id, std::move(done));
+                                        }};
+    add_device_routes(router_, device_links);
+    add_device_requests(*live_, device_links);
     add_system_routes(router_, SystemRouteLinks{registry_, *store_, tokens_, *live_, stats_, clock_,
-                                                [this] { return mqtt_connected(); }, [this] { return uptime(); },
+                                                [this] { return mqtt_connected(); },
+                                                [this] { return mqtt_ ? mqtt_->flood_stats() : FloodStats{}; },
+                                                [this] { return uptime(); },
                                                 [this]() -> const scenes::TimeZone& {
                                                     return automation_->definitions().place().time_zone;
-                                                }});
+                                                },
+                                                broker_, [this] { return held_.size(); }});
     add_scene_routes(router_, automation_->definitions(), automation_->actions());
     add_rule_routes(router_, automation_->definitions(), automation_->rule_host());
     add_conversation_routes(router_, automation_->phrasebook(), automation_->assistant());
@@ -300,24 +330,106 @@ proto::Result<proto::Command> Hub::send_command(const proto::DeviceId& device, p
     return valid;
 }
 
-proto::Result<void> Hub::transmit(const proto::DeviceId& device, const proto::Command& command) {
+devices::adapters::Adapter& Hub::owner_of(const proto::DeviceId& device) {
     const auto owner = std::find_if(adapters_.begin() + 1, adapters_.end(), [&](const auto& a) { return a->owns(device); });
-    auto& adapter = owner == adapters_.end() ? *adapters_.front() : **owner;
+    return owner == adapters_.end() ? *adapters_.front() : **owner;
+}
+
+proto::Result<void> Hub::transmit(const proto::DeviceId& device, const proto::Command& command) {
+    auto& adapter = owner_of(device);
     auto messages = adapter.command(device, command);
-    auto published = messages ? publish_all(*messages) : proto::Result<void>(messages.error());
-    if (!published) {
+    if (!messages) {
+        ++stats_.commands_refused;
+        return messages.error();
+    }
+    if (!mqtt_connected()) return hold(device, command, std::move(*messages));
+    if (auto published = publish_all(*messages); !published) {
+        if (published.error().code == Errc::broker_unavailable) return hold(device, command, std::move(*messages));
         ++stats_.commands_refused;
         return published.error();
     }
     ++stats_.commands_sent;
-    auto assumed = adapter.optimistic_state(device, command);
-    if (!assumed.empty()) {
-        // Applied on the next turn: the caller (a rule run, a scene) finishes before its effects come back.
-        devices::adapters::Effects effects;
-        effects.states.push_back({device, std::move(assumed), command.context_id});
-        boost::asio::post(io_, [this, effects = std::move(effects)] { events_->take(effects); });
-    }
+    assume_sent(adapter, device, command);
     return {};
+}
+
+void Hub::assume_sent(devices::adapters::Adapter& adapter, const proto::DeviceId& device, const proto::Command& command) {
+    auto assumed = adapter.optimistic_state(device, command);
+    if (assumed.empty()) return;
+    // Applied on the next turn: the caller (a rule run, a scene) finishes before its effects come back.
+    devices::adapters::Effects effects;
+    effects.states.push_back({device, std::move(assumed), command.context_id});
+    boost::asio::post(io_, [this, effects = std::move(effects)] { events_->take(effects); });
+}
+
+// ---- commands held while the broker is unreachable ----
+
+proto::Result<void> Hub::hold(const proto::DeviceId& device, const proto::Command& command,
+                              std::vector<devices::adapters::Publish> messages) {
+    if (!held_.hold({device, command, std::move(messages), std::chrono::steady_clock::now()})) {
+        ++stats_.commands_refused;
+        return proto::make_error(Errc::broker_unavailable,
+                                 held_.size() == 0 ? "the MQTT broker is unreachable; the command was not sent"
+                                                   : "the MQTT broker is unreachable and " + std::to_string(held_.size()) +
+                                                         " commands wait for it already; the command was not sent");
+    }
+    ++stats_.commands_held;
+    if (held_.size() == 1) arm_hold_expiry();
+    return {};
+}
+
+bool Hub::when_settled(const std::string& context_id, std::function<void(const rules::Settlement&)> done) {
+    if (!held_.holds(context_id)) return false;
+    settle_waiters_[context_id].push_back(std::move(done));
+    return true;
+}
+
+void Hub::release_held() {
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& c : held_.release()) {
+        if (!publish_all(c.messages)) {
+            // Lost again while sending: it keeps its place and its deadline.
+            (void)held_.hold(std::move(c));
+            continue;
+        }
+        ++stats_.commands_sent;
+        ++stats_.commands_held_sent;
+        assume_sent(owner_of(c.device), c.device, c.command);
+        settle(c, {std::chrono::duration_cast<std::chrono::milliseconds>(now - c.held_at), "", ""});
+    }
+    arm_hold_expiry();
+}
+
+void Hub::expire_held() {
+    for (const auto& c : held_.expire(std::chrono::steady_clock::now())) {
+        ++stats_.commands_refused;
+        ++stats_.commands_held_refused;
+        const auto seconds = std::to_string(held_.limits().hold_for.count() / 1000.0);
+        settle(c, {held_.limits().hold_for, std::string(proto::to_string(Errc::broker_unavailable)),
+                   "the MQTT broker stayed unreachable for " + seconds.substr(0, seconds.find('.') + 2) +
+                       " s; the command was not sent"});
+    }
+    arm_hold_expiry();
+}
+
+void Hub::arm_hold_expiry() {
+    const auto generation = ++hold_expiry_generation_;
+    const auto next = held_.next_expiry();
+    if (!next) return;
+    const auto delay = std::chrono::ceil<std::chrono::milliseconds>(*next - std::chrono::steady_clock::now());
+    defer(std::max(delay, std::chrono::milliseconds(0)), [this, generation] {
+        if (generation == hold_expiry_generation_) expire_held();
+    });
+}
+
+void Hub::settle(const HeldCommand& command, const rules::Settlement& settlement) {
+    traces_.settle(command.device, command.command.context_id, settlement, clock_.now());
+    for (const auto& trace : traces_.take_changed()) automation_->rule_host().record(trace);
+    const auto waiters = settle_waiters_.find(command.command.context_id);
+    if (waiters == settle_waiters_.end()) return;
+    auto done = std::move(waiters->second);
+    settle_waiters_.erase(waiters);
+    for (const auto& f : done) f(settlement);
 }
 
 proto::Result<void> Hub::publish(const std::string& topic, const std::string& payload) {
@@ -335,6 +447,7 @@ void Hub::reject(const std::string& topic, const proto::Error& error) {
 
 void Hub::on_mqtt_message(const MqttMessage& message) {
     ++stats_.mqtt_messages_in;
+    stats_.mqtt_retained_in += message.retained;
     const auto started = std::chrono::steady_clock::now();
     struct Measure {
         LatencyHistogram& h;
@@ -359,7 +472,7 @@ void Hub::take(devices::adapters::Adapter& adapter, const MqttMessage& message) 
 }
 
 proto::Result<void> Hub::publish_all(const std::vector<devices::adapters::Publish>& messages) {
-    if (!mqtt_) return proto::make_error(Errc::device_unavailable, "MQTT is not started");
+    if (!mqtt_) return proto::make_error(Errc::broker_unavailable, "MQTT is not started");
     for (const auto& m : messages) {
         if (auto sent = mqtt_->publish(m.topic, m.payload, m.retain); !sent) return sent;
         ++stats_.mqtt_messages_out;

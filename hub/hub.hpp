@@ -9,15 +9,18 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "devices/adapters/adapter.hpp"
 #include "devices/registry.hpp"
 #include "devices/adapters/native.hpp"
 #include "hub/access.hpp"
+#include "hub/broker_status.hpp"
 #include "hub/clock.hpp"
 #include "hub/context_id.hpp"
 #include "hub/event_path.hpp"
+#include "hub/held_commands.hpp"
 #include "hub/http_server.hpp"
 #include "hub/live_feed.hpp"
 #include "hub/metrics.hpp"
@@ -43,6 +46,7 @@ struct HubConfig {
     std::string prefix = "hearth";
     HttpServerConfig http;
     ClientLimits limits;
+    FloodLimits device_flood;  // MQTT messages per topic (per device) before the excess is dropped
     std::filesystem::path data_dir = "var";
     std::filesystem::path home_file;  // areas imported at start when given
     std::string ha_discovery_prefix = "homeassistant";  // Home Assistant MQTT discovery; empty = off
@@ -50,6 +54,11 @@ struct HubConfig {
     std::string tasmota_prefix = "tasmota/discovery";    // Tasmota native discovery; empty = off
     bool print_owner_token = true;    // print a newly created owner token once on stdout
     double clock_speed = 1.0;         // the hub's clock runs this many times faster (tests, demos)
+    /// A command while the broker is unreachable waits this long for it, then is refused
+    /// (broker_unavailable); 0 refuses at once.
+    std::chrono::milliseconds command_hold{5000};
+    /// Rules go live when the broker connects, or after this long without it.
+    std::chrono::milliseconds rules_wait_for_broker{60000};
 };
 
 class Automation;
@@ -85,6 +94,11 @@ public:
     /// The one ledger of commands sent and their traces.
     rules::TraceBook& traces() noexcept { return traces_; }
     bool mqtt_connected() const noexcept;
+    const BrokerStatus& broker() const noexcept { return broker_; }
+    std::size_t held_commands() const noexcept { return held_.size(); }
+    /// Calls `done` once, when the command held under `context_id` is sent or refused; false (and
+    /// `done` is dropped) when no such command is held.
+    bool when_settled(const std::string& context_id, std::function<void(const rules::Settlement&)> done);
     std::uint16_t http_port() const noexcept;
     std::chrono::steady_clock::duration uptime() const;
     std::filesystem::path owner_token_path() const { return config_.data_dir / "owner.token"; }
@@ -96,7 +110,9 @@ public:
                                                proto::Context cause, std::string_view trace = {});
     /// Sends a command validated already (the rule engine's) through the device's adapter. The
     /// state an optimistic device is assumed to take is queued for the next turn of the event loop,
-    /// so nothing re-enters the caller.
+    /// so nothing re-enters the caller. While the broker is unreachable the command is held (a
+    /// success; when_settled tells what became of it) or, when it cannot be held, refused with
+    /// broker_unavailable.
     proto::Result<void> transmit(const proto::DeviceId& device, const proto::Command& command);
 
     /// Publishes a non-retained message (assist replies); fails when the broker is not connected.
@@ -120,6 +136,18 @@ private:
     void take(devices::adapters::Adapter& adapter, const MqttMessage& message);
     proto::Result<void> publish_all(const std::vector<devices::adapters::Publish>& messages);
     void reject(const std::string& topic, const proto::Error& error);
+    devices::adapters::Adapter& owner_of(const proto::DeviceId& device);
+    /// Queues the state an optimistic device is assumed to take after a command went out.
+    void assume_sent(devices::adapters::Adapter& adapter, const proto::DeviceId& device, const proto::Command& command);
+    proto::Result<void> hold(const proto::DeviceId& device, const proto::Command& command,
+                             std::vector<devices::adapters::Publish> messages);
+    void start_mqtt();
+    void on_broker_connected();
+    void on_broker_synced();
+    void release_held();
+    void expire_held();
+    void arm_hold_expiry();
+    void settle(const HeldCommand& command, const rules::Settlement& settlement);
 
     boost::asio::io_context& io_;
     HubConfig config_;
@@ -134,6 +162,10 @@ private:
     std::unique_ptr<LiveFeed> live_;
     std::unique_ptr<HttpServer> http_;
     std::unique_ptr<MqttLink> mqtt_;
+    BrokerStatus broker_;
+    HeldCommands held_;
+    std::uint64_t hold_expiry_generation_ = 0;  // a newer arming makes older expiry timers do nothing
+    std::unordered_map<std::string, std::vector<std::function<void(const rules::Settlement&)>>> settle_waiters_;
     std::vector<std::unique_ptr<devices::adapters::Adapter>> adapters_;  // native first
     devices::adapters::Native* native_ = nullptr;                          // adapters_[0]
     rules::TraceBook traces_;

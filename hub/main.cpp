@@ -3,6 +3,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -24,6 +25,8 @@ const char* kUsage = R"(usage: hearthd [options]
   --rate-limit N       requests per second per client address, bursts up to 2 N; 0 = no limit
                        (default 50, env HEARTH_RATE_LIMIT)
   --mqtt URL           broker, e.g. tcp://127.0.0.1:1883 (env HEARTH_MQTT_URL)
+  --device-rate N      MQTT messages per second per topic (per device), bursts up to 5 N; the
+                       excess is dropped and counted; 0 = no limit (default 100, env HEARTH_DEVICE_RATE)
   --mqtt-user NAME     log in to the broker as NAME (env HEARTH_MQTT_USER)
   --mqtt-password-file FILE
                        the broker password is the first line of FILE (env HEARTH_MQTT_PASSWORD_FILE)
@@ -36,6 +39,9 @@ const char* kUsage = R"(usage: hearthd [options]
   --tasmota P          Tasmota discovery prefix, or "off" (default tasmota/discovery)
   --clock-speed N      run the hub's clock N times faster than real time, from start-up (tests
                        and demos, with hearth-fleet --speed N; default 1, env HEARTH_CLOCK_SPEED)
+  --command-hold S     while the broker is unreachable, hold a command up to S seconds and send it
+                       on reconnection, else refuse it (broker_unavailable); 0 refuses at once
+                       (default 5, at most 300, env HEARTH_COMMAND_HOLD)
 )";
 
 std::string env_or(const char* name, std::string fallback) {
@@ -96,7 +102,9 @@ int main(int argc, char** argv) {
     std::vector<std::string> cors_origins = split_list(env_or("HEARTH_CORS_ORIGINS", ""));
     bool cors_from_flags = false;
     std::string rate_limit = env_or("HEARTH_RATE_LIMIT", "");
+    std::string device_rate = env_or("HEARTH_DEVICE_RATE", "");
     std::string clock_speed = env_or("HEARTH_CLOCK_SPEED", "");
+    std::string command_hold = env_or("HEARTH_COMMAND_HOLD", "");
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const auto next = [&]() -> std::string {
@@ -115,6 +123,7 @@ int main(int argc, char** argv) {
             cors_from_flags = true;
             cors_origins.push_back(next());
         } else if (arg == "--rate-limit") rate_limit = next();
+        else if (arg == "--device-rate") device_rate = next();
         else if (arg == "--mqtt") config.mqtt_url = next();
         else if (arg == "--mqtt-user") config.mqtt_username = next();
         else if (arg == "--mqtt-password-file") password_file = next();
@@ -125,6 +134,7 @@ int main(int argc, char** argv) {
         else if (arg == "--zigbee2mqtt") config.zigbee2mqtt_base = off_or(next());
         else if (arg == "--tasmota") config.tasmota_prefix = off_or(next());
         else if (arg == "--clock-speed") clock_speed = next();
+        else if (arg == "--command-hold") command_hold = next();
         else if (arg == "-h" || arg == "--help") {
             std::cout << kUsage;
             return 0;
@@ -156,6 +166,15 @@ int main(int argc, char** argv) {
         config.limits.requests_per_second = *rate;
         config.limits.burst = 2 * *rate;
     }
+    if (!device_rate.empty()) {
+        const auto rate = parse_rate(device_rate);
+        if (!rate) {
+            std::cerr << "hearthd: --device-rate needs a number of messages per second (0 = no limit), not '"
+                      << device_rate << "'\n";
+            return 2;
+        }
+        config.device_flood = hub::FloodLimits{.per_second = *rate, .burst = 5 * *rate};
+    }
     if (!clock_speed.empty()) {
         const auto speed = parse_rate(clock_speed);
         if (!speed || *speed < 1) {
@@ -163,6 +182,14 @@ int main(int argc, char** argv) {
             return 2;
         }
         config.clock_speed = *speed;
+    }
+    if (!command_hold.empty()) {
+        const auto seconds = parse_rate(command_hold);
+        if (!seconds || *seconds > 300) {
+            std::cerr << "hearthd: --command-hold needs a number of seconds from 0 to 300, not '" << command_hold << "'\n";
+            return 2;
+        }
+        config.command_hold = std::chrono::milliseconds(static_cast<long long>(*seconds * 1000));
     }
     if (!password_file.empty()) {
         auto password = read_password(password_file);

@@ -29,12 +29,16 @@ void render_metric(std::string& out, const std::string& name, const char* type, 
 /// Counters for health and metrics. Hub thread only.
 struct HubStats {
     std::uint64_t mqtt_messages_in = 0;
+    std::uint64_t mqtt_retained_in = 0;  // of those, retained messages (re-read on every (re)subscription)
     std::uint64_t mqtt_messages_out = 0;
     std::uint64_t mqtt_rejected = 0;  // malformed, oversized or refused payloads
     std::uint64_t state_changes = 0;
     std::uint64_t commands_sent = 0;
     std::uint64_t commands_refused = 0;
     std::uint64_t commands_confirmed = 0;  // state came back carrying the command's context id
+    std::uint64_t commands_held = 0;          // held while the broker was unreachable
+    std::uint64_t commands_held_sent = 0;     // of those, sent on reconnection
+    std::uint64_t commands_held_refused = 0;  // of those, refused when the hold ran out (broker_unavailable)
     std::uint64_t broker_connections = 0;
     std::uint64_t http_requests = 0;
     std::uint64_t http_errors = 0;  // 4xx and 5xx answers

@@ -23,7 +23,17 @@ private:
 }  // namespace
 
 MqttLink::MqttLink(MqttLinkConfig config, MqttLinkHandlers handlers, Post post, Defer defer)
-    : config_(std::move(config)), handlers_(std::move(handlers)), post_(std::move(post)), defer_(std::move(defer)) {
+    : config_(std::move(config)), handlers_(std::move(handlers)), post_(std::move(post)), defer_(std::move(defer)), flood_(config_.flood) {
+    if (!config_.sync_topic.empty()) config_.subscriptions.push_back(config_.sync_topic);
+    retry_delay_ = config_.retry.first;
+    connect_listener_ = std::make_shared<Listener>([this](const mqtt::token& t, bool ok) {
+        if (ok || stopping_) return;
+        // A broker that does not speak MQTT 5 refuses the connection with "unacceptable protocol
+        // version" (return code 1 in 3.1.1, reason 0x84 in 5): fall back to 3.1.1 once.
+        const auto code = t.get_return_code();
+        const bool version_refused = code == 1 || code == 0x84 || t.get_reason_code() == 0x84;
+        post_([this, version_refused] { on_connect_failed(version_refused); });
+    });
     make_client(MQTTVERSION_5);
 }
 
@@ -41,13 +51,12 @@ void MqttLink::make_client(int protocol) {
     });
     client_->set_connection_lost_handler([this](const std::string& cause) {
         connected_ = false;
-        post_([this, cause] {
-            if (handlers_.disconnected) handlers_.disconnected(cause.empty() ? "connection lost" : cause);
-        });
+        post_([this, cause] { on_lost(cause); });
     });
     client_->set_message_callback([this](mqtt::const_message_ptr m) {
+        if (!flood_.admit(m->get_topic(), std::chrono::steady_clock::now())) return;
         post_([this, msg = MqttMessage{m->get_topic(), m->to_string(), m->is_retained()}]() mutable {
-            if (handlers_.message) handlers_.message(std::move(msg));
+            on_message(std::move(msg));
         });
     });
 }
@@ -58,11 +67,11 @@ void MqttLink::start() {
 }
 
 void MqttLink::connect() {
+    if (stopping_ || connected_ || connecting_) return;
     auto options = mqtt::connect_options_builder()
                        .mqtt_version(protocol_ == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1)
                        .keep_alive_interval(std::chrono::seconds(10))
                        .connect_timeout(std::chrono::seconds(5))
-                       .automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(8))
                        .will(mqtt::message(config_.status_topic, "offline", 1, true))
                        .finalize();
     if (protocol_ == 5) options.set_clean_start(true);
@@ -71,47 +80,71 @@ void MqttLink::connect() {
         options.set_user_name(config_.username);
         options.set_password(config_.password);
     }
-    auto listener = std::make_shared<Listener>([this](const mqtt::token& t, bool ok) {
-        if (ok || stopping_) return;
-        // A broker that does not speak MQTT 5 refuses the connection with "unacceptable protocol
-        // version" (return code 1 in 3.1.1, reason 0x84 in 5): fall back to 3.1.1 once.
-        const auto code = t.get_return_code();
-        const bool version_refused = code == 1 || code == 0x84 || t.get_reason_code() == 0x84;
-        post_([this, version_refused] {
-            if (stopping_) return;
-            if (version_refused && protocol_ == 5) {
-                make_client(MQTTVERSION_3_1_1);
-                connect();
-                return;
-            }
-            if (handlers_.disconnected) handlers_.disconnected("cannot connect to " + config_.url);
-            defer_(std::chrono::seconds(1), [this] {
-                if (!stopping_ && !connected_) connect();
-            });
-        });
-    });
     try {
-        // The listener must outlive the token; keep it alive by capturing it in the defer chain.
-        listeners_.push_back(listener);
-        if (listeners_.size() > 4) listeners_.erase(listeners_.begin());
-        client_->connect(options, nullptr, *listener);
+        connecting_ = true;
+        client_->connect(options, nullptr, *std::static_pointer_cast<Listener>(connect_listener_));
     } catch (const mqtt::exception& e) {
+        connecting_ = false;
         std::cerr << "hearthd: mqtt connect: " << e.what() << "\n";
-        defer_(std::chrono::seconds(1), [this] {
-            if (!stopping_ && !connected_) connect();
-        });
+        retry_later();
     }
 }
 
+void MqttLink::on_connect_failed(bool version_refused) {
+    connecting_ = false;
+    if (stopping_) return;
+    if (version_refused && protocol_ == 5) {
+        make_client(MQTTVERSION_3_1_1);
+        connect();
+        return;
+    }
+    if (!outage_reported_ && handlers_.disconnected) handlers_.disconnected("cannot connect to " + config_.url);
+    outage_reported_ = true;
+    retry_later();
+}
+
+void MqttLink::on_lost(const std::string& cause) {
+    if (stopping_) return;
+    if (handlers_.disconnected) handlers_.disconnected(cause.empty() ? "connection lost" : cause);
+    outage_reported_ = true;
+    sync_marker_.clear();
+    retry_delay_ = config_.retry.first;
+    retry_later();
+}
+
+void MqttLink::retry_later() {
+    const auto delay = retry_delay_;
+    retry_delay_ = std::min(retry_delay_ * 2, config_.retry.longest);
+    defer_(delay, [this] { connect(); });
+}
+
 void MqttLink::on_connected() {
+    connecting_ = false;
     if (!connected_) return;
+    outage_reported_ = false;
+    retry_delay_ = config_.retry.first;
     try {
         for (const auto& filter : config_.subscriptions) client_->subscribe(filter, 1);
         client_->publish(config_.status_topic, "online", 6, 1, true);
+        if (!config_.sync_topic.empty()) {
+            sync_marker_ = config_.client_id + "-" + std::to_string(++connections_);
+            client_->publish(config_.sync_topic, sync_marker_.data(), sync_marker_.size(), 1, false);
+        }
     } catch (const mqtt::exception& e) {
         std::cerr << "hearthd: mqtt subscribe: " << e.what() << "\n";
     }
     if (handlers_.connected) handlers_.connected();
+}
+
+void MqttLink::on_message(MqttMessage message) {
+    if (!config_.sync_topic.empty() && message.topic == config_.sync_topic) {
+        if (connected_ && !sync_marker_.empty() && message.payload == sync_marker_) {
+            sync_marker_.clear();
+            if (handlers_.synced) handlers_.synced();
+        }
+        return;
+    }
+    if (handlers_.message) handlers_.message(std::move(message));
 }
 
 void MqttLink::subscribe(const std::string& filter) {
@@ -134,12 +167,12 @@ void MqttLink::unsubscribe(const std::string& filter) {
 }
 
 proto::Result<void> MqttLink::publish(const std::string& topic, const std::string& payload, bool retain, int qos) {
-    if (!connected_) return proto::make_error(Errc::device_unavailable, "the MQTT broker is not connected");
+    if (!connected_) return proto::make_error(Errc::broker_unavailable, "the MQTT broker is not connected");
     try {
         client_->publish(topic, payload.data(), payload.size(), qos, retain);
         return {};
     } catch (const mqtt::exception& e) {
-        return proto::make_error(Errc::device_unavailable, std::string("MQTT publish failed: ") + e.what());
+        return proto::make_error(Errc::broker_unavailable, std::string("MQTT publish failed: ") + e.what());
     }
 }
 

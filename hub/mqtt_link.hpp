@@ -1,15 +1,22 @@
 #pragma once
-// The hub's MQTT connection (paho async client). MQTT 5 first, 3.1.1 when the broker refuses it;
-// automatic reconnect; after every (re)connection it resubscribes, publishes the hub's birth
-// message, and reports `connected` so the hub can re-sync. paho calls back on its own threads:
-// every callback here is handed to `post` as a plain value at once, so it runs on the hub thread.
+// The hub's MQTT connection (paho async client). MQTT 5 first, 3.1.1 when the broker refuses it.
+// It reconnects on its own timer, not paho's (whose back-off counts in whole seconds, 1–8 s):
+// retries start `retry.first` after a loss and double up to `retry.longest`, so a broker that comes
+// back is found within `retry.longest`. After every (re)connection it resubscribes, publishes the
+// hub's birth message and reports `connected`; then it publishes a marker on its own `sync_topic`
+// and reports `synced` when the marker comes back — the broker sends a subscription's retained
+// messages before it routes a later publish, so by then every retained message has been handed
+// over. paho calls back on its own threads: every callback is handed to `post` as a plain value at
+// once, so it runs on the hub thread.
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "hub/flood_guard.hpp"
 #include "proto/errc.hpp"
 
 namespace mqtt {
@@ -31,18 +38,25 @@ struct MqttLinkConfig {
     std::vector<std::string> subscriptions;
     std::string username;
     std::string password;
+    FloodLimits flood;  // per topic, before anything reaches the hub thread
+    std::string sync_topic;            // the resynchronisation marker's topic; empty = no marker
+    struct Retry {
+        std::chrono::milliseconds first{100};
+        std::chrono::milliseconds longest{500};
+    } retry;
 };
 
 struct MqttLinkHandlers {
     std::function<void(MqttMessage)> message;
-    std::function<void()> connected;
-    std::function<void(std::string reason)> disconnected;
+    std::function<void()> connected;  // subscriptions sent, birth published
+    std::function<void()> synced;     // the marker came back: the retained messages are all in
+    std::function<void(std::string reason)> disconnected;  // once per outage
 };
 
 class MqttLink {
 public:
     using Post = std::function<void(std::function<void()>)>;
-    /// Runs a function on the hub thread after a delay (for retrying the first connection).
+    /// Runs a function on the hub thread after a delay (for retrying the connection).
     using Defer = std::function<void(std::chrono::milliseconds, std::function<void()>)>;
 
     MqttLink(MqttLinkConfig config, MqttLinkHandlers handlers, Post post, Defer defer);
@@ -50,13 +64,14 @@ public:
     MqttLink(const MqttLink&) = delete;
     MqttLink& operator=(const MqttLink&) = delete;
 
-    /// Starts connecting; returns at once. Retries until the broker answers.
+    /// Starts connecting; returns at once. Retries until the broker answers, and after every loss.
     void start();
     /// Publishes the retained "offline" status and disconnects (bounded wait).
     void stop();
 
     bool connected() const noexcept { return connected_.load(); }
     int protocol_version() const noexcept { return protocol_.load(); }
+    FloodStats flood_stats() const { return flood_.stats(); }
     /// Queues a publish; fails when the broker is not connected (nothing is sent later).
     proto::Result<void> publish(const std::string& topic, const std::string& payload, bool retain = false,
                                 int qos = 1);
@@ -68,15 +83,26 @@ private:
     void make_client(int protocol);
     void connect();
     void on_connected();
+    void on_connect_failed(bool version_refused);
+    void on_lost(const std::string& cause);
+    void retry_later();
+    void on_message(MqttMessage message);
 
     MqttLinkConfig config_;
     MqttLinkHandlers handlers_;
     Post post_;
     Defer defer_;
-    std::vector<std::shared_ptr<void>> listeners_;  // connect listeners paho still refers to
+    std::shared_ptr<void> connect_listener_;  // paho refers to it until the attempt ends
+    // Hub thread only:
+    bool connecting_ = false;         // one attempt at a time
+    bool outage_reported_ = false;    // `disconnected` once per outage, not once per retry
+    std::chrono::milliseconds retry_delay_{0};
+    std::string sync_marker_;         // the marker of this connection, awaited on sync_topic
+    std::uint64_t connections_ = 0;
     std::atomic<bool> connected_{false};
     std::atomic<int> protocol_{5};
     std::atomic<bool> stopping_{false};
+    FloodGuard flood_;
     // Last, so it goes first: paho's threads call back into the members above until it is gone.
     std::unique_ptr<mqtt::async_client> client_;
 };

@@ -102,7 +102,8 @@ int http_status(proto::Errc code) noexcept {
         case Errc::read_only: return 422;
         case Errc::unknown_device:
         case Errc::not_found: return 404;
-        case Errc::device_unavailable: return 503;
+        case Errc::device_unavailable:
+        case Errc::broker_unavailable: return 503;
         case Errc::conflict: return 409;
         case Errc::unauthorized: return 401;
         case Errc::forbidden: return 403;
@@ -160,6 +161,13 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
         if (amp == std::string_view::npos) break;
         query.remove_prefix(amp + 1);
     }
+    return out;
+}
+
+RequestTarget parse_target(std::string_view target) {
+    const auto q = target.find('?');
+    RequestTarget out{url_decode(target.substr(0, q)), {}};
+    if (q != std::string_view::npos) out.query = parse_query(target.substr(q + 1));
     return out;
 }
 

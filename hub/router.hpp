@@ -81,4 +81,11 @@ HttpResponse json_response(const nlohmann::json& body, int status = 200);
 std::string url_decode(std::string_view s);
 std::map<std::string, std::string> parse_query(std::string_view query);
 
+/// A request target ("/api/v1/devices?area=bedroom") as its decoded path and its query.
+struct RequestTarget {
+    std::string path;
+    std::map<std::string, std::string> query;
+};
+RequestTarget parse_target(std::string_view target);
+
 }  // namespace hearth::hub

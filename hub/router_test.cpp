@@ -49,6 +49,7 @@ TEST_CASE("Error codes map to their HTTP status") {
     CHECK(http_status(Errc::unknown_device) == 404);
     CHECK(http_status(Errc::payload_too_large) == 413);
     CHECK(http_status(Errc::device_unavailable) == 503);
+    CHECK(http_status(Errc::broker_unavailable) == 503);
     CHECK(http_status(Errc::storage_full) == 507);
 }
 

@@ -46,7 +46,7 @@ rules::Trace immediate_trace(const std::string& context_id, const std::string& r
     trace.started = t;
     trace.finished = t;
     trace.trigger = std::move(trigger);
-    for (const auto& [device, command] : sent) trace.commands.push_back({device, command, std::nullopt, {}, {}});
+    for (const auto& [device, command] : sent) trace.commands.push_back({device, command, std::nullopt, {}, {}, {}, std::nullopt});
     trace.outcome = rules::Outcome::ran;
     return trace;
 }
@@ -82,13 +82,18 @@ void RuleHost::create_engine(const scenes::SceneBook& scenes, const scenes::Plac
 
 void RuleHost::resume(const std::vector<Document>& documents) {
     for (const auto& d : documents) {
-        if (d.collection != documents::kAutomation || d.id != documents::kPending || d.body.is_null()) continue;
-        for (const auto& e : engine_->resume(d.body, now())) std::cerr << "hearthd: pending timers: " << e.message << "\n";
+        if (d.collection == documents::kAutomation && d.id == documents::kPending && !d.body.is_null()) pending_ = d.body;
     }
 }
 
 void RuleHost::start() {
+    if (started_) return;
     started_ = true;
+    if (!pending_.is_null()) {
+        for (const auto& e : engine_->resume(std::exchange(pending_, nullptr), now())) {
+            std::cerr << "hearthd: pending timers: " << e.message << "\n";
+        }
+    }
     engine_->start(now());
     after_engine();
 }
@@ -193,7 +198,7 @@ void RuleHost::push_undo(scenes::Snapshot snapshot) { undo_.push(std::move(snaps
 
 void RuleHost::record(const rules::Trace& trace) {
     auto body = rules::to_json(trace);
-    store_.append_trace(trace.rule, trace.started, body, rules::devices_of(trace));
+    store_.append_trace(trace.id, trace.rule, trace.started, body, rules::devices_of(trace));
     live_.publish("trace", "", std::move(body));
 }
 

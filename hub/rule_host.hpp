@@ -63,10 +63,14 @@ public:
 
     /// Makes the engine over `scenes`, which outlives it. Before anything else but stop().
     void create_engine(const scenes::SceneBook& scenes, const scenes::Place& place);
-    /// Resumes the timers and runs a previous run of the hub left pending (once the rules are installed).
+    /// Takes the timers and runs a previous run of the hub left pending (once the rules are
+    /// installed); they are resumed by start().
     void resume(const std::vector<Document>& documents);
-    /// Fires `start` triggers and arms the timer; inputs are ignored until then.
+    /// Resumes the pending work (per rule `missed` policy), fires `start` triggers and arms the
+    /// timer; inputs are ignored until then. The hub calls it once the broker is connected, so work
+    /// that came due while the hub was down can reach its devices.
     void start();
+    bool started() const noexcept { return started_; }
     /// Saves the pending work and stops the timer.
     void stop();
 
@@ -116,6 +120,7 @@ private:
     Transmit transmit_;
     std::unique_ptr<rules::Engine> engine_;
     std::unique_ptr<Timer> timer_;
+    nlohmann::json pending_;       // taken at load, resumed at start
     std::string saved_pending_;
     bool save_scheduled_ = false;
     bool started_ = false;

@@ -97,9 +97,9 @@ Admission Store::append_history(const proto::DeviceId& device, std::string attri
     return writer_->push_droppable(HistoryRow{device, std::move(attribute), std::move(value), at, std::move(cause)});
 }
 
-Admission Store::append_trace(const proto::RuleId& rule, TimePoint at, nlohmann::json body,
+Admission Store::append_trace(std::string id, const proto::RuleId& rule, TimePoint at, nlohmann::json body,
                               std::vector<proto::DeviceId> devices) {
-    return writer_->push_droppable(TraceRow{rule, at, std::move(body), std::move(devices)});
+    return writer_->push_droppable(TraceRow{std::move(id), rule, at, std::move(body), std::move(devices)});
 }
 
 Admission Store::append_notification(TimePoint at, nlohmann::json body) {

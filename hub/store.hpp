@@ -68,8 +68,9 @@ public:
     Admission append_history(const proto::DeviceId& device, std::string attribute, proto::Value value,
                              TimePoint at, proto::Context cause = {});
     /// Keeps the newest `traces_per_rule` traces of the rule; the trace is found again by each of
-    /// `devices` (rules::devices_of).
-    Admission append_trace(const proto::RuleId& rule, TimePoint at, nlohmann::json body,
+    /// `devices` (rules::devices_of). A trace recorded again (`id` non-empty and equal) while its
+    /// earlier record still waits for the writer replaces that record instead of queueing a second.
+    Admission append_trace(std::string id, const proto::RuleId& rule, TimePoint at, nlohmann::json body,
                            std::vector<proto::DeviceId> devices = {});
     /// Keeps the newest `notifications_kept` notifications.
     Admission append_notification(TimePoint at, nlohmann::json body);

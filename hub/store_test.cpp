@@ -183,7 +183,7 @@ TEST_CASE("Every table round-trips through a reopened database") {
         store->append_history(DeviceId{"lamp-1"}, "brightness", 20.0, kT0 + 1s);
         store->append_history(DeviceId{"lamp-1"}, "on", true, kT0 + 2s);
         store->append_history(DeviceId{"lamp-1"}, "mode", std::string("reading"), kT0 + 3s);
-        store->append_trace(proto::RuleId{"night"}, kT0, nlohmann::json{{"result", "ran"}});
+        store->append_trace("", proto::RuleId{"night"}, kT0, nlohmann::json{{"result", "ran"}});
         store->append_notification(kT0, nlohmann::json{{"text", "门没关"}});
     }
     auto store = open_store(options);
@@ -424,7 +424,7 @@ TEST_CASE("History is dropped and counted, never waited for, when the queue is f
     }
     CHECK(queued == 8);
     CHECK(dropped == 12);
-    CHECK(store->append_trace(proto::RuleId{"r"}, kT0, nlohmann::json::object()) == Admission::dropped);
+    CHECK(store->append_trace("", proto::RuleId{"r"}, kT0, nlohmann::json::object()) == Admission::dropped);
     CHECK(store->append_notification(kT0, nlohmann::json::object()) == Admission::dropped);
 
     // Configuration is never dropped, even now.
@@ -470,6 +470,46 @@ TEST_CASE("Only the newest queued state of a device is written") {
     CHECK(store->stats().rows_written == 1 + 1 + 1);
 }
 
+TEST_CASE("A trace recorded again before it is written replaces its queued record") {
+    TempDir dir;
+    auto store = open_store(options_for(dir.file()));
+    WriteLock lock(dir.file());
+    stall_writer(*store);
+    const std::vector<DeviceId> lamp{DeviceId{"lamp-1"}};
+    store->append_trace("run-1", proto::RuleId{"night"}, kT0, nlohmann::json{{"outcome", "running"}}, lamp);
+    store->append_trace("run-1", proto::RuleId{"night"}, kT0, nlohmann::json{{"outcome", "ran"}}, lamp);
+    store->append_trace("run-2", proto::RuleId{"night"}, kT0 + 1s, nlohmann::json{{"outcome", "ran"}}, lamp);
+    CHECK(store->stats().queue_depth == 2);
+    lock.release();
+    store->flush();
+    const auto traces = store->traces(proto::RuleId{"night"}, 10);
+    REQUIRE(traces.has_value());
+    REQUIRE(traces->size() == 2);
+    CHECK(traces->at(1).body == nlohmann::json{{"outcome", "ran"}});
+    const auto by_device = store->device_traces(DeviceId{"lamp-1"}, 10);
+    REQUIRE(by_device.has_value());
+    CHECK(by_device->size() == 2);
+}
+
+TEST_CASE("Readings wait for the commit window to share a transaction, configuration never waits") {
+    TempDir dir;
+    HubThread hub;
+    auto options = options_for(dir.file());
+    options.commit_window = std::chrono::hours(1);
+    auto store = open_store(options, hub.post());
+    bool saved = false;
+    store->put_document("scenes", "sleep", nlohmann::json::object(), kT0, [&](proto::Result<void> r) {
+        REQUIRE(r.has_value());
+        saved = true;
+    });
+    REQUIRE(hub.run_until([&] { return saved; }));
+    const auto commits = store->stats().commits;
+    for (int i = 0; i < 3; ++i) store->append_history(DeviceId{"lamp-1"}, "brightness", double(i), kT0 + i * 1s);
+    store->flush();  // does not wait the hour out either
+    CHECK(store->stats().commits == commits + 1);
+    CHECK(store->stats().rows_written == 1 + 3);
+}
+
 TEST_CASE("State is kept only for stored devices and goes with the device") {
     TempDir dir;
     auto store = open_store(options_for(dir.file()));
@@ -504,8 +544,8 @@ TEST_CASE("Retention deletes old history and traces and keeps the newest traces 
     const auto now = kT0 + 100h;
     store->append_history(DeviceId{"s"}, "temperature", 20.0, now - 25h);
     store->append_history(DeviceId{"s"}, "temperature", 21.0, now - 23h);
-    store->append_trace(proto::RuleId{"old"}, now - 49h, nlohmann::json{{"n", 0}});
-    for (int i = 1; i <= 5; ++i) store->append_trace(proto::RuleId{"busy"}, now - 1h + i * 1s, nlohmann::json{{"n", i}});
+    store->append_trace("", proto::RuleId{"old"}, now - 49h, nlohmann::json{{"n", 0}});
+    for (int i = 1; i <= 5; ++i) store->append_trace("", proto::RuleId{"busy"}, now - 1h + i * 1s, nlohmann::json{{"n", i}});
     for (int i = 1; i <= 4; ++i) store->append_notification(now + i * 1s, nlohmann::json{{"n", i}});
     store->flush();
 

@@ -39,6 +39,10 @@ struct StoreOptions {
     std::size_t queue_capacity = 10'000;
     /// Tasks committed per transaction at most.
     std::size_t batch_limit = 1'000;
+    /// Device state, history, traces and notifications wait up to this long for company, so that a
+    /// busy home commits many rows at once instead of one transaction per reading. Configuration
+    /// writes and flush() never wait.
+    std::chrono::milliseconds commit_window{5};
     /// How long a connection waits for a lock held by another connection before failing.
     std::chrono::milliseconds busy_timeout{5'000};
     /// prune() deletes history and traces older than these.

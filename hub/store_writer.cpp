@@ -1,5 +1,8 @@
 #include "hub/store_writer.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <exception>
 #include <utility>
@@ -31,6 +34,8 @@ bool is_droppable(const Task& task) {
     return std::holds_alternative<HistoryRow>(task) || std::holds_alternative<TraceRow>(task) ||
            std::holds_alternative<NotificationRow>(task);
 }
+
+constexpr int kWriterNice = 10;
 
 constexpr const char* kPutDocument =
     "INSERT INTO documents (collection, id, body, updated_at) VALUES (?1, ?2, ?3, ?4) "
@@ -111,6 +116,7 @@ void StoreWriter::push_configuration(Task task) {
         // Later state for a device that is being added or removed must be applied after it.
         if (const auto* d = std::get_if<PutDevice>(&task)) pending_state_.erase(d->id);
         if (const auto* d = std::get_if<RemoveDevice>(&task)) pending_state_.erase(d->id);
+        ++urgent_;
         queue_.push_back(std::move(task));
         ++enqueued_;
     }
@@ -118,21 +124,28 @@ void StoreWriter::push_configuration(Task task) {
 }
 
 Admission StoreWriter::push_droppable(Task task) {
+    bool wake = false;
     {
         std::lock_guard lock(mutex_);
+        if (auto* t = std::get_if<TraceRow>(&task); t && !t->id.empty()) {
+            if (const auto queued = pending_traces_.find(t->id); queued != pending_traces_.end()) {
+                *queued->second = std::move(*t);
+                return Admission::queued;
+            }
+        }
         if (droppable_ >= options_.queue_capacity) {
             ++dropped_;
             return Admission::dropped;
         }
-        queue_.push_back(std::move(task));
         ++droppable_;
-        ++enqueued_;
+        wake = enqueue(std::move(task));
     }
-    wake_.notify_one();
+    if (wake) wake_.notify_one();
     return Admission::queued;
 }
 
 void StoreWriter::push_state(const proto::DeviceId& device, DeviceState state) {
+    bool wake = false;
     {
         std::lock_guard lock(mutex_);
         if (const auto it = pending_state_.find(device); it != pending_state_.end()) {
@@ -141,10 +154,18 @@ void StoreWriter::push_state(const proto::DeviceId& device, DeviceState state) {
         }
         auto pending = std::make_shared<PendingState>(PendingState{device, std::move(state)});
         pending_state_.emplace(device, pending);
-        queue_.push_back(PutState{std::move(pending)});
-        ++enqueued_;
+        wake = enqueue(PutState{std::move(pending)});
     }
-    wake_.notify_one();
+    if (wake) wake_.notify_one();
+}
+
+bool StoreWriter::enqueue(Task task) {
+    queue_.push_back(std::move(task));
+    ++enqueued_;
+    if (auto* t = std::get_if<TraceRow>(&queue_.back()); t && !t->id.empty()) pending_traces_.emplace(t->id, t);
+    // The writer sleeps until the queue has something, then for the commit window unless woken
+    // by a full batch: waking it for every row would cost a context switch per reading.
+    return queue_.size() == 1 || queue_.size() == options_.batch_limit;
 }
 
 void StoreWriter::reject(Completion done, proto::Error error) { report(std::move(done), std::move(error)); }
@@ -152,7 +173,11 @@ void StoreWriter::reject(Completion done, proto::Error error) { report(std::move
 void StoreWriter::flush() {
     std::unique_lock lock(mutex_);
     const auto target = enqueued_;
+    if (processed_ >= target) return;
+    ++urgent_;
+    wake_.notify_one();
     flushed_.wait(lock, [&] { return processed_ >= target; });
+    --urgent_;
 }
 
 StoreStats StoreWriter::stats() const {
@@ -167,12 +192,18 @@ StoreStats StoreWriter::stats() const {
 }
 
 void StoreWriter::run() {
+    // Writing is background work: a reading, a rule or a command must never wait behind a commit
+    // for a core (a best effort; a refusal leaves the writer at the hub's priority).
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kWriterNice);
     for (;;) {
         std::vector<Task> batch;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) return;
+            wake_.wait_for(lock, options_.commit_window, [&] {
+                return stopping_ || urgent_ > 0 || queue_.size() >= options_.batch_limit;
+            });
             take(batch);
         }
         finish(batch, commit(batch));
@@ -185,6 +216,11 @@ void StoreWriter::take(std::vector<Task>& batch) {
     for (std::size_t i = 0; i < n; ++i) {
         auto& task = queue_.front();
         if (is_droppable(task)) --droppable_;
+        if (is_configuration(task)) --urgent_;
+        if (const auto* t = std::get_if<TraceRow>(&task); t && !t->id.empty()) {
+            if (const auto it = pending_traces_.find(t->id); it != pending_traces_.end() && it->second == t)
+                pending_traces_.erase(it);
+        }
         if (const auto* s = std::get_if<PutState>(&task)) {
             const auto it = pending_state_.find(s->pending->device);
             if (it != pending_state_.end() && it->second == s->pending) pending_state_.erase(it);

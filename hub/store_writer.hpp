@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -74,6 +75,7 @@ struct HistoryRow {
     proto::Context cause;
 };
 struct TraceRow {
+    std::string id;  // the trace's id; empty: never replaced
     proto::RuleId rule;
     TimePoint at;
     nlohmann::json body;
@@ -126,6 +128,7 @@ private:
 
     void run();
     void take(std::vector<storage::Task>& batch);
+    bool enqueue(storage::Task task);  // with mutex_ held; true: the writer must be woken
     std::vector<proto::Result<void>> commit(std::vector<storage::Task>& batch);
     BatchOutcome apply_batch(std::vector<storage::Task>& batch, const std::vector<bool>& left_out);
     proto::Result<void> apply(storage::Task& task);
@@ -159,6 +162,10 @@ private:
     std::condition_variable flushed_;
     std::deque<storage::Task> queue_;
     std::map<proto::DeviceId, std::shared_ptr<storage::PendingState>> pending_state_;
+    // Queued traces by id, to replace a record that has not been written yet. The deque keeps
+    // references to its elements valid while others are pushed at the back or popped at the front.
+    std::unordered_map<std::string, storage::TraceRow*> pending_traces_;
+    std::size_t urgent_ = 0;  // configuration tasks queued and flush() calls waiting: no commit window
     std::size_t droppable_ = 0;
     std::uint64_t enqueued_ = 0;
     std::uint64_t processed_ = 0;

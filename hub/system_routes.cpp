@@ -8,6 +8,7 @@
 #include "hub/clock.hpp"
 #include "hub/live_feed.hpp"
 #include "hub/metrics.hpp"
+#include "hub/request_bodies.hpp"
 #include "hub/store.hpp"
 #include "scenes/timestamp.hpp"
 #include "proto/json.hpp"
@@ -35,10 +36,21 @@ std::string metrics_text(const SystemRouteLinks& links) {
     std::string out;
     out.reserve(8192);
     render_metric(out, "hearth_mqtt_messages_in_total", "counter", "MQTT messages received", double(s.mqtt_messages_in));
+    render_metric(out, "hearth_mqtt_retained_in_total", "counter", "retained MQTT messages received (re-read after every (re)connection)",
+                  double(s.mqtt_retained_in));
     render_metric(out, "hearth_mqtt_messages_out_total", "counter", "MQTT messages published", double(s.mqtt_messages_out));
     render_metric(out, "hearth_mqtt_rejected_total", "counter", "MQTT payloads refused (malformed, oversized, invalid)", double(s.mqtt_rejected));
+    render_metric(out, "hearth_mqtt_flood_dropped_total", "counter", "MQTT messages dropped because their topic was over its rate",
+                  double(links.flood().dropped));
     render_metric(out, "hearth_mqtt_connected", "gauge", "1 when the broker is connected", links.mqtt_connected() ? 1 : 0);
     render_metric(out, "hearth_broker_connections_total", "counter", "successful broker (re)connections", double(s.broker_connections));
+    render_metric(out, "hearth_broker_synced", "gauge", "1 when the broker's retained state has been re-read since the last connection",
+                  links.broker.availability_known() ? 1 : 0);
+    render_metric(out, "hearth_commands_held", "gauge", "commands waiting for the broker", double(links.held_commands()));
+    render_metric(out, "hearth_commands_held_total", "counter", "commands held while the broker was unreachable", double(s.commands_held));
+    render_metric(out, "hearth_commands_held_sent_total", "counter", "held commands sent on reconnection", double(s.commands_held_sent));
+    render_metric(out, "hearth_commands_held_refused_total", "counter", "held commands refused when their hold ran out (broker_unavailable)",
+                  double(s.commands_held_refused));
     render_metric(out, "hearth_state_changes_total", "counter", "attribute changes applied", double(s.state_changes));
     render_metric(out, "hearth_commands_sent_total", "counter", "commands published to devices", double(s.commands_sent));
     render_metric(out, "hearth_commands_refused_total", "counter", "commands refused by validation or transport", double(s.commands_refused));
@@ -66,25 +78,54 @@ std::string metrics_text(const SystemRouteLinks& links) {
     return out;
 }
 
+nlohmann::json broker_json(const SystemRouteLinks& links) {
+    const auto& b = links.broker;
+    nlohmann::json j{{"state", to_string(b.state())},
+                     {"since_ms", millis(b.since())},
+                     {"reconnects", b.reconnects()},
+                     {"held_commands", links.held_commands()}};
+    if (b.synced_at()) j["synced_at_ms"] = millis(*b.synced_at());
+    if (b.last_resync()) j["last_resync_ms"] = b.last_resync()->count();
+    if (b.last_outage()) j["last_outage_ms"] = b.last_outage()->count();
+    return j;
+}
+
 }  // namespace
+
+nlohmann::json health_json(const SystemRouteLinks& links) {
+    // Availability is only known while the broker's retained state is read: during an outage (and
+    // until the re-read after it) no device counts as online.
+    const bool known = links.broker.availability_known();
+    std::size_t online = 0, unknown = 0;
+    for (const auto* d : links.registry.list()) {
+        online += d->availability == devices::Availability::online;
+        unknown += d->availability == devices::Availability::unknown;
+    }
+    const bool mqtt = links.mqtt_connected();
+    const auto failing = links.store.stats().failing;
+    const auto& zone = links.time_zone();
+    const auto flood = links.flood();
+    auto flooding = nlohmann::json::array();
+    for (const auto& [topic, dropped] : flood.worst) flooding.push_back({{"topic", topic}, {"dropped", dropped}});
+    nlohmann::json health{{"status", mqtt && known && !failing ? "ok" : "degraded"},
+            {"mqtt", mqtt ? "connected" : "disconnected"},
+            {"store", store_health(failing)},
+            {"broker", broker_json(links)},
+            {"devices", links.registry.size()},
+            {"devices_online", known ? online : 0},
+            {"devices_unknown", known ? unknown : links.registry.size()},
+            {"devices_availability", known ? "known" : "unknown"},
+            {"mqtt_flood", {{"dropped", flood.dropped}, {"worst", std::move(flooding)}}},
+            {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(links.uptime()).count()},
+            {"time_zone", zone.name()},
+            {"local_time", scenes::format_iso8601(links.clock.now(), zone)}};
+    if (failing) health["store_error"] = failing->message;
+    return health;
+}
 
 void add_system_routes(Router& router, SystemRouteLinks links) {
     router.add_public("GET", "/api/v1/health", [links](const HttpRequest&, const PathParams&, Reply reply) {
-        std::size_t online = 0;
-        for (const auto* d : links.registry.list()) online += d->availability == devices::Availability::online;
-        const bool mqtt = links.mqtt_connected();
-        const auto failing = links.store.stats().failing;
-        const auto& zone = links.time_zone();
-        auto health = nlohmann::json{{"status", mqtt && !failing ? "ok" : "degraded"},
-                                     {"mqtt", mqtt ? "connected" : "disconnected"},
-                                     {"store", store_health(failing)},
-                                     {"devices", links.registry.size()},
-                                     {"devices_online", online},
-                                     {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(links.uptime()).count()},
-                                     {"time_zone", zone.name()},
-                                     {"local_time", scenes::format_iso8601(links.clock.now(), zone)}};
-        if (failing) health["store_error"] = failing->message;
-        reply(json_response(health));
+        reply(json_response(health_json(links)));
     });
 
     router.add("GET", "/metrics", Scope::read, [links](const HttpRequest&, const PathParams&, Reply reply) {
@@ -104,14 +145,10 @@ void add_system_routes(Router& router, SystemRouteLinks links) {
     router.add("POST", "/api/v1/tokens", Scope::admin, [links](const HttpRequest& request, const PathParams&, Reply reply) {
         auto body = proto::parse_json(request.body);
         if (!body) return reply(error_response(body.error()));
-        const auto name = body->is_object() ? body->value("name", nlohmann::json()) : nlohmann::json();
-        if (!name.is_string() || name.get<std::string>().empty() || name.get<std::string>().size() > 100) {
-            return reply(error_response(422, Errc::invalid_field, "name is 1–100 characters of text", "name"));
-        }
-        const auto scope = scope_from(body->value("scope", "read"));
-        if (!scope) return reply(error_response(422, Errc::invalid_field, "scope is read, control or admin", "scope"));
+        const auto wanted = token_request_from_json(*body);
+        if (!wanted) return reply(error_response(wanted.error()));
         const auto now = links.clock.now();
-        auto issued = links.tokens.issue(name.get<std::string>(), *scope, now);
+        auto issued = links.tokens.issue(wanted->name, wanted->scope, now);
         auto answer = to_public_json(issued.token);
         answer["secret"] = issued.secret;
         links.store.put_document("tokens", issued.token.id, to_json(issued.token), now,

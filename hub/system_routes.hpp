@@ -2,8 +2,13 @@
 // REST routes for health, metrics, the OpenAPI document, tokens and notifications.
 // Hub thread only; what the links refer to outlives the router.
 #include <chrono>
+#include <cstddef>
 #include <functional>
 
+#include <nlohmann/json_fwd.hpp>
+
+#include "hub/broker_status.hpp"
+#include "hub/flood_guard.hpp"
 #include "hub/router.hpp"
 #include "scenes/time_zone.hpp"
 
@@ -27,9 +32,15 @@ struct SystemRouteLinks {
     const HubStats& stats;
     const Clock& clock;
     std::function<bool()> mqtt_connected;
+    std::function<FloodStats()> flood;  // MQTT messages dropped per topic
     std::function<std::chrono::steady_clock::duration()> uptime;
     std::function<const scenes::TimeZone&()> time_zone;  // the home's
+    const BrokerStatus& broker;
+    std::function<std::size_t()> held_commands;  // waiting for the broker
 };
+
+/// GET /api/v1/health's body.
+nlohmann::json health_json(const SystemRouteLinks& links);
 
 void add_system_routes(Router& router, SystemRouteLinks links);
 

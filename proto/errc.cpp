@@ -29,6 +29,7 @@ std::string_view to_string(Errc e) noexcept {
         case Errc::out_of_range: return "out_of_range";
         case Errc::read_only: return "read_only";
         case Errc::device_unavailable: return "device_unavailable";
+        case Errc::broker_unavailable: return "broker_unavailable";
         case Errc::not_found: return "not_found";
         case Errc::conflict: return "conflict";
         case Errc::unauthorized: return "unauthorized";

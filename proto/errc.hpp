@@ -19,6 +19,7 @@ enum class Errc {
     out_of_range,        // below min, above max or not one of the options
     read_only,           // the capability cannot be written
     device_unavailable,  // the device is offline or failed to load
+    broker_unavailable,  // the MQTT broker stayed unreachable: a command was not sent
     not_found,           // any other resource that does not exist
     conflict,            // the resource exists already or changed meanwhile
     unauthorized,

@@ -27,6 +27,9 @@ Result<nlohmann::json> parse_json(std::string_view text, JsonLimits limits) {
             [[maybe_unused]] const auto ignored = nlohmann::json::parse(text.begin(), text.end());
         } catch (const nlohmann::json::parse_error& e) {
             return make_error(Errc::bad_json, "malformed JSON at byte " + std::to_string(e.byte));
+        } catch (const nlohmann::json::out_of_range&) {
+            // A number too large for a double ("1e400") is out_of_range, not a parse_error.
+            return make_error(Errc::bad_json, "malformed JSON: a number is out of range");
         }
         return make_error(Errc::bad_json, "malformed JSON");
     }

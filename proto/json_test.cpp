@@ -12,6 +12,17 @@ TEST_CASE("Malformed JSON is refused with the byte position") {
     CHECK(r.error().message.find("byte") != std::string::npos);
 }
 
+TEST_CASE("A number too large for a double is refused as bad JSON instead of thrown") {
+    // Found by fuzz_command, fuzz_conversation_request, fuzz_moods and fuzz_ha_template.
+    for (const auto* text : {"1e308308", R"({"brightness": 61e3084})", "[1e400]", "-1e99999"}) {
+        INFO(text);
+        const auto r = parse_json(text);
+        REQUIRE(r.has_error());
+        CHECK(r.error().code == Errc::bad_json);
+        CHECK(r.error().message.find("out of range") != std::string::npos);
+    }
+}
+
 TEST_CASE("Oversized JSON is refused before parsing") {
     const auto r = parse_json(std::string(100, ' '), JsonLimits{.max_bytes = 10});
     REQUIRE(r.has_error());

@@ -6,6 +6,7 @@
 //   <prefix>/device/<id>/event         events from the device
 //   <prefix>/device/<id>/availability  retained "online" / "offline" (the device's last will)
 //   <prefix>/hub/status                retained "online" / "offline" (the hub's birth and last will)
+//   <prefix>/hub/sync/<client id>      the hub's own resynchronisation marker (hub → hub)
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,7 @@ public:
     const std::string& prefix() const noexcept { return prefix_; }
     std::string device(const DeviceId& id, DeviceTopic kind) const;
     std::string hub_status() const { return prefix_ + "/hub/status"; }
+    std::string hub_sync(const std::string& client_id) const { return prefix_ + "/hub/sync/" + client_id; }
     /// "<prefix>/device/+/<leaf>" for one kind of device topic.
     std::string all(DeviceTopic kind) const;
     /// Inverse of device(); nullopt for anything that is not a native device topic.

@@ -1,15 +1,45 @@
 #include "proto/yaml.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 namespace hearth::proto {
 namespace {
 
-nlohmann::json scalar(const YAML::Node& node) {
+/// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF)
+/// without U+FFFE and U+FFFF, which YAML cannot print (the emitter writes them as U+FFFD).
+bool valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        char32_t cp = n == 1 ? c : c & (0x7F >> n);
+        for (std::size_t k = 1; k < n; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc >> 6) != 0x2) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        const char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF) {
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+/// Text as JSON holds it: only valid UTF-8 (JSON cannot carry anything else).
+const std::string& text_of(const YAML::Node& node) {
     const auto& s = node.Scalar();
-    if (node.Tag() == "!") return s;  // quoted
+    if (!valid_utf8(s)) throw YAML::Exception(node.Mark(), "text is not valid UTF-8");
+    return s;
+}
+
+/// A plain scalar's JSON value by its form.
+nlohmann::json plain(const std::string& s) {
     if (s == "true" || s == "True" || s == "TRUE") return true;
     if (s == "false" || s == "False" || s == "FALSE") return false;
     if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
@@ -18,10 +48,18 @@ nlohmann::json scalar(const YAML::Node& node) {
         return i;
     }
     double d = 0;
-    if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d); ec == std::errc() && p == s.data() + s.size()) {
+    // from_chars also reads "nan" and "inf", which JSON cannot hold: those stay text.
+    if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+        ec == std::errc() && p == s.data() + s.size() && std::isfinite(d)) {
         return d;
     }
     return s;
+}
+
+nlohmann::json scalar(const YAML::Node& node) {
+    const auto& s = text_of(node);
+    if (node.Tag() == "!") return s;  // quoted
+    return plain(s);
 }
 
 nlohmann::json convert(const YAML::Node& node, int depth) {
@@ -35,18 +73,34 @@ nlohmann::json convert(const YAML::Node& node, int depth) {
         }
         case YAML::NodeType::Map: {
             auto o = nlohmann::json::object();
-            for (const auto& kv : node) o[kv.first.as<std::string>()] = convert(kv.second, depth + 1);
+            for (const auto& kv : node) {
+                if (!kv.first.IsScalar() && !kv.first.IsNull()) throw YAML::Exception(kv.first.Mark(), "a key must be text");
+                o[kv.first.IsNull() ? std::string("null") : text_of(kv.first)] = convert(kv.second, depth + 1);
+            }
             return o;
         }
         default: return nullptr;
     }
 }
 
+/// Writes text so that it reads back as the same text: quoted when its plain form would read as
+/// another type, or when it holds control characters or edge spaces a plain scalar loses ("\r").
+void emit_text(YAML::Emitter& out, const std::string& s) {
+    const bool control = std::any_of(s.begin(), s.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+    });
+    const bool edge_space = !s.empty() && (s.front() == ' ' || s.back() == ' ');
+    if (control || edge_space || !plain(s).is_string()) out << YAML::DoubleQuoted;
+    out << s;
+}
+
 void emit(YAML::Emitter& out, const nlohmann::json& j) {
     if (j.is_object()) {
         out << YAML::BeginMap;
         for (const auto& [k, v] : j.items()) {
-            out << YAML::Key << k << YAML::Value;
+            out << YAML::Key;
+            emit_text(out, k);
+            out << YAML::Value;
             emit(out, v);
         }
         out << YAML::EndMap;
@@ -55,10 +109,7 @@ void emit(YAML::Emitter& out, const nlohmann::json& j) {
         for (const auto& v : j) emit(out, v);
         out << YAML::EndSeq;
     } else if (j.is_string()) {
-        const auto s = j.get<std::string>();
-        // Quote text that would read back as another type.
-        if (!scalar(YAML::Node(s)).is_string()) out << YAML::DoubleQuoted;
-        out << s;
+        emit_text(out, j.get_ref<const std::string&>());
     } else if (j.is_null()) {
         out << YAML::Null;
     } else {

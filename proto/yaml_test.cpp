@@ -29,3 +29,44 @@ TEST_CASE("Malformed YAML is refused with its line") {
     REQUIRE(j.has_error());
     CHECK(j.error().message.find("line") != std::string::npos);
 }
+
+TEST_CASE("YAML text that is not valid UTF-8 is refused naming its line, in values and in keys") {
+    // Found by fuzz_yaml: "\xff\x0e" became a JSON string that cannot be written back.
+    // And U+FFFF, which the emitter cannot write (fuzz_yaml: "\x01\0\xff\xff", read as UTF-16).
+    for (const auto* text : {"\xff\x0e", "name: ok\nzh: \"\xe5\x8d\"\n", "\xc0\xaf: 1\n", "a: \xed\xa0\x80\n", "a: \xef\xbf\xbf\n"}) {
+        INFO(text);
+        const auto j = yaml_to_json(text);
+        REQUIRE(j.has_error());
+        CHECK(j.error().code == Errc::bad_json);
+        CHECK(j.error().message.find("not valid UTF-8") != std::string::npos);
+        CHECK(j.error().message.find("line") != std::string::npos);
+    }
+    CHECK_FALSE(yaml_to_json(std::string("\x01\0\xff\xff", 4)).has_value());
+    CHECK(yaml_to_json("zh: 卧室\n😀: ok\n").has_value());
+}
+
+TEST_CASE("Text with control characters, edge spaces or a null-like key is written so it reads back the same") {
+    // Found by fuzz_yaml: the one-byte document "\r" read as the text "\r", was written plain, and
+    // read back as null.
+    const auto fuzzed = yaml_to_json("\r");
+    REQUIRE(fuzzed.has_value());
+    const auto back = yaml_to_json(json_to_yaml(*fuzzed));
+    REQUIRE(back.has_value());
+    CHECK(*back == *fuzzed);
+
+    const auto original = nlohmann::json{{"cr", "a\rb"}, {"tab", "\t"}, {"edge", " x "}, {"~", "~"}, {"", ""}, {"26", "true"}};
+    const auto again = yaml_to_json(json_to_yaml(original));
+    REQUIRE(again.has_value());
+    CHECK(*again == original);
+}
+
+TEST_CASE("nan and inf are text, not numbers JSON cannot hold") {
+    // Found by fuzz_yaml: "nAn" became a NaN number, written back as null.
+    const auto j = yaml_to_json("a: nAn\nb: inf\nc: -Infinity\nd: 1e5\n");
+    REQUIRE(j.has_value());
+    CHECK((*j)["a"] == "nAn");
+    CHECK((*j)["b"] == "inf");
+    CHECK((*j)["c"] == "-Infinity");
+    CHECK((*j)["d"] == 1e5);
+    CHECK(*yaml_to_json(json_to_yaml(*j)) == *j);
+}

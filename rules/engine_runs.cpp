@@ -337,9 +337,10 @@ void Engine::run_command(Run& run, const CommandAction& action, const std::strin
 void Engine::send_for(Run& run, const scenes::DeviceCommand& command, StepRecord& step, TimePoint now) {
     const proto::Context context{command.command.context_id, run.trace.id, proto::Cause::rule,
                                  slots_[run.rule]->rule.id.value};
-    CommandRecord record{command.device, command.command, std::nullopt, {}, {}};
+    CommandRecord record{command.device, command.command, std::nullopt, {}, {}, {}, std::nullopt};
     if (auto sent = effects_.send(command, context); !sent) {
         record.error = sent.error().message;
+        record.error_code = std::string(proto::to_string(sent.error().code));
         step.error += (step.error.empty() ? "" : "; ") + command.device.value + ": " + sent.error().message;
     } else {
         book_.sent(command.device, context, run.trace.id, now);

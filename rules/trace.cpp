@@ -57,6 +57,8 @@ json to_json(const Trace& t) {
             command["confirmed"] = attributes_json(c.confirmed);
         }
         if (!c.error.empty()) command["error"] = c.error;
+        if (!c.error_code.empty()) command["error_code"] = c.error_code;
+        if (c.held) command["held_ms"] = c.held->count();
         commands.push_back(std::move(command));
     }
     json j{{"id", t.id},
@@ -114,6 +116,8 @@ proto::Result<Trace> trace_from_json(const json& j) {
             r.confirmed = attributes_from(c.value("confirmed", json::object()));
         }
         if (c.contains("error") && c["error"].is_string()) r.error = c["error"].get<std::string>();
+        if (c.contains("error_code") && c["error_code"].is_string()) r.error_code = c["error_code"].get<std::string>();
+        if (c.contains("held_ms") && c["held_ms"].is_number_integer()) r.held = std::chrono::milliseconds(c["held_ms"].get<std::int64_t>());
         t.commands.push_back(std::move(r));
     }
     return t;

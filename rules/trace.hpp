@@ -4,6 +4,7 @@
 // so "why did the light turn off?" has an answer. Traces are plain values, serialisable to JSON;
 // the hub stores them. A trace is recorded when its run ends, and recorded again (same id) when a
 // device confirms one of its commands later.
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,9 @@ struct CommandRecord {
     std::optional<scenes::TimePoint> confirmed_at;
     proto::Attributes confirmed;  // the state changes that came back carrying the context id
     std::string error;            // why it never went out (the publish failed); empty when sent
+    std::string error_code;       // its proto::Errc name ("broker_unavailable"), with `error`
+    /// How long the hub held it while the broker was unreachable (then sent it, or refused it).
+    std::optional<std::chrono::milliseconds> held;
 };
 
 struct Trace {

@@ -5,6 +5,23 @@
 
 namespace hearth::rules {
 
+namespace {
+
+/// Writes the settlement into the trace's record of that command; false when it has none.
+bool apply(Trace& trace, const proto::DeviceId& device, std::string_view context_id, const Settlement& settlement) {
+    bool applied = false;
+    for (auto& c : trace.commands) {
+        if (c.device != device || c.command.context_id != context_id) continue;
+        c.held = settlement.held;
+        c.error_code = settlement.error_code;
+        c.error = settlement.error;
+        applied = true;
+    }
+    return applied;
+}
+
+}  // namespace
+
 TraceBook::TraceBook(TraceBookLimits limits) : limits_(limits) {}
 
 void TraceBook::sent(const proto::DeviceId& device, const proto::Context& context, std::string_view trace,
@@ -15,7 +32,7 @@ void TraceBook::sent(const proto::DeviceId& device, const proto::Context& contex
         it->second.trace = std::string(trace);
         command_order_.push_back(context.id);
     }
-    it->second.targets.push_back({device, at, false});
+    it->second.targets.push_back({device, at, false, std::nullopt});
     while (command_order_.size() > limits_.commands) {
         commands_.erase(command_order_.front());
         command_order_.pop_front();
@@ -35,6 +52,13 @@ proto::Context TraceBook::cause_of(std::string_view context_id) const {
 
 void TraceBook::keep(Trace trace) {
     if (limits_.traces == 0) return;
+    for (const auto& c : trace.commands) {
+        const auto sent = commands_.find(c.command.context_id);
+        if (sent == commands_.end()) continue;
+        for (const auto& target : sent->second.targets) {
+            if (target.device == c.device && target.settlement) apply(trace, c.device, c.command.context_id, *target.settlement);
+        }
+    }
     const auto id = trace.id;
     if (traces_.insert_or_assign(id, std::move(trace)).second) trace_order_.push_back(id);
     while (trace_order_.size() > limits_.traces) {
@@ -72,9 +96,25 @@ void TraceBook::attach(const devices::StateChange& change, scenes::TimePoint now
         c.confirmed.insert_or_assign(change.attribute, change.new_value);
         attached = true;
     }
-    if (attached && std::find(changed_.begin(), changed_.end(), trace->first) == changed_.end()) {
-        changed_.push_back(trace->first);
+    if (attached) mark_changed(trace->first);
+}
+
+void TraceBook::settle(const proto::DeviceId& device, std::string_view context_id, const Settlement& settlement,
+                       scenes::TimePoint now) {
+    const auto sent = commands_.find(std::string(context_id));
+    if (sent == commands_.end()) return;
+    for (auto& target : sent->second.targets) {
+        if (target.device != device) continue;
+        target.settlement = settlement;
+        // Confirmation latency counts from when the command really went out.
+        if (settlement.error.empty()) target.sent_at = now;
     }
+    const auto trace = traces_.find(sent->second.trace);
+    if (trace != traces_.end() && apply(trace->second, device, context_id, settlement)) mark_changed(trace->first);
+}
+
+void TraceBook::mark_changed(const std::string& trace_id) {
+    if (std::find(changed_.begin(), changed_.end(), trace_id) == changed_.end()) changed_.push_back(trace_id);
 }
 
 std::vector<Trace> TraceBook::take_changed() {

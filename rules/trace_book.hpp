@@ -27,6 +27,14 @@ struct TraceBookLimits {
     std::size_t commands = 4096;  // sent commands remembered for their cause
 };
 
+/// What became of a command the hub held while the broker was unreachable: sent after `held`
+/// (error empty), or refused (`error_code` "broker_unavailable" and a message).
+struct Settlement {
+    std::chrono::milliseconds held{};
+    std::string error_code;
+    std::string error;
+};
+
 /// A command context as sent: its cause, the trace that sent it (empty for an app's command) and
 /// the devices it went to, each confirmed at most once.
 struct SentCommand {
@@ -34,6 +42,7 @@ struct SentCommand {
         proto::DeviceId device;
         scenes::TimePoint sent_at{};
         bool confirmed = false;
+        std::optional<Settlement> settlement;  // only for a command that was held
     };
     proto::Context context;
     std::string trace;
@@ -64,6 +73,10 @@ public:
     /// A change carrying a command's context id is attached to the kept trace that sent it, which
     /// is then marked changed.
     void attach(const devices::StateChange& change, scenes::TimePoint now);
+    /// A held command went out or was refused. Its kept trace is updated now and marked changed;
+    /// a trace kept later (a run still running) is updated when it is kept.
+    void settle(const proto::DeviceId& device, std::string_view context_id, const Settlement& settlement,
+                scenes::TimePoint now);
     /// The kept traces changed since the last call, each once, to be recorded again.
     std::vector<Trace> take_changed();
 
@@ -71,6 +84,8 @@ public:
     std::size_t command_count() const noexcept { return commands_.size(); }
 
 private:
+    void mark_changed(const std::string& trace_id);
+
     TraceBookLimits limits_;
     std::unordered_map<std::string, SentCommand> commands_;
     std::deque<std::string> command_order_;

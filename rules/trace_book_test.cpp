@@ -18,7 +18,7 @@ Trace run_that_sent(const std::string& id, const std::string& command_context) {
     t.outcome = Outcome::ran;
     proto::Command c;
     c.context_id = command_context;
-    t.commands.push_back({kLamp, c, std::nullopt, {}, {}});
+    t.commands.push_back({kLamp, c, std::nullopt, {}, {}, {}, std::nullopt});
     return t;
 }
 
@@ -86,4 +86,37 @@ TEST_CASE("A trace is about its trigger's device, what it commanded and what its
     CHECK(devices[0].value == "hall.motion");
     CHECK(devices[1].value == "hall.lamp");
     CHECK(devices[2].value == "hall.fan");
+}
+
+TEST_CASE("A held command refused later shows as refused in its kept trace, which is marked changed") {
+    TraceBook book;
+    book.sent(kLamp, {"r-1.1", "r-1", proto::Cause::rule, "night"}, "r-1", kT0);
+    book.keep(run_that_sent("r-1", "r-1.1"));
+    book.settle(kLamp, "r-1.1", {5000ms, "broker_unavailable", "the MQTT broker stayed unreachable for 5 s"}, kT0 + 5s);
+    const auto changed = book.take_changed();
+    REQUIRE(changed.size() == 1);
+    const auto& record = changed[0].commands[0];
+    CHECK(record.error_code == "broker_unavailable");
+    CHECK(record.held == 5000ms);
+    const auto j = to_json(changed[0]);
+    CHECK(j["commands"][0]["error_code"] == "broker_unavailable");
+    CHECK(j["commands"][0]["held_ms"] == 5000);
+    const auto back = trace_from_json(j);
+    REQUIRE(back.has_value());
+    CHECK(back->commands[0].error_code == "broker_unavailable");
+    CHECK(back->commands[0].held == 5000ms);
+}
+
+TEST_CASE("A settlement that comes before its run is kept is applied when the trace is kept") {
+    TraceBook book;
+    book.sent(kLamp, {"r-1.1", "r-1", proto::Cause::rule, "night"}, "r-1", kT0);
+    book.settle(kLamp, "r-1.1", {1200ms, "", ""}, kT0 + 1200ms);
+    CHECK(book.take_changed().empty());
+    book.keep(run_that_sent("r-1", "r-1.1"));
+    const auto* kept = book.find("r-1");
+    REQUIRE(kept);
+    CHECK(kept->commands[0].held == 1200ms);
+    CHECK(kept->commands[0].error.empty());
+    // Confirmation latency counts from when the held command went out.
+    CHECK(book.confirm(kLamp, "r-1.1", kT0 + 1300ms) == std::optional<scenes::Clock::duration>(100ms));
 }

@@ -406,21 +406,29 @@ proto::Result<Value> Expression::eval(std::uint32_t index, const EvalContext& ct
             if (!bb) return error_at(nodes_[n.args[1]].column, "needs a bool, got " + std::string(proto::type_name(*b)));
             return Value{*bb};
         }
-        case Op::add: {
-            auto a = arg(0);
-            auto b = arg(1);
-            if (!a) return a;
-            if (!b) return b;
-            if (proto::as_text(*a) && proto::as_text(*b)) return Value{*proto::as_text(*a) + *proto::as_text(*b)};
-            [[fallthrough]];
-        }
+        case Op::add:
         case Op::sub:
         case Op::mul:
         case Op::div:
         case Op::mod: {
-            auto a = num(0);
+            // Each operand is evaluated once: evaluating them again for the numeric case made a
+            // chain of n additions cost 2^n evaluations.
+            auto left = arg(0);
+            std::optional<proto::Result<Value>> right;
+            if (n.op == Op::add) {
+                right = arg(1);
+                if (!left) return left;
+                if (!*right) return *right;
+                if (proto::as_text(*left) && proto::as_text(**right)) {
+                    return Value{*proto::as_text(*left) + *proto::as_text(**right)};
+                }
+            }
+            if (!left) return left;
+            auto a = number_of(*left, nodes_[n.args[0]].column, "this operand");
             if (!a) return a.error();
-            auto b = num(1);
+            if (!right) right = arg(1);
+            if (!*right) return *right;
+            auto b = number_of(**right, nodes_[n.args[1]].column, "this operand");
             if (!b) return b.error();
             if ((n.op == Op::div || n.op == Op::mod) && *b == 0) return error_at(n.column, "division by zero");
             switch (n.op) {

@@ -128,3 +128,21 @@ TEST_CASE("An expression is parsed once and evaluated many times") {
         CHECK(e->evaluate(ctx).value() == Value{i + 1.0});
     }
 }
+
+TEST_CASE("A long chain of additions evaluates each operand once") {
+    // Found by fuzz_expression (a timeout): `+` evaluated both operands, then again as numbers, so
+    // each addition doubled the work of the chain before it.
+    const auto fuzzed = Expression::parse(
+        "11 +2-4+ 11 +2-4+ 1*09 /-111 +2-4+ 11 +2-4+ 1*09 /-1 +2-4+ 101.4+2-4+ 11 +2-4+ 109 /-1 +2-4+ 109 /-110 --9 "
+        "/-1 +2-4+ 101.4+2-4+ 11 +2-4+ 109 /-1 +2-4+ 109 /-110 --9 /-110 \n\n\n\n\n");
+    REQUIRE(fuzzed.has_value());
+    CHECK(proto::as_number(fuzzed->evaluate({}).value()) != nullptr);
+    CHECK(*proto::as_number(fuzzed->evaluate({}).value()) == Approx(-4.3447174447));
+
+    std::string sixty = "1";
+    for (int i = 1; i < 60; ++i) sixty += " + 1";
+    const auto chain = Expression::parse(sixty);
+    REQUIRE(chain.has_value());
+    CHECK(chain->evaluate({}).value() == Value{60.0});
+    CHECK(Expression::parse("'a' + 'b' + 'c'")->evaluate({}).value() == Value{std::string("abc")});
+}

@@ -149,6 +149,16 @@ TEST_CASE("Only tests include the shared test support") {
     CHECK(findings.empty());
 }
 
+TEST_CASE("No module or program includes the fuzz targets") {
+    std::vector<std::string> folders = module_names();
+    for (const auto& [program, _] : kPrograms) folders.push_back(program);
+    const auto findings = scan(folders, [](const fs::path& file, const std::string& line, auto& out) {
+        if (included_folder(line) == "fuzz") out.push_back({file.string(), line});
+    });
+    report(findings);
+    CHECK(findings.empty());
+}
+
 TEST_CASE("The pure core includes no I/O, threading or networking library") {
     static const std::regex forbidden(
         R"(^\s*#\s*include\s*<(boost/asio|boost/beast|mqtt/|MQTT|mosquitto|sqlite3|thread>|mutex>|fstream>|future>|iostream>|cstdio>|filesystem>))");
@@ -199,8 +209,8 @@ TEST_CASE("No two hub units include each other") {
     }
 }
 
-TEST_CASE("Every top-level CMake folder is a module, a program, the tests or the benchmarks") {
-    const std::set<std::string> others = {"tests", "bench"};
+TEST_CASE("Every top-level CMake folder is a module, a program, the tests, the benchmarks or the fuzz targets") {
+    const std::set<std::string> others = {"tests", "bench", "fuzz"};
     for (const auto& entry : fs::directory_iterator(HEARTH_SOURCE_DIR)) {
         if (!entry.is_directory() || !fs::exists(entry.path() / "CMakeLists.txt")) continue;
         const auto name = entry.path().filename().string();

@@ -35,7 +35,9 @@ class Lexer {
                     ++pos_;
                 out.push_back({Token::name, std::string(s_.substr(start, pos_ - start)), {}});
             } else if (std::isdigit(static_cast<unsigned char>(c))) {
-                out.push_back(number());
+                auto t = number();
+                if (!t) return t.error();
+                out.push_back(std::move(*t));
             } else if (c == '\'' || c == '"') {
                 auto t = string_literal(c);
                 if (!t) return t.error();
@@ -66,7 +68,7 @@ class Lexer {
     void skip_space() {
         while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
     }
-    Token number() {
+    Result<Token> number() {
         const auto start = pos_;
         bool is_float = false;
         while (pos_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[pos_])) ||
@@ -82,8 +84,16 @@ class Lexer {
         std::string digits;
         for (char ch : s_.substr(start, pos_ - start))
             if (ch != '_') digits += ch;
-        if (is_float) return {Token::number, digits, real(std::stod(digits))};
-        return {Token::number, digits, integer(std::stoll(digits))};
+        // from_chars, not stod/stoll: those throw on a number out of range.
+        const auto* const end = digits.data() + digits.size();
+        if (is_float) {
+            double d = 0;
+            if (std::from_chars(digits.data(), end, d).ec == std::errc()) return Token{Token::number, digits, real(d)};
+        } else {
+            std::int64_t i = 0;
+            if (std::from_chars(digits.data(), end, i).ec == std::errc()) return Token{Token::number, digits, integer(i)};
+        }
+        return make_error(Errc::invalid_field, "number " + digits.substr(0, 40) + " is out of range in template");
     }
     Result<Token> string_literal(char quote) {
         ++pos_;

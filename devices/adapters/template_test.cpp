@@ -108,3 +108,13 @@ TEST_CASE("Deeply nested templates are refused instead of exhausting the stack")
     CHECK_FALSE(Template::compile(nested).has_value());
     CHECK(Template::compile("{{ ((((1)))) }}").has_value());
 }
+
+TEST_CASE("A number literal too large for its type is refused when the template is compiled") {
+    // Found by fuzz_ha_template: std::stoll threw std::out_of_range out of Template::compile.
+    const auto fuzzed = Template::compile("{{ (" + std::string(112, '1') + "%((1)))) }}");
+    REQUIRE_FALSE(fuzzed.has_value());
+    CHECK(fuzzed.error().message.find("out of range") != std::string::npos);
+    CHECK_FALSE(Template::compile("{{ " + std::string(400, '9') + ".5 }}").has_value());
+    CHECK(render("{{ 9223372036854775807 }}", nlohmann::json::object()) == "9223372036854775807");
+    CHECK(render("{{ 1_000 + 0.5 }}", nlohmann::json::object()) == "1000.5");
+}
