@@ -16,6 +16,7 @@
 #include "devices/adapters/tasmota.hpp"
 #include "devices/adapters/zigbee2mqtt.hpp"
 #include "hub/device_routes.hpp"
+#include "hub/guarded_run.hpp"
 #include "hub/system_routes.hpp"
 #include "proto/home.hpp"
 #include "proto/json.hpp"
@@ -216,6 +217,14 @@ proto::Result<void> Hub::load_tokens(const std::vector<Document>& documents) {
     }
     return {};
 }
+
+void Hub::run() {
+    run_guarded(io_, [this](const std::exception& e) {
+        ++stats_.internal_errors;
+        std::cerr << "hearthd: internal error (the hub goes on): " << e.what() << "\n";
+    });
+}
+
 void Hub::stop() {
     if (automation_) automation_->stop();
     if (mqtt_) mqtt_->stop();

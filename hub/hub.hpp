@@ -74,6 +74,9 @@ public:
     /// taken, unreadable database) are returned, not thrown.
     proto::Result<void> start();
     void stop();
+    /// Runs the event loop until stop, behind the last guard (run_guarded): an exception that
+    /// reaches the loop is logged and counted (`hearth_internal_errors_total`), never fatal.
+    void run();
 
     const devices::Registry& registry() const noexcept { return registry_; }
     /// For imports of areas and devices (the automation's POST /api/v1/import).

@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
             hub.stop();
             io.stop();
         });
-        io.run();
+        hub.run();
     } catch (const std::exception& e) {
         std::cerr << "hearthd: fatal: " << e.what() << "\n";
         return 1;

@@ -43,6 +43,7 @@ struct HubStats {
     std::uint64_t http_requests = 0;
     std::uint64_t http_errors = 0;  // 4xx and 5xx answers
     std::uint64_t history_dropped = 0;
+    std::uint64_t internal_errors = 0;  // exceptions that reached the event loop (see run_guarded)
     LatencyHistogram http_latency;
     LatencyHistogram command_confirmation;  // command published → state reported with its context
     LatencyHistogram mqtt_handling;         // one MQTT message handled on the hub thread

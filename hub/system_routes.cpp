@@ -42,6 +42,8 @@ std::string metrics_text(const SystemRouteLinks& links) {
     render_metric(out, "hearth_mqtt_rejected_total", "counter", "MQTT payloads refused (malformed, oversized, invalid)", double(s.mqtt_rejected));
     render_metric(out, "hearth_mqtt_flood_dropped_total", "counter", "MQTT messages dropped because their topic was over its rate",
                   double(links.flood().dropped));
+    render_metric(out, "hearth_internal_errors_total", "counter", "exceptions that reached the event loop (logged; the hub went on)",
+                  double(s.internal_errors));
     render_metric(out, "hearth_mqtt_connected", "gauge", "1 when the broker is connected", links.mqtt_connected() ? 1 : 0);
     render_metric(out, "hearth_broker_connections_total", "counter", "successful broker (re)connections", double(s.broker_connections));
     render_metric(out, "hearth_broker_synced", "gauge", "1 when the broker's retained state has been re-read since the last connection",
