@@ -44,6 +44,8 @@ MqttLink::~MqttLink() {
 
 void MqttLink::make_client(int protocol) {
     protocol_ = protocol == MQTTVERSION_5 ? 5 : 4;
+    client_used_ = false;
+    client_.reset();  // first: a paho client alive beside the new one slows its connection (above)
     client_ = std::make_unique<mqtt::async_client>(config_.url, config_.client_id, mqtt::create_options(protocol));
     client_->set_connected_handler([this](const std::string&) {
         connected_ = true;
@@ -68,6 +70,12 @@ void MqttLink::start() {
 
 void MqttLink::connect() {
     if (stopping_ || connected_ || connecting_) return;
+    // Every attempt after the first gets a fresh client: with a paho client (1.3) in the process
+    // whose connection was lost or refused, the next connection takes a second longer than on a
+    // process without one (docs/reliability.md, "Broker faults"); a new one costs microseconds. The
+    // old one is destroyed here, from the retry timer, long after the callback that ended it.
+    if (client_used_) make_client(protocol_ == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
+    client_used_ = true;
     auto options = mqtt::connect_options_builder()
                        .mqtt_version(protocol_ == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1)
                        .keep_alive_interval(std::chrono::seconds(10))

@@ -95,6 +95,7 @@ private:
     std::shared_ptr<void> connect_listener_;  // paho refers to it until the attempt ends
     // Hub thread only:
     bool connecting_ = false;         // one attempt at a time
+    bool client_used_ = false;        // the client has made an attempt: the next one gets a fresh client
     bool outage_reported_ = false;    // `disconnected` once per outage, not once per retry
     std::chrono::milliseconds retry_delay_{0};
     std::string sync_marker_;         // the marker of this connection, awaited on sync_topic
