@@ -77,11 +77,25 @@ void LiveFeed::closed(const LiveClient* client, bool too_slow) {
     departed_.push_back(client);
 }
 
-void LiveFeed::send(Client& client, const nlohmann::json& message) {
+std::string LiveFeed::serialise(const nlohmann::json& message) {
+    return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string LiveFeed::with_subscription(const std::string& text, std::int64_t subscription) {
+    // `text` is an object's serialisation: "{…}". The number goes in front of its first member.
+    auto out = "{\"subscription\":" + std::to_string(subscription);
+    if (text.size() > 2) out += ',';
+    out.append(text, 1, std::string::npos);
+    return out;
+}
+
+void LiveFeed::send(Client& client, const nlohmann::json& message) { send_text(client, serialise(message)); }
+
+void LiveFeed::send_text(Client& client, std::string text) {
     const auto socket = client.socket.lock();
     if (!socket) return;
     ++messages_sent_;
-    socket->send(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    socket->send(std::move(text));
 }
 
 void LiveFeed::message(const std::shared_ptr<LiveClient>& socket, std::string text) {
@@ -200,39 +214,41 @@ void LiveFeed::state_changed(const devices::StateChange& change, const proto::Co
     const auto time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
     if (clients_.empty()) return;
     const FanOut fan_out(*this);
-    std::optional<nlohmann::json> message;
+    std::optional<std::string> text;  // serialised once, for the first subscriber
     for (auto& [key, client] : clients_) {
         for (const auto& [n, subscription] : client.subscriptions) {
             if (!wants(subscription, "state", change.device.value)) continue;
-            if (!message) {
+            if (!text) {
                 const auto* d = registry_.find(change.device);
-                message = nlohmann::json{{"type", "state"},
-                                         {"device", change.device.value},
-                                         {"area", d ? d->description.area.value : ""},
-                                         {"attribute", change.attribute},
-                                         {"value", proto::to_json(change.new_value)},
-                                         {"old_value", proto::to_json(change.old_value)},
-                                         {"version", change.version},
-                                         {"time_ms", time_ms}};
-                if (!change.context_id.empty()) (*message)["context_id"] = change.context_id;
-                (*message)["context"] = proto::to_json(cause);
+                nlohmann::json message{{"type", "state"},
+                                       {"device", change.device.value},
+                                       {"area", d ? d->description.area.value : ""},
+                                       {"attribute", change.attribute},
+                                       {"value", proto::to_json(change.new_value)},
+                                       {"old_value", proto::to_json(change.old_value)},
+                                       {"version", change.version},
+                                       {"time_ms", time_ms}};
+                if (!change.context_id.empty()) message["context_id"] = change.context_id;
+                message["context"] = proto::to_json(cause);
+                text = serialise(message);
             }
-            (*message)["subscription"] = n;
-            send(client, *message);
+            send_text(client, with_subscription(*text, n));
         }
     }
 }
 
 void LiveFeed::publish(const std::string& kind, const std::string& device, nlohmann::json body) {
     const FanOut fan_out(*this);
+    std::optional<std::string> text;
     for (auto& [key, client] : clients_) {
         for (const auto& [n, subscription] : client.subscriptions) {
             if (!wants(subscription, kind, device)) continue;
-            auto message = body;
-            message["type"] = kind;
-            message["subscription"] = n;
-            if (!device.empty()) message["device"] = device;
-            send(client, message);
+            if (!text) {
+                body["type"] = kind;
+                if (!device.empty()) body["device"] = device;
+                text = serialise(body);
+            }
+            send_text(client, with_subscription(*text, n));
         }
     }
 }

@@ -83,6 +83,10 @@ private:
 
     void handle(Client& client, const std::shared_ptr<LiveClient>& socket, const nlohmann::json& request);
     void send(Client& client, const nlohmann::json& message);
+    void send_text(Client& client, std::string text);
+    /// A fan-out message is serialised once; each subscriber gets it with its subscription number.
+    static std::string serialise(const nlohmann::json& message);
+    static std::string with_subscription(const std::string& text, std::int64_t subscription);
     bool wants(const Subscription& s, const std::string& kind, const std::string& device) const;
 
     const Tokens& tokens_;
