@@ -6,8 +6,8 @@
 
 #include <atomic>
 #include <regex>
-#include <thread>
 #include <set>
+#include <thread>
 
 #include "tests/support/broker.hpp"
 #include "tests/support/http_client.hpp"
@@ -334,6 +334,44 @@ TEST_CASE("A WebSocket client authenticates first, subscribes by device and sees
     CHECK((*bad)["error"]["code"] == "wrong_type");
     client.send({{"type", "ping"}, {"id", 5}});
     CHECK((*client.receive_until([](json m) { return m["id"] == 5; }))["type"] == "pong");
+}
+
+TEST_CASE("A state change reaches every subscription of every client, each message with its own subscription") {
+    Api api;
+    api.announce();
+    WsClient first(api.hub->port());
+    WsClient second(api.hub->port());
+    for (auto* client : {&first, &second}) {
+        client->send({{"type", "auth"}, {"token", api.token()}});
+        REQUIRE(client->receive_until([](json m) { return m["type"] == "auth_ok"; }));
+    }
+    std::vector<std::int64_t> numbers;
+    for (auto* client : {&first, &first, &second}) {
+        client->send({{"type", "subscribe"}, {"id", 10 + numbers.size()}, {"devices", {"bedroom.ceiling_light"}}});
+        const auto ok = client->receive_until([](json m) { return m["type"] == "result"; });
+        REQUIRE(ok);
+        REQUIRE((*ok)["success"] == true);
+        numbers.push_back((*ok)["subscription"].get<std::int64_t>());
+    }
+    api.device.publish("hearth/device/bedroom.ceiling_light/state", R"({"on":false,"brightness":13})", true);
+    auto is_change = [](json m) { return m["type"] == "state" && m["attribute"] == "brightness"; };
+    const auto a = first.receive_until(is_change);
+    const auto b = first.receive_until(is_change);
+    const auto c = second.receive_until(is_change);
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE(c);
+    CHECK(std::set<std::int64_t>{(*a)["subscription"], (*b)["subscription"]} == std::set<std::int64_t>{numbers[0], numbers[1]});
+    CHECK((*c)["subscription"] == numbers[2]);
+    for (const auto* m : {&*a, &*b, &*c}) {
+        CHECK((*m)["device"] == "bedroom.ceiling_light");
+        CHECK((*m)["value"] == 13);
+        auto without = *m;
+        without.erase("subscription");
+        auto reference = *c;
+        reference.erase("subscription");
+        CHECK(without == reference);
+    }
 }
 
 // Each of these once ended hearthd (a type_error escaping the WebSocket handler); `{"type":5}` did so
