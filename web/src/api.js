@@ -101,8 +101,7 @@ function onMessage(m) {
 /** Opens the live feed and keeps it open: after a hub restart it reconnects (0.5 s, doubling to 5 s). */
 export function connect() {
   clearTimeout(timer);
-  if (!token.get()) return;
-  link.set(link.get() === 'live' ? 'down' : link.get());
+  if (!token.get() || socket) return;
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/ws`);
   socket = ws;
   ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: token.get() }));

@@ -17,7 +17,7 @@ const en = {
   language: 'Language', theme: 'Theme', light: 'Light', dark: 'Dark', system: 'System', nothing: 'Nothing yet.', sent: 'sent', confirmed: 'confirmed',
   unavailable: 'unavailable', state: 'State', cause: 'cause', device: 'Device', ok: 'OK', error: 'Error', badToken: 'The hub refused this token',
   unreachable: 'The hub cannot be reached', running: 'running', mode: 'Mode', fan: 'Fan', media: 'Media', track: 'Track', hvac_mode: 'Mode', fan_speed: 'Fan', occupancy: 'Occupied',
-  illuminance: 'Light', power: 'Power', contact: 'Closed', cleaning: 'Cleaning', yes: 'yes', no: 'no',
+  illuminance: 'Light', power: 'Power', contact: 'Closed', cleaning: 'Cleaning', yes: 'yes', no: 'no', enable: 'Enable', disable: 'Disable',
 };
 const zh = {
   title: 'Hearth 家庭中枢', signIn: '登录', token: '访问令牌', tokenHint: '粘贴一个令牌（hearthctl token create 名称，或 var/owner.token）。',
@@ -29,13 +29,13 @@ const zh = {
   say: '说', sayPlaceholder: '输入你想说的话，例如：我困了、把厨房的灯关掉', dryRun: '试运行（不发送）',
   understood: '已理解', notUnderstood: '没听懂', intent: '意图', commands: '命令', reply: '回复', undo: '撤销', undone: '已撤销',
   nothingSent: '未发送（试运行）', history: '历史', traces: '追踪', range: '范围', h1: '1 小时', h6: '6 小时', h24: '24 小时', d7: '7 天',
-  noHistory: '这段时间没有记录的变化。', noTraces: '没有涉及此设备的追踪。', back: '返回', activate: '启用', runNow: '立即运行',
+  noHistory: '这段时间没有记录的变化。', noTraces: '没有涉及此设备的追踪。', back: '返回', activate: '执行', runNow: '立即运行',
   enabled: '已启用', disabled: '已停用', lastRun: '上次运行', never: '从未', why: '原因', whyNot: '未执行原因', trigger: '触发', outcome: '结果',
   tokens: '令牌', create: '创建', name: '名称', scope: '权限', created: '创建于', revoke: '吊销', secretOnce: '请立即复制——只显示这一次：',
   language: '语言', theme: '主题', light: '浅色', dark: '深色', system: '跟随系统', nothing: '暂无。', sent: '已发送', confirmed: '已确认',
   unavailable: '不可用', state: '状态', cause: '原因', device: '设备', ok: '好', error: '错误', badToken: '中枢拒绝了这个令牌',
   unreachable: '无法访问中枢', running: '运行中', mode: '模式', fan: '风速', media: '媒体', track: '曲目', hvac_mode: '模式', fan_speed: '风速', occupancy: '有人',
-  illuminance: '照度', power: '功率', contact: '关闭', cleaning: '清扫', yes: '是', no: '否',
+  illuminance: '照度', power: '功率', contact: '关闭', cleaning: '清扫', yes: '是', no: '否', enable: '启用', disable: '停用',
 };
 const tables = { en, zh };
 

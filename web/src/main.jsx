@@ -23,7 +23,7 @@ function SignIn() {
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true); setError('');
-    try { await signIn(secret); connect(); } catch (err) { setError(`${t('badToken')}: ${err.message}`); } finally { setBusy(false); }
+    try { await signIn(secret); } catch (err) { setError(`${t('badToken')}: ${err.message}`); } finally { setBusy(false); }
   };
   return (
     <form class="signin panel" onSubmit={submit}>

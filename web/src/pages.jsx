@@ -41,6 +41,13 @@ export function Rules({ onError, onInfo }) {
   const [open, setOpen] = useState(null);
   const [traces, setTraces] = useState([]);
   const tick = useSignal(traceTick);
+  const [last, setLast] = useState({});
+  // The rule list has no last run; each rule's newest trace says when and how it last ran.
+  useEffect(() => {
+    if (!data?.rules) return;
+    Promise.all(data.rules.map((r) => api('GET', `/rules/${encodeURIComponent(r.id)}/traces?limit=1`).then((x) => [r.id, x.traces?.[0]], () => [r.id, null])))
+      .then((pairs) => setLast(Object.fromEntries(pairs)));
+  }, [data, tick]);
   useEffect(() => {
     if (!open) return;
     api('GET', `/rules/${encodeURIComponent(open)}/traces?limit=20`).then((r) => setTraces(r.traces || []), (e) => onError(e.message));
@@ -59,9 +66,9 @@ export function Rules({ onError, onInfo }) {
               <b>{nameOf(typeof r.name === 'object' ? r.name : { en: r.name }, r.id)}</b> <small>{r.id}</small>
               {' '}<span class={`badge ${st.enabled === false ? 'offline' : 'online'}`}>{st.enabled === false ? t('disabled') : t('enabled')}</span>
               {st.available === false && <span class="error"> {t('unavailable')}: {st.problem}</span>}
-              {' '}<span class="muted">{t('lastRun')}: {st.last_run_ms ? new Date(st.last_run_ms).toLocaleString() : st.runs ? st.runs : t('never')}</span>
+              {' '}<span class="muted" data-last-run>{t('lastRun')}: {last[r.id] ? `${new Date(last[r.id].started).toLocaleString()} · ${last[r.id].outcome}` : t('never')}</span>
               <span class="actions">
-                <button onClick={() => toggle(r)}>{st.enabled === false ? t('enabled') : t('disabled')}</button>
+                <button onClick={() => toggle(r)}>{st.enabled === false ? t('enable') : t('disable')}</button>
                 <button onClick={() => run(r.id)}>{t('runNow')}</button>
                 <button onClick={() => setOpen(open === r.id ? null : r.id)}>{t('traces')}</button>
               </span>
@@ -115,7 +122,7 @@ export function Settings({ onError }) {
       </form>
       {secret && <p class="secret">{t('secretOnce')} <code>{secret}</code></p>}
       <table class="tokens"><thead><tr><th>{t('name')}</th><th>{t('scope')}</th><th>{t('created')}</th><th /></tr></thead>
-        <tbody>{(data?.tokens || []).map((tk) => <tr><td>{tk.name}</td><td>{tk.scope}</td><td>{tk.created ? new Date(tk.created).toLocaleString() : ''}</td>
+        <tbody>{(data?.tokens || []).map((tk) => <tr><td>{tk.name}</td><td>{tk.scope}</td><td>{tk.created_ms ? new Date(tk.created_ms).toLocaleString() : ''}</td>
           <td><button onClick={() => revoke(tk.id)}>{t('revoke')}</button></td></tr>)}</tbody></table>
     </section>
   );

@@ -1,0 +1,172 @@
+// Browser test of the dashboard against the real stack (dashboard_stack.mjs): Mosquitto, hearthd with
+// the demo home serving the built app, hearth-fleet playing it, Debian's Chromium driven by
+// playwright-core. It signs in as a person would and checks what the page shows against what the
+// devices did.
+//   node tests/dashboard_test.mjs --bin BUILD_DIR --web WEB_DIST
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { src, chromium, chromiumPath, chromiumArgs, eventually, startStack } from './dashboard_stack.mjs';
+
+const arg = (name, fallback) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : fallback; };
+const bin = arg('--bin', join(src, 'build/dev'));
+const web = arg('--web', join(bin, 'web/dist'));
+let stack, base, owner, rest, browser, page;
+const state = async (id) => (await rest('GET', `/devices/${id}`)).state || {};
+const card = (id) => page.locator(`[data-device="${id}"]`);
+
+test.before(async () => {
+  stack = await startStack({ bin, web });
+  ({ base, owner, rest } = stack);
+  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
+  page.on('pageerror', (e) => console.log('page error:', e.message));
+});
+
+test.after(async () => {
+  await browser?.close();
+  await stack?.shutdown({ showLogs: !!process.exitCode });
+});
+
+test('hearthd serves the app gzip-compressed with cache headers, and its pages fall back to index.html', async () => {
+  const index = await fetch(`${base}/`, { headers: { 'Accept-Encoding': 'gzip' } });
+  assert.equal(index.status, 200);
+  assert.match(index.headers.get('content-type'), /^text\/html/);
+  assert.equal(index.headers.get('content-encoding'), 'gzip');
+  assert.equal(index.headers.get('cache-control'), 'no-cache');
+  const html = await index.text();
+  const script = html.match(/src="(\/assets\/[^"]+\.js)"/)[1];
+  assert.doesNotMatch(html, /https?:\/\//, 'the page loads nothing from another host');
+  const js = await fetch(base + script);
+  assert.match(js.headers.get('content-type'), /^text\/javascript/);
+  assert.match(js.headers.get('cache-control'), /immutable/);
+  const deep = await fetch(`${base}/devices/bedroom.ac`);
+  assert.equal(await deep.text(), html);
+  assert.equal((await fetch(`${base}/assets/nothing-here.js`)).status, 404);
+  assert.equal((await fetch(`${base}/api/v1/nothing`)).status, 404);
+});
+
+test('a bad token is refused with the hub\'s reason', async () => {
+  await page.goto(base + '/');
+  await page.fill('input[name=token]', 'hth_not_a_real_token');
+  await page.click('button[type=submit]');
+  const alert = page.locator('[role=alert]');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /refused this token: the token is not valid/);
+  assert.equal(await page.locator('[data-device]').count(), 0);
+});
+
+test('signing in shows every demo device online, live', async () => {
+  await page.fill('input[name=token]', owner);
+  await page.click('button[type=submit]');
+  await page.locator('[data-link=live]').waitFor();
+  const total = (await rest('GET', '/devices')).total;
+  await eventually('every card online', async () =>
+    (await page.locator('[data-device][data-availability=online]').count()) === total);
+  assert.equal(await page.locator('[data-device]').count(), total);
+  assert.equal(await page.locator('[data-area]').count(), 6);
+});
+
+test('toggling a light sends the command and the card follows the device\'s confirmation', async () => {
+  const id = 'living_room.ceiling_light';
+  const before = !!(await state(id)).on;
+  const toggle = card(id).locator('input[data-attr=on]');
+  assert.equal(await toggle.isChecked(), before);
+  await toggle.click();
+  await eventually('the simulated light reports the new state', async () => (await state(id)).on === !before);
+  await eventually('the card shows it, caused by the app', async () =>
+    (await toggle.isChecked()) === !before && /cause: app/.test(await card(id).innerText()));
+});
+
+test('saying 我困了 changes the bedroom cards live, and undo restores them', async () => {
+  await rest('POST', '/devices/bedroom.speaker/commands', { playback: 'stopped' });
+  await rest('POST', '/devices/bedroom.curtain/commands', { position: 100 });
+  const speakerButton = card('bedroom.speaker').locator('button[data-attr=playback]');
+  const curtain = card('bedroom.curtain').locator('input[data-attr=position]');
+  await eventually('speaker stopped, curtain open on the cards', async () =>
+    /Play/.test(await speakerButton.innerText()) && (await curtain.inputValue()) === '100');
+
+  await page.fill('input[name=utterance]', '我困了');
+  await page.click('.voice button[type=submit]');
+  const answer = page.locator('.voice .answer');
+  await answer.waitFor();
+  assert.equal(await answer.getAttribute('data-outcome'), 'scene');
+  assert.match(await answer.innerText(), /bedroom\.speaker/);
+  await eventually('the speaker card shows sleep music playing', async () => /Pause/.test(await speakerButton.innerText()), 30);
+  await eventually('the curtain card shows it closed', async () => (await curtain.inputValue()) === '0', 30);
+  assert.equal((await state('bedroom.speaker')).playback, 'playing');
+
+  await page.click('.voice button[name=undo]');
+  await page.locator('.voice .undone').waitFor();
+  await eventually('undo: the speaker card is stopped again', async () => /Play/.test(await speakerButton.innerText()), 30);
+  await eventually('undo: the curtain card is open again', async () => (await curtain.inputValue()) === '100', 30);
+});
+
+test('a dry run shows the commands and sends nothing', async () => {
+  const before = await state('bedroom.speaker');
+  await page.check('.voice input[name=dry_run]');
+  await page.fill('input[name=utterance]', '我困了');
+  await page.click('.voice button[type=submit]');
+  await eventually('the answer says nothing was sent', async () => /nothing sent/.test(await page.locator('.voice .answer').innerText()));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual((await state('bedroom.speaker')).playback, before.playback);
+  await page.uncheck('.voice input[name=dry_run]');
+});
+
+test('a device\'s history is plotted (pixels drawn, not just a node) and its traces listed', async () => {
+  // The speaker: its volume went 30 → 15 → 30 with 我困了 and undo, and both left traces.
+  await card('bedroom.speaker').locator('header a').click();
+  await page.locator('.plot[data-attribute=volume] canvas').waitFor();
+  const coloured = await eventually('the chart has drawn its line', () => page.evaluate(() => {
+    const canvas = document.querySelector('.plot[data-attribute=volume] canvas');
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 228) < 30 && Math.abs(data[i + 1] - 87) < 30 && Math.abs(data[i + 2] - 46) < 30 && data[i + 3] > 200) n++;
+    return n > 50 ? n : 0;
+  }));
+  assert.ok(coloured > 50, `the chart drew ${coloured} line pixels`);
+  await page.click('button[data-range=h1]');
+  await page.locator('.plot[data-attribute=volume] canvas').waitFor();
+  await eventually('the voice command and the undo are among the device\'s traces', async () =>
+    (await page.locator('.trace[data-rule=_voice]').count()) > 0 && (await page.locator('.trace[data-rule=_undo]').count()) > 0);
+  await page.locator('.trace[data-rule=_voice] summary').first().click();
+  assert.match(await page.locator('.trace[data-rule=_voice]').first().innerText(), /我困了[\s\S]*bedroom\.speaker[\s\S]*confirmed/);
+  await page.goBack();
+});
+
+test('a rule runs now and its trace opens as a timeline', async () => {
+  await page.click('nav a[href="/rules"]');
+  const rule = page.locator('[data-rule=sunset_floor_lamp]').first();
+  await rule.locator('button', { hasText: 'Run now' }).click();
+  const trace = rule.locator('.trace').first();
+  await eventually('the run\'s trace is listed', async () => (await rule.locator('.trace').count()) > 0);
+  await trace.locator('summary').click();
+  assert.match(await trace.innerText(), /living_room\.floor_lamp/);
+  await page.click('nav a[href="/"]');
+});
+
+test('the page survives a hub restart and works again', async () => {
+  await stack.stop('hub');
+  await page.locator('[data-link=down]').waitFor();
+  stack.startHub();
+  await page.locator('[data-link=live]').waitFor({ timeout: 60000 });
+  const total = (await rest('GET', '/devices')).total;
+  await eventually('every card online again', async () =>
+    (await page.locator('[data-device][data-availability=online]').count()) === total, 60);
+  const id = 'kitchen.light';
+  const toggle = card(id).locator('input[data-attr=on]');
+  const before = await toggle.isChecked();
+  await toggle.click();
+  await eventually('a toggle after the restart reaches the device and the card', async () =>
+    (await state(id)).on === !before && (await toggle.isChecked()) === !before);
+});
+
+test('Chinese and dark mode switch from the header', async () => {
+  await page.click('header button.lang');
+  await eventually('the page speaks Chinese', async () => /卧室/.test(await page.locator('main').innerText()));
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  await page.click('header button.theme');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await page.click('header button.lang');
+  await page.click('header button.theme');
+});
