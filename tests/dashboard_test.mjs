@@ -103,13 +103,16 @@ test('saying 我困了 changes the bedroom cards live, and undo restores them', 
 });
 
 test('a dry run shows the commands and sends nothing', async () => {
-  const before = await state('bedroom.speaker');
+  // A sent utterance leaves a _voice trace before the hub answers; a dry run leaves none.
+  const traces = async () => (await rest('GET', '/traces?device=bedroom.speaker&limit=100')).traces.length;
+  const before = { state: await state('bedroom.speaker'), traces: await traces() };
   await page.check('.voice input[name=dry_run]');
   await page.fill('input[name=utterance]', '我困了');
   await page.click('.voice button[type=submit]');
   await eventually('the answer says nothing was sent', async () => /nothing sent/.test(await page.locator('.voice .answer').innerText()));
-  await new Promise((r) => setTimeout(r, 300));
-  assert.deepEqual((await state('bedroom.speaker')).playback, before.playback);
+  assert.match(await page.locator('.voice .answer').innerText(), /bedroom\.speaker/);
+  assert.equal(await traces(), before.traces);
+  assert.equal((await state('bedroom.speaker')).playback, before.state.playback);
   await page.uncheck('.voice input[name=dry_run]');
 });
 

@@ -20,12 +20,12 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body) {
+export async function api(method, path, body, secret = token.get()) {
   let response;
   try {
     response = await fetch('/api/v1' + path, {
       method,
-      headers: { Authorization: `Bearer ${token.get()}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { Authorization: `Bearer ${secret}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch (e) {
@@ -40,15 +40,10 @@ export async function api(method, path, body) {
 
 /** Checks a token against the hub; resolves to nothing, or throws ApiError saying why it was refused. */
 export async function signIn(secret) {
-  const previous = token.get();
-  token.set(secret.trim());
-  try {
-    await api('GET', '/areas');
-    sessionStorage.setItem('hearth.token', token.get());
-  } catch (e) {
-    token.set(previous);
-    throw e;
-  }
+  const candidate = secret.trim();
+  await api('GET', '/areas', undefined, candidate);
+  sessionStorage.setItem('hearth.token', candidate);
+  token.set(candidate);
 }
 
 export function signOut() {
