@@ -97,6 +97,9 @@ function onMessage(m) {
 export function connect() {
   clearTimeout(timer);
   if (!token.get() || socket) return;
+  // The first paint need not wait for the socket: the home is read at once, and read again once
+  // the subscription is in place (so nothing that changed in between is missed).
+  if (devices.get().size === 0) loadHome().catch(() => {});
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/ws`);
   socket = ws;
   ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: token.get() }));
