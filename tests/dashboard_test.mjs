@@ -20,6 +20,7 @@ test.before(async () => {
   ({ base, owner, rest } = stack);
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
+  page.setDefaultTimeout(60000);  // the machine may be busy with other tests; deadlines, not timings
   page.on('pageerror', (e) => console.log('page error:', e.message));
 });
 
@@ -172,4 +173,23 @@ test('Chinese and dark mode switch from the header', async () => {
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
   await page.click('header button.lang');
   await page.click('header button.theme');
+});
+
+test('a read-scope token made in Settings shows the home with every control disabled (a wall panel)', async () => {
+  await page.click('nav a[href="/settings"]');
+  await page.fill('form.row input', 'hall-panel');
+  await page.selectOption('form.row select', 'read');
+  await page.click('form.row button[type=submit]');
+  const secret = (await page.locator('.secret code').innerText()).trim();
+  assert.ok(secret.length > 10);
+  assert.match(await page.locator('table.tokens').innerText(), /hall-panel\s+read/);
+  await page.click('header button.signout');
+  await page.fill('input[name=token]', secret);
+  await page.click('button[type=submit]');
+  await page.locator('[data-link=live]').waitFor();
+  await page.click('nav a[href="/"]');
+  await card('kitchen.light').waitFor();
+  assert.ok(await card('kitchen.light').locator('input[data-attr=on]').isDisabled());
+  assert.ok(await card('bedroom.ac').locator('.thermostat button').first().isDisabled());
+  assert.equal(await card('kitchen.light').getAttribute('data-availability'), 'online');
 });

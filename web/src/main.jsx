@@ -68,7 +68,12 @@ function App() {
   const state = useSignal(link);
   const all = useSignal(devices);
   const [messages, setMessages] = useState([]);
-  const say = (kind) => (text) => setMessages((m) => [...m.slice(-3), { kind, text, at: Date.now() }]);
+  const say = (kind) => (text) => {
+    const m = { kind, text };
+    setMessages((all) => [...all.slice(-3), m]);
+    // Confirmations fade after a while; errors stay until clicked away.
+    if (kind === 'info') setTimeout(() => setMessages((all) => all.filter((x) => x !== m)), 8000);
+  };
   const onError = say('error');
   const onInfo = say('info');
   useEffect(() => { document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en'; document.title = t('title'); }, [l]);
