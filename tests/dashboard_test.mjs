@@ -149,6 +149,30 @@ test('a rule runs now and its trace opens as a timeline', async () => {
   await page.click('nav a[href="/"]');
 });
 
+test('a scene made with the form is checked against the devices, saved, and activates', async () => {
+  await page.click('nav a[href="/scenes"]');
+  await page.click('button[name=new-scene]');
+  const form = page.locator('form.scene-form');
+  await form.locator('input[name=id]').fill('dashboard_reading');
+  await form.locator('input[name=name_en]').fill('reading (dashboard)');
+  await form.locator('select[name=device]').selectOption('study.desk_lamp');
+  await form.locator('input[name=state]').fill('{"on": true, "brightness": 150}');
+  await form.locator('button[name=save]').click();
+  assert.match(await form.locator('.field-error').first().innerText(), /brightness 150 is outside 0–100/);
+  assert.equal((await rest('GET', '/scenes')).scenes.some((x) => x.id === 'dashboard_reading'), false, 'an invalid scene is not sent');
+  await form.locator('input[name=state]').fill('{"on": true, "brightness": 35}');
+  await form.locator('button[name=save]').click();
+  const item = page.locator('[data-scene=dashboard_reading]');
+  await item.waitFor();
+  assert.deepEqual((await rest('GET', '/scenes/dashboard_reading')).targets[0].state, { on: true, brightness: 35 });
+  await item.locator('button[name=activate]').click();
+  await eventually('the desk lamp reaches the scene', async () => {
+    const s = await state('study.desk_lamp');
+    return s.on === true && s.brightness === 35;
+  });
+  await page.click('nav a[href="/"]');
+});
+
 test('the page survives a hub restart and works again', async () => {
   await stack.stop('hub');
   await page.locator('[data-link=down]').waitFor();

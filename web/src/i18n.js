@@ -17,7 +17,7 @@ const en = {
   language: 'Language', theme: 'Theme', light: 'Light', dark: 'Dark', system: 'System', nothing: 'Nothing yet.', sent: 'sent', confirmed: 'confirmed',
   unavailable: 'unavailable', state: 'State', cause: 'cause', device: 'Device', ok: 'OK', error: 'Error', badToken: 'The hub refused this token',
   unreachable: 'The hub cannot be reached', running: 'running', mode: 'Mode', fan: 'Fan', media: 'Media', track: 'Track', hvac_mode: 'Mode', fan_speed: 'Fan', occupancy: 'Occupied',
-  illuminance: 'Light', power: 'Power', contact: 'Closed', cleaning: 'Cleaning', yes: 'yes', no: 'no', enable: 'Enable', disable: 'Disable',
+  illuminance: 'Light', power: 'Power', contact: 'Closed', cleaning: 'Cleaning', yes: 'yes', no: 'no', enable: 'Enable', disable: 'Disable', save: 'Save', cancel: 'Cancel', edit: 'Edit',
 };
 const zh = {
   title: 'Hearth 家庭中枢', signIn: '登录', token: '访问令牌', tokenHint: '粘贴一个令牌（hearthctl token create 名称，或 var/owner.token）。',
@@ -35,7 +35,7 @@ const zh = {
   language: '语言', theme: '主题', light: '浅色', dark: '深色', system: '跟随系统', nothing: '暂无。', sent: '已发送', confirmed: '已确认',
   unavailable: '不可用', state: '状态', cause: '原因', device: '设备', ok: '好', error: '错误', badToken: '中枢拒绝了这个令牌',
   unreachable: '无法访问中枢', running: '运行中', mode: '模式', fan: '风速', media: '媒体', track: '曲目', hvac_mode: '模式', fan_speed: '风速', occupancy: '有人',
-  illuminance: '照度', power: '功率', contact: '关闭', cleaning: '清扫', yes: '是', no: '否', enable: '启用', disable: '停用',
+  illuminance: '照度', power: '功率', contact: '关闭', cleaning: '清扫', yes: '是', no: '否', enable: '启用', disable: '停用', save: '保存', cancel: '取消', edit: '编辑',
 };
 const tables = { en, zh };
 

@@ -5,6 +5,7 @@ import { t, nameOf, lang, setLang } from './i18n.js';
 import { useSignal } from './store.js';
 import { TraceTimeline } from './traces.jsx';
 import { theme, setTheme } from './theme.js';
+import { SceneForm } from './scene_form.jsx';
 
 function useLoad(path, deps = []) {
   const [data, setData] = useState(null);
@@ -15,20 +16,26 @@ function useLoad(path, deps = []) {
 }
 
 export function Scenes({ onError, onInfo }) {
-  const [data, error] = useLoad('/scenes');
+  const [data, error, reload] = useLoad('/scenes');
+  const [editing, setEditing] = useState(undefined);  // undefined: list; null: a new scene; a scene: edit it
   const activate = (id) => api('POST', `/scenes/${encodeURIComponent(id)}/activate`, {})
     .then((r) => onInfo(`${id}: ${(r.commands || []).length} ${t('commands')}`), (e) => onError(e.message));
   const undo = () => api('POST', '/undo').then((r) => onInfo(`${t('undone')} ${r.label || ''}`), (e) => onError(e.message));
+  const done = (id) => { setEditing(undefined); if (id) { onInfo(`${id} ✓`); reload(); } };
   return (
     <section>
-      <h2>{t('scenes')} <button onClick={undo}>↶ {t('undo')}</button></h2>
+      <h2>{t('scenes')} <button onClick={undo}>↶ {t('undo')}</button> <button name="new-scene" onClick={() => setEditing(null)}>+ {t('create')}</button></h2>
       {error && <p class="error">{error}</p>}
+      {editing !== undefined && <SceneForm scene={editing} onDone={done} onError={onError} />}
       <ul class="list">
         {(data?.scenes || []).map((s) => (
           <li data-scene={s.id}>
             <b>{nameOf(s.name, s.id)}</b> <small>{s.id}</small> · {(s.targets || []).length} {t('device')}
             {s.status?.available === false && <span class="error"> {t('unavailable')}: {s.status.problem}</span>}
-            <button onClick={() => activate(s.id)} disabled={s.status?.available === false}>{t('activate')}</button>
+            <span class="actions">
+              <button onClick={() => setEditing(s)}>{t('edit')}</button>
+              <button name="activate" onClick={() => activate(s.id)} disabled={s.status?.available === false}>{t('activate')}</button>
+            </span>
           </li>
         ))}
       </ul>
