@@ -149,6 +149,14 @@ test('a rule runs now and its trace opens as a timeline', async () => {
   await page.click('nav a[href="/"]');
 });
 
+test('a rule\'s notification appears on the Notifications page as it is sent', async () => {
+  await page.click('nav a[href="/notifications"]');
+  await page.locator('main h2').waitFor();
+  await rest('POST', '/rules/door_opened_while_away/run');
+  await eventually('the notification is listed', async () => /The front door opened while nobody is home/.test(await page.locator('main').innerText()));
+  await page.click('nav a[href="/"]');
+});
+
 test('a scene made with the form is checked against the devices, saved, and activates', async () => {
   await page.click('nav a[href="/scenes"]');
   await page.click('button[name=new-scene]');
@@ -206,7 +214,7 @@ test('a read-scope token made in Settings shows the home with every control disa
   await page.click('form.row button[type=submit]');
   const secret = (await page.locator('.secret code').innerText()).trim();
   assert.ok(secret.length > 10);
-  assert.match(await page.locator('table.tokens').innerText(), /hall-panel\s+read/);
+  await eventually('the new token is listed with its scope', async () => /hall-panel\s+read/.test(await page.locator('table.tokens').innerText()));
   await page.click('header button.signout');
   await page.fill('input[name=token]', secret);
   await page.click('button[type=submit]');
