@@ -47,6 +47,16 @@ test('hearthd serves the app gzip-compressed with cache headers, and its pages f
   assert.equal((await fetch(`${base}/api/v1/nothing`)).status, 404);
 });
 
+test('a browser that prefers Chinese gets the sign-in page in Chinese', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const zhPage = await context.newPage();
+  await zhPage.goto(base + '/');
+  await zhPage.locator('button[type=submit]').waitFor();
+  assert.equal(await zhPage.locator('button[type=submit]').innerText(), '登录');
+  assert.equal(await zhPage.evaluate(() => document.documentElement.lang), 'zh-CN');
+  await context.close();
+});
+
 test('a bad token is refused with the hub\'s reason', async () => {
   await page.goto(base + '/');
   await page.fill('input[name=token]', 'hth_not_a_real_token');
