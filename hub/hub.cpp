@@ -283,6 +283,8 @@ void Hub::register_routes() {
     add_scene_routes(router_, automation_->definitions(), automation_->actions());
     add_rule_routes(router_, automation_->definitions(), automation_->rule_host());
     add_conversation_routes(router_, automation_->phrasebook(), automation_->assistant());
+    if (!config_.web_dir.empty()) web_ = WebApp::load(config_.web_dir);
+    add_web_routes(router_, web_);
 }
 
 void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, std::function<void(std::string)> proceed) {

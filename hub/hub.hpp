@@ -27,6 +27,7 @@
 #include "hub/mqtt_link.hpp"
 #include "hub/router.hpp"
 #include "hub/store.hpp"
+#include "hub/web_app.hpp"
 #include "proto/command.hpp"
 #include "proto/context.hpp"
 #include "proto/topics.hpp"
@@ -49,6 +50,7 @@ struct HubConfig {
     FloodLimits device_flood;  // MQTT messages per topic (per device) before the excess is dropped
     std::filesystem::path data_dir = "var";
     std::filesystem::path home_file;  // areas imported at start when given
+    std::filesystem::path web_dir;    // the built dashboard served at `/` (WebApp); empty = none
     std::string ha_discovery_prefix = "homeassistant";  // Home Assistant MQTT discovery; empty = off
     std::string zigbee2mqtt_base;                        // Zigbee2MQTT without HA discovery; empty = off
     std::string tasmota_prefix = "tasmota/discovery";    // Tasmota native discovery; empty = off
@@ -90,6 +92,7 @@ public:
     Tokens& tokens() noexcept { return tokens_; }
     LiveFeed& live() noexcept { return *live_; }
     const Router& router() const noexcept { return router_; }
+    const WebApp& web_app() const noexcept { return web_; }
     /// Native first, then the ecosystems.
     const std::vector<std::unique_ptr<devices::adapters::Adapter>>& adapters() const noexcept { return adapters_; }
     /// Where device facts enter; listeners attach here.
@@ -161,6 +164,7 @@ private:
     Tokens tokens_;
     ClientGuard guard_;
     Router router_;
+    WebApp web_;
     std::unique_ptr<Store> store_;
     std::unique_ptr<LiveFeed> live_;
     std::unique_ptr<HttpServer> http_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -32,6 +33,8 @@ const char* kUsage = R"(usage: hearthd [options]
                        the broker password is the first line of FILE (env HEARTH_MQTT_PASSWORD_FILE)
   --data DIR           data directory (default ./var, env HEARTH_DATA)
   --prefix PREFIX      native MQTT topic prefix (default hearth)
+  --web DIR            the built dashboard to serve at / (env HEARTH_WEB; default: the first of
+                       <binary>/../share/hearth/web and <binary>/../web/dist that holds index.html)
   --home FILE          import areas (and scenes, rules) from a home description file
   --ha-discovery P     Home Assistant MQTT discovery prefix, or "off" (default homeassistant)
   --zigbee2mqtt BASE   read Zigbee2MQTT natively under BASE (default off; use it only
@@ -87,6 +90,18 @@ std::optional<std::string> read_password(const std::string& path) {
     return line;
 }
 
+/// Where an installed (bin/ beside share/) or just-built (build/<preset>/hub/ beside web/dist) hearthd
+/// finds the dashboard; empty when neither holds one.
+std::string default_web_dir() {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) return {};
+    for (const auto& dir : {exe.parent_path() / ".." / "share" / "hearth" / "web", exe.parent_path() / ".." / "web" / "dist"}) {
+        if (std::filesystem::is_regular_file(dir / "index.html", ec)) return std::filesystem::weakly_canonical(dir, ec).string();
+    }
+    return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -105,6 +120,7 @@ int main(int argc, char** argv) {
     std::string device_rate = env_or("HEARTH_DEVICE_RATE", "");
     std::string clock_speed = env_or("HEARTH_CLOCK_SPEED", "");
     std::string command_hold = env_or("HEARTH_COMMAND_HOLD", "");
+    std::string web_dir = env_or("HEARTH_WEB", "");
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const auto next = [&]() -> std::string {
@@ -130,6 +146,7 @@ int main(int argc, char** argv) {
         else if (arg == "--data") config.data_dir = next();
         else if (arg == "--prefix") config.prefix = next();
         else if (arg == "--home") config.home_file = next();
+        else if (arg == "--web") web_dir = next();
         else if (arg == "--ha-discovery") config.ha_discovery_prefix = off_or(next());
         else if (arg == "--zigbee2mqtt") config.zigbee2mqtt_base = off_or(next());
         else if (arg == "--tasmota") config.tasmota_prefix = off_or(next());
@@ -191,6 +208,7 @@ int main(int argc, char** argv) {
         }
         config.command_hold = std::chrono::milliseconds(static_cast<long long>(*seconds * 1000));
     }
+    config.web_dir = web_dir.empty() ? default_web_dir() : web_dir;
     if (!password_file.empty()) {
         auto password = read_password(password_file);
         if (!password) {
@@ -214,6 +232,14 @@ int main(int argc, char** argv) {
         std::cout << "hearthd: API on " << (config.http.tls() ? "https://" : "http://") << config.http.address << ":" << hub.http_port() << "/api/v1"
                   << ", broker " << config.mqtt_url
                   << (config.mqtt_username.empty() ? "" : " as " + config.mqtt_username) << ", data in " << config.data_dir.string() << std::endl;
+        if (hub.web_app().available()) {
+            std::cout << "hearthd: dashboard on " << (config.http.tls() ? "https://" : "http://") << config.http.address << ":"
+                      << hub.http_port() << "/ (" << hub.web_app().file_count() << " files from " << config.web_dir.string() << ")"
+                      << std::endl;
+        } else {
+            std::cerr << "hearthd: no dashboard: " << (config.web_dir.empty() ? std::string("none built") : config.web_dir.string() + " has no index.html")
+                      << "; / answers 404 (build the hearth-web target or pass --web DIR)" << std::endl;
+        }
         boost::asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code&, int) {
             hub.stop();

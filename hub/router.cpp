@@ -61,13 +61,12 @@ void Router::add_public(std::string method, std::string pattern, Handler handler
     routes_.push_back({std::move(method), std::move(pattern), std::nullopt, std::move(handler)});
 }
 
+void Router::set_fallback(std::string method, Handler handler) {
+    fallback_ = Route{std::move(method), "*", std::nullopt, std::move(handler)};
+}
+
 void Router::dispatch(const HttpRequest& request, Reply reply) const {
-    bool path_known = false;
-    for (const auto& route : routes_) {
-        PathParams params;
-        if (!match(route.pattern, request.path, params)) continue;
-        path_known = true;
-        if (route.method != request.method) continue;
+    const auto start = [&](const Route& route, PathParams params) {
         auto run = [&route, request = HttpRequest(request), params = std::move(params), reply](std::string caller) mutable {
             request.caller = std::move(caller);
             try {
@@ -81,10 +80,19 @@ void Router::dispatch(const HttpRequest& request, Reply reply) const {
         } else {
             run({});
         }
-        return;
+    };
+    bool path_known = false;
+    for (const auto& route : routes_) {
+        PathParams params;
+        if (!match(route.pattern, request.path, params)) continue;
+        path_known = true;
+        if (route.method != request.method) continue;
+        return start(route, std::move(params));
     }
     if (path_known) {
         reply(error_response(405, proto::Errc::not_found, request.method + " is not allowed on " + request.path));
+    } else if (fallback_ && fallback_->method == request.method) {
+        start(*fallback_, {});
     } else {
         reply(error_response(404, proto::Errc::not_found, "no such endpoint: " + request.path));
     }

@@ -56,6 +56,9 @@ public:
     void add(std::string method, std::string pattern, Scope scope, Handler handler);
     void add_public(std::string method, std::string pattern, Handler handler);
     void set_gate(Gate gate) { gate_ = std::move(gate); }
+    /// A public handler for `method` requests to paths no route knows (the dashboard's files and its
+    /// client-side pages); without one they get 404. It goes through the gate like any route.
+    void set_fallback(std::string method, Handler handler);
     /// Dispatches to the matching route; 404 for an unknown path, 405 for a known path with
     /// another method. A handler that throws gets a 500 with the error shape.
     void dispatch(const HttpRequest& request, Reply reply) const;
@@ -63,6 +66,7 @@ public:
 
 private:
     std::vector<Route> routes_;
+    std::optional<Route> fallback_;
     Gate gate_;
 };
 

@@ -95,3 +95,14 @@ TEST_CASE("A query's '+' is a space and its %2B a plus, so offsets in timestamps
     CHECK(q.at("r") == "a b");
     CHECK(q.at("from") == "2026-03-29T03:00:00+02:00");
 }
+
+TEST_CASE("A fallback answers GETs to paths no route knows, and never steals a known path's 405") {
+    Router router;
+    router.add("POST", "/api/v1/x", Scope::control, [](const HttpRequest&, const PathParams&, Reply reply) { reply({}); });
+    router.set_fallback("GET", [](const HttpRequest& request, const PathParams&, Reply reply) {
+        reply(HttpResponse{200, "page " + request.path, "text/html"});
+    });
+    CHECK(dispatch(router, "GET", "/devices/bedroom.ac").body == "page /devices/bedroom.ac");
+    CHECK(dispatch(router, "GET", "/api/v1/x").status == 405);
+    CHECK(dispatch(router, "POST", "/elsewhere").status == 404);
+}
