@@ -10,7 +10,8 @@ namespace hearth::proto {
 namespace {
 
 /// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF)
-/// without U+FFFE and U+FFFF, which YAML cannot print (the emitter writes them as U+FFFD).
+/// without Unicode's noncharacters (U+FDD0–U+FDEF and the last two of every plane, U+FFFE,
+/// U+1FFFF, …), which the YAML emitter cannot print (it writes them as U+FFFD).
 bool valid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
@@ -23,7 +24,8 @@ bool valid_utf8(std::string_view s) {
             cp = (cp << 6) | (cc & 0x3F);
         }
         const char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF) {
+        if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (cp & 0xFFFE) == 0xFFFE ||
+            (cp >= 0xFDD0 && cp <= 0xFDEF)) {
             return false;
         }
         i += n;

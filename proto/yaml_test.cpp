@@ -32,8 +32,11 @@ TEST_CASE("Malformed YAML is refused with its line") {
 
 TEST_CASE("YAML text that is not valid UTF-8 is refused naming its line, in values and in keys") {
     // Found by fuzz_yaml: "\xff\x0e" became a JSON string that cannot be written back.
-    // And U+FFFF, which the emitter cannot write (fuzz_yaml: "\x01\0\xff\xff", read as UTF-16).
-    for (const auto* text : {"\xff\x0e", "name: ok\nzh: \"\xe5\x8d\"\n", "\xc0\xaf: 1\n", "a: \xed\xa0\x80\n", "a: \xef\xbf\xbf\n"}) {
+    // And U+FFFF, which the emitter cannot write (fuzz_yaml: "\x01\0\xff\xff", read as UTF-16), nor
+    // any other noncharacter: U+3FFFF (fuzz_yaml: "\0\0\0\x13\n#\xff\xff\xff\xff", read as
+    // UTF-32), U+10FFFE, U+FDD0.
+    for (const auto* text : {"\xff\x0e", "name: ok\nzh: \"\xe5\x8d\"\n", "\xc0\xaf: 1\n", "a: \xed\xa0\x80\n", "a: \xef\xbf\xbf\n",
+                             "a: \xf0\xbf\xbf\xbf\n", "a: \xf4\x8f\xbf\xbe\n", "a: \xef\xb7\x90\n"}) {
         INFO(text);
         const auto j = yaml_to_json(text);
         REQUIRE(j.has_error());
@@ -42,6 +45,7 @@ TEST_CASE("YAML text that is not valid UTF-8 is refused naming its line, in valu
         CHECK(j.error().message.find("line") != std::string::npos);
     }
     CHECK_FALSE(yaml_to_json(std::string("\x01\0\xff\xff", 4)).has_value());
+    CHECK_FALSE(yaml_to_json(std::string("\0\0\0\x13\n#\xff\xff\xff\xff", 10)).has_value());
     CHECK(yaml_to_json("zh: 卧室\n😀: ok\n").has_value());
 }
 
