@@ -4,11 +4,21 @@
 
 namespace hearth::nlu {
 
+namespace {
+
+std::string said(const Frame& f, const Mention& m) { return TextNormalizer::join(f.text->units, m.begin, m.end); }
+
+}  // namespace
+
 Resolution Resolver::resolve(const std::function<bool(const devices::Device&)>& wanted, Scope scope) const {
     Resolution out;
+    std::vector<const Entry*> kind_entries;
     for (const auto* k : frame_.kinds)
         for (const auto* e : k->entries)
-            if (e->kind == EntryKind::kind) out.kinds.insert(out.kinds.end(), e->kinds.begin(), e->kinds.end());
+            if (e->kind == EntryKind::kind) {
+                out.kinds.insert(out.kinds.end(), e->kinds.begin(), e->kinds.end());
+                kind_entries.push_back(e);
+            }
 
     // Named devices first. A name shared by several devices (or a sound-alike of several) is
     // a question, not a guess.
@@ -29,6 +39,20 @@ Resolution Resolver::resolve(const std::function<bool(const devices::Device&)>& 
         }
         if (!named.empty() && !contains(out.devices, named.front())) out.devices.push_back(named.front());
     }
+    // "关掉卧室的电视" when the only TV is in the living room: that room has none.
+    if (!out.devices.empty() && !frame_.areas.empty() && frame_.kinds.empty()) {
+        const bool any_in_named_area = std::any_of(out.devices.begin(), out.devices.end(), [&](const auto* d) {
+            return std::any_of(frame_.areas.begin(), frame_.areas.end(), [&](const Mention* a) {
+                return a->entries.front()->target == d->description.area.value;
+            });
+        });
+        if (!any_in_named_area) {
+            out.area = proto::AreaId(frame_.areas.front()->entries.front()->target);
+            out.missing = said(frame_, *frame_.devices.front());
+            out.devices.clear();
+            return out;
+        }
+    }
     // "把卧室灯打开然后调到五十": a part that names nothing is about what the previous part acted on.
     if (out.devices.empty() && frame_.kinds.empty() && frame_.areas.empty())
         for (const auto& id : request_.focus)
@@ -40,9 +64,9 @@ Resolution Resolver::resolve(const std::function<bool(const devices::Device&)>& 
     out.area = area();
     std::vector<const devices::Device*> pool;
     for (const auto* d : registry_.list()) {
-        const bool kind_ok = out.kinds.empty()
-                                 ? wanted(*d)
-                                 : std::find(out.kinds.begin(), out.kinds.end(), d->description.kind) != out.kinds.end();
+        const bool kind_ok = kind_entries.empty() ? wanted(*d) : std::any_of(kind_entries.begin(), kind_entries.end(), [&](const Entry* e) {
+            return kind_word_matches(*e, *d);
+        });
         if (kind_ok) pool.push_back(d);
     }
     // A kind word may also be a device's own name ("TV"): prefer the kinds, fall back to it.
@@ -52,6 +76,7 @@ Resolution Resolver::resolve(const std::function<bool(const devices::Device&)>& 
                 if (e->kind == EntryKind::device)
                     if (const auto* d = registry_.find(proto::DeviceId(e->target))) pool.push_back(d);
     }
+    if (pool.empty() && !frame_.kinds.empty()) out.missing = said(frame_, *frame_.kinds.front());
     // "打开卧室和客厅的灯": every named area counts.
     std::vector<proto::AreaId> areas;
     for (const auto* m : frame_.areas) areas.emplace_back(m->entries.front()->target);
@@ -63,7 +88,10 @@ Resolution Resolver::resolve(const std::function<bool(const devices::Device&)>& 
         out.devices = in_area;
         return out;
     }
-    if (out.area && area_named()) return out;  // "厨房的空调" but the kitchen has none
+    if (out.area && area_named()) {  // "厨房的空调" but the kitchen has none
+        if (out.missing.empty() && !frame_.kinds.empty()) out.missing = said(frame_, *frame_.kinds.front());
+        return out;
+    }
     out.area.reset();
     out.devices = pool;
     // Devices spread over several rooms, and nothing said which room or "all": ask.
@@ -77,7 +105,7 @@ Resolution Resolver::resolve(const std::function<bool(const devices::Device&)>& 
 
 std::optional<proto::AreaId> Resolver::area() const {
     for (const auto* m : frame_.areas) return proto::AreaId(m->entries.front()->target);
-    if (frame_.has(Cue::everywhere)) return std::nullopt;
+    if (whole_home(frame_)) return std::nullopt;
     return request_.area;
 }
 

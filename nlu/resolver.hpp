@@ -20,6 +20,9 @@ struct Resolution {
     bool ambiguous = false;             // several equally good candidates: ask
     std::vector<const devices::Device*> candidates;
     std::vector<proto::DeviceKind> kinds;      // the kinds the utterance named
+    /// The words that matched nothing in the home ("窗户" where there are only curtains, "电视"
+    /// asked for in a room without one), as said; empty otherwise.
+    std::string missing;
 };
 
 /// Whether a request may be about several devices across areas (questions) or not (actions).
@@ -34,7 +37,8 @@ public:
     /// fine (questions) or call for a question back (actions).
     Resolution resolve(const std::function<bool(const devices::Device&)>& wanted, Scope scope) const;
 
-    /// The first named area; none for "everywhere"; else the speaker's.
+    /// The first named area; none for the whole home ("everywhere", "所有的灯" without a room); else
+    /// the speaker's.
     std::optional<proto::AreaId> area() const;
     bool area_named() const { return !frame_.areas.empty(); }
 

@@ -183,7 +183,7 @@ std::string Speech::temperatures(const std::vector<std::pair<const devices::Devi
 }
 
 std::string Speech::states(const std::vector<const devices::Device*>& devices, const std::string& state,
-                           const devices::Registry& r) const {
+                           const devices::Registry& r, Asked asked) const {
     const auto describe = [&](const devices::Device& d) -> std::string {
         const auto& s = d.state;
         const auto get = [&](const char* a) -> const proto::Value* {
@@ -215,21 +215,36 @@ std::string Speech::states(const std::vector<const devices::Device*>& devices, c
         if (s == "locked") return said == "锁着" || said == "locked";
         return said == "没锁" || said == "unlocked";
     };
-    if (devices.size() == 1) {
+    const std::string yes = zh() ? "是的，" : "Yes, ", no = zh() ? "不，" : "No, ";
+    if (devices.size() == 1 && asked != Asked::count && asked != Asked::which) {
         const auto said = describe(*devices.front());
-        return zh() ? device(*devices.front(), r) + "现在" + said + "。" : "The " + device(*devices.front(), r) + " is " + said + ".";
+        const auto sentence = zh() ? device(*devices.front(), r) + "现在" + said + "。"
+                                   : std::string(state.empty() ? "The " : "the ") + device(*devices.front(), r) + " is " + said + ".";
+        if (state.empty()) return sentence;
+        return (matches(said) ? yes : no) + sentence;
     }
-    std::vector<std::string> hits;
-    for (const auto* d : devices)
-        if (matches(describe(*d))) hits.push_back(device(*d, r));
+    std::vector<std::string> hits, misses;
+    for (const auto* d : devices) (matches(describe(*d)) ? hits : misses).push_back(device(*d, r));
     if (state.empty()) {
         std::vector<std::string> all;
         for (const auto* d : devices) all.push_back(device(*d, r) + (zh() ? describe(*d) : " " + describe(*d)));
         return list(all) + (zh() ? "。" : ".");
     }
-    if (hits.empty()) return zh() ? "没有。" : "None.";
-    if (zh()) return "有" + std::to_string(hits.size()) + "个：" + list(hits) + "。";
-    return std::to_string(hits.size()) + ": " + list(hits) + ".";
+    const auto count = std::to_string(hits.size());
+    switch (asked) {
+        case Asked::count:
+            if (hits.empty()) return zh() ? "0个。" : "0.";
+            return zh() ? count + "个：" + list(hits) + "。" : count + ": " + list(hits) + ".";
+        case Asked::all:
+            if (misses.empty()) return zh() ? "是的，都是。" : "Yes, all of them.";
+            return zh() ? "不，" + list(misses) + "不是。" : "No, not the " + list(misses) + ".";
+        case Asked::which:
+            if (hits.empty()) return zh() ? "没有。" : "None.";
+            return zh() ? list(hits) + "。" : list(hits) + ".";
+        default:
+            if (hits.empty()) return zh() ? "没有。" : "No, none.";
+            return zh() ? yes + "有" + count + "个：" + list(hits) + "。" : yes + count + ": " + list(hits) + ".";
+    }
 }
 
 std::string Speech::readings(std::string_view attribute,
@@ -298,6 +313,17 @@ std::string Speech::confirm_mood(Mood m) const {
 std::string Speech::no_device(const proto::Area* area) const {
     if (area) return zh() ? name(area->name) + "没有这样的设备。" : "There is no such device in the " + name(area->name) + ".";
     return zh() ? "没有找到这样的设备。" : "I couldn't find that device.";
+}
+std::string Speech::missing(const std::string& what, const proto::Area* area) const {
+    if (zh()) return (area ? name(area->name) : std::string("家里")) + "没有" + what + "。";
+    return "There is no " + what + (area ? " in the " + name(area->name) : std::string(" here")) + ".";
+}
+std::string Speech::no_floors() const {
+    return zh() ? "这个家还没有设置楼层。" : "This home has no floors set up.";
+}
+std::string Speech::what(const std::string& intent) const {
+    if (zh()) return intent == "HassTurnOn" ? "您想打开什么？" : intent == "HassTurnOff" ? "您想关掉什么？" : "您想调哪个设备？";
+    return intent == "HassTurnOn" ? "What should I turn on?" : intent == "HassTurnOff" ? "What should I turn off?" : "Which device do you mean?";
 }
 std::string Speech::no_reading() const {
     return zh() ? "现在还没有读数。" : "There is no reading yet.";
