@@ -77,6 +77,7 @@ struct Home {
     std::map<std::string, std::string> class_of;                // device id → HA device_class
     std::map<std::string, std::string> floor_of_area;           // area id → floor id
     std::map<std::string, std::string> floor_by_name;           // lower-case name or id → floor id
+    std::map<std::string, std::string> floor_name;              // floor id → its name
 };
 
 std::optional<double> number_of(const json& j) {
@@ -98,7 +99,11 @@ void add_area(Home& h, const json& a, bool zh) {
     if (h.area_by_name.contains(lower(name))) return;  // an overlay's "Kitchen" is the fixture's kitchen
     const auto id = sanitize(a.value("id", name));
     if (a.contains("floor") && a["floor"].is_string()) h.floor_of_area[id] = sanitize(a["floor"].get<std::string>());
-    proto::Area area{proto::AreaId(id), zh ? proto::LocalizedName{name, ""} : proto::LocalizedName{"", name}};
+    proto::Area area{proto::AreaId(id), zh ? proto::LocalizedName{name, ""} : proto::LocalizedName{"", name}, std::nullopt};
+    if (const auto f = h.floor_of_area.find(id); f != h.floor_of_area.end()) {
+        const auto floor_name = h.floor_name.count(f->second) ? h.floor_name.at(f->second) : f->second;
+        area.floor = proto::Floor{f->second, zh ? proto::LocalizedName{floor_name, ""} : proto::LocalizedName{"", floor_name}, std::nullopt};
+    }
     h.registry.upsert_area(area);
     h.area_by_name[lower(name)] = id;
     h.area_by_name[lower(a.value("id", name))] = id;
@@ -120,6 +125,7 @@ void add_entity(Home& h, const json& e, bool zh) {
     const auto device_class = attributes.value("device_class", std::string{});
     proto::DeviceDescription d;
     d.id = proto::DeviceId(id);
+    d.device_class = device_class;
     d.name = zh ? proto::LocalizedName{name, ""} : proto::LocalizedName{"", name};
     if (e.contains("area") && e["area"].is_string()) d.area = proto::AreaId(sanitize(e["area"].get<std::string>()));
     proto::Attributes state;
@@ -221,6 +227,7 @@ Home build_home(const json& fixture, const json* overlay, bool zh) {
     for (const auto& f : fixture.value("floors", json::array())) {
         const auto id = sanitize(f.value("id", f.value("name", std::string{})));
         h.floor_by_name[lower(f.value("name", std::string{}))] = id;
+        h.floor_name[id] = f.value("name", std::string{});
         h.floor_by_name[id] = id;
         for (const auto& v : f.value("name_variants", json::array())) h.floor_by_name[lower(v.get<std::string>())] = id;
     }

@@ -72,6 +72,7 @@ Frame make_frame(const Text& text, std::vector<Mention> mentions) {
         switch (m.kind) {
             case EntryKind::device: f.devices.push_back(&m); break;
             case EntryKind::area: f.areas.push_back(&m); break;
+            case EntryKind::floor: f.floors.push_back(&m); break;
             case EntryKind::scene: f.scenes.push_back(&m); break;
             case EntryKind::kind:
                 if (leading_verb(f, i)) break;

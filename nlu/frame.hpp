@@ -21,7 +21,7 @@ struct CueAt {
 struct Frame {
     const Text* text = nullptr;
     std::vector<Mention> mentions;
-    std::vector<const Mention*> devices, areas, scenes, kinds, numbers;
+    std::vector<const Mention*> devices, areas, floors, scenes, kinds, numbers;
     std::vector<CueAt> cues;
     double score = 1.0;     // the weakest name match
     double coverage = 1.0;  // share of units the lexicon explained

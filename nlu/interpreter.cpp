@@ -26,6 +26,7 @@ void Interpreter::add_target_slots(proto::Attributes& slots, const Resolution& r
         slots["name"] = speech_.name(res.devices.front()->description.name);
         slots["device"] = res.devices.front()->description.id.value;
     }
+    if (res.floor) slots["floor"] = *res.floor;
     if (res.area) slots["area"] = res.area->value;
     else if (!frame_.areas.empty()) slots["area"] = frame_.areas.front()->entries.front()->target;
     if (!res.kinds.empty()) slots["domain"] = std::string(proto::to_string(res.kinds.front()));
@@ -59,7 +60,6 @@ Understanding Interpreter::act(ActionPlan plan, Wanted wanted, double base) {
         !frame_.has(Cue::unlock))
         plan.intent = plan.intent == "HassTurnOn" ? "HassTurnOff" : "HassTurnOn";
     set_intent(plan.intent, plan.slots, base);
-    if (frame_.has(Cue::floor)) return finish(Outcome::failed, speech_.no_floors());
     // A device word that matches nothing in the home is said to be missing, never guessed.
     if (!res.named && request_.focus.empty())
         if (const auto word = unexplained_object(frame_); !word.empty())
@@ -145,7 +145,6 @@ Understanding Interpreter::answer_state(double base) {
     if (covers && state == "off") state = "closed";
     if (!state.empty()) slots["state"] = state;
     set_intent("HassGetState", slots, base);
-    if (frame_.has(Cue::floor)) return finish(Outcome::failed, speech_.no_floors());
     if (res.ambiguous) return clarify_which(res);
     for (const auto* d : res.devices) result_.targets.push_back(d->description.id);
     if (res.devices.empty() && !res.missing.empty()) return finish(Outcome::failed, speech_.missing(res.missing, area_of(res)));
@@ -469,7 +468,7 @@ Understanding Interpreter::control() {
     }
     if (frame_.has(Cue::mute)) return act(ActionPlan("HassSetVolume", "volume", 0.0, std::nullopt), want_volume, 0.9);
     // Nothing named to act on ("打开", "turn it on", "调到五十"): ask rather than pick the lights.
-    const bool nothing_named = frame_.devices.empty() && frame_.kinds.empty() && frame_.areas.empty() &&
+    const bool nothing_named = frame_.devices.empty() && frame_.kinds.empty() && frame_.areas.empty() && frame_.floors.empty() &&
                                request_.focus.empty() && frame_.scenes.empty() && mode.empty();
     if (nothing_named && unexplained_object(frame_).empty() && !frame_.has(Cue::floor) &&
         ((!attribute_said && (number || relative || extreme)) || ((on || off) && !frame_.has(Cue::lock) && !frame_.has(Cue::unlock)))) {

@@ -340,6 +340,7 @@ int kind_rank(EntryKind k) {
         case EntryKind::device: return 0;
         case EntryKind::scene: return 1;
         case EntryKind::area: return 2;
+        case EntryKind::floor: return 2;
         case EntryKind::cue: return 3;
         case EntryKind::kind: return 4;
     }
@@ -407,7 +408,14 @@ Lexicon::Lexicon(const devices::Registry& registry, const Vocabulary& vocabulary
             add(joined, en);
         }
     };
-    for (const auto* area : registry.areas()) add_name(area->name, EntryKind::area, area->id.value);
+    std::vector<std::string> floors;
+    for (const auto* area : registry.areas()) {
+        add_name(area->name, EntryKind::area, area->id.value);
+        if (area->floor && std::find(floors.begin(), floors.end(), area->floor->id) == floors.end()) {
+            floors.push_back(area->floor->id);
+            add_name(area->floor->name, EntryKind::floor, area->floor->id);
+        }
+    }
     for (const auto* device : registry.list()) {
         add_name(device->description.name, EntryKind::device, device->description.id.value);
     }
@@ -544,7 +552,7 @@ std::vector<Mention> segment(const std::vector<Mention>& candidates, std::size_t
                           : m.kind == EntryKind::kind     ? 1
                           : m.kind == EntryKind::cue      ? 2
                           : m.kind == EntryKind::device   ? 4
-                                                          : 3;
+                                                          : 3;  // area, floor, scene
         return length * 100 - 10 + bonus * length;
     };
     std::vector<int> best(n + 1, 0);

@@ -17,7 +17,7 @@
 
 namespace hearth::nlu {
 
-enum class EntryKind { device, area, scene, kind, cue };
+enum class EntryKind { device, area, floor, scene, kind, cue };
 
 enum class Cue {
     on, off, lock, unlock, set, up, down, brighter, dimmer, warmer, cooler, louder, quieter,
@@ -33,7 +33,7 @@ inline constexpr int kDownstairs = -100;
 struct Entry {
     std::vector<Unit> phrase;
     EntryKind kind = EntryKind::cue;
-    std::string target;                       // device, area or scene id
+    std::string target;                       // device, area, floor or scene id
     std::vector<proto::DeviceKind> kinds;     // EntryKind::kind: the device kinds the word covers
     std::string device_class;                 // EntryKind::kind: the class the word names ("window"), if any
     Cue cue = Cue::filler;

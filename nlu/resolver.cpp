@@ -62,6 +62,16 @@ Resolution Resolver::resolve(const std::function<bool(const devices::Device&)>& 
         return out;
     }
     out.area = area();
+    const auto floors = area_named() ? std::nullopt : floor_areas();
+    if (floors) {
+        out.area.reset();
+        if (floors->areas.empty()) {
+            out.missing = frame_.floors.empty() ? said(frame_, frame_.mentions[frame_.first(Cue::floor)->mention])
+                                                : said(frame_, *frame_.floors.front());
+            return out;
+        }
+        out.floor = floors->id;
+    }
     std::vector<const devices::Device*> pool;
     for (const auto* d : registry_.list()) {
         const bool kind_ok = kind_entries.empty() ? wanted(*d) : std::any_of(kind_entries.begin(), kind_entries.end(), [&](const Entry* e) {
@@ -81,6 +91,13 @@ Resolution Resolver::resolve(const std::function<bool(const devices::Device&)>& 
     std::vector<proto::AreaId> areas;
     for (const auto* m : frame_.areas) areas.emplace_back(m->entries.front()->target);
     if (areas.empty() && out.area) areas.push_back(*out.area);
+    if (floors) {  // the whole floor: no question which room
+        for (const auto* d : pool)
+            if (std::find(floors->areas.begin(), floors->areas.end(), d->description.area) != floors->areas.end())
+                out.devices.push_back(d);
+        if (out.devices.empty() && !frame_.kinds.empty()) out.missing = said(frame_, *frame_.kinds.front());
+        return out;
+    }
     std::vector<const devices::Device*> in_area;
     for (const auto* d : pool)
         if (std::find(areas.begin(), areas.end(), d->description.area) != areas.end()) in_area.push_back(d);
@@ -99,6 +116,42 @@ Resolution Resolver::resolve(const std::function<bool(const devices::Device&)>& 
         out.ambiguous = true;
         out.candidates = pool;
         out.devices.clear();
+    }
+    return out;
+}
+
+std::optional<Resolver::Floors> Resolver::floor_areas() const {
+    const auto* cue = frame_.first(Cue::floor);
+    if (frame_.floors.empty() && !cue) return std::nullopt;
+    Floors out;
+    const auto add = [&](const proto::Area& a) {
+        out.areas.push_back(a.id);
+        if (out.id.empty()) out.id = a.floor->id;
+    };
+    const auto areas = registry_.areas();
+    if (!frame_.floors.empty()) {
+        for (const auto* m : frame_.floors)
+            for (const auto* a : areas)
+                if (a->floor && a->floor->id == m->entries.front()->target) add(*a);
+        return out;
+    }
+    // A floor said by its level: "一楼", "second floor"; "楼上" is above the speaker.
+    const int level = cue->detail;
+    std::optional<int> here, top, bottom;
+    for (const auto* a : areas) {
+        if (!a->floor || !a->floor->level) continue;
+        const int l = *a->floor->level;
+        top = std::max(top.value_or(l), l);
+        bottom = std::min(bottom.value_or(l), l);
+        if (request_.area && a->id == *request_.area) here = l;
+    }
+    for (const auto* a : areas) {
+        if (!a->floor || !a->floor->level) continue;
+        const int l = *a->floor->level;
+        const bool wanted = level == kUpstairs     ? (here ? l > *here : l == top && top != bottom)
+                            : level == kDownstairs ? (here ? l < *here : l == bottom && top != bottom)
+                                                   : l == level;
+        if (wanted) add(*a);
     }
     return out;
 }

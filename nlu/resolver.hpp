@@ -16,6 +16,7 @@ namespace hearth::nlu {
 struct Resolution {
     std::vector<const devices::Device*> devices;
     std::optional<proto::AreaId> area;  // the area the request was narrowed to
+    std::optional<std::string> floor;   // the floor it was narrowed to
     bool named = false;                 // a device was named
     bool ambiguous = false;             // several equally good candidates: ask
     std::vector<const devices::Device*> candidates;
@@ -41,6 +42,16 @@ public:
     /// the speaker's.
     std::optional<proto::AreaId> area() const;
     bool area_named() const { return !frame_.areas.empty(); }
+
+    /// The areas on the floors the utterance names ("一楼", "first floor", a floor's own name;
+    /// "楼上"/"upstairs" are the floors above the speaker's, or the top one), with the floor's id;
+    /// nothing when it names no floor. An empty list when the home has no such floor.
+
+    struct Floors {
+        std::vector<proto::AreaId> areas;
+        std::string id;
+    };
+    std::optional<Floors> floor_areas() const;
 
 private:
     static bool contains(const std::vector<const devices::Device*>& v, const devices::Device* d) {

@@ -318,9 +318,6 @@ std::string Speech::missing(const std::string& what, const proto::Area* area) co
     if (zh()) return (area ? name(area->name) : std::string("家里")) + "没有" + what + "。";
     return "There is no " + what + (area ? " in the " + name(area->name) : std::string(" here")) + ".";
 }
-std::string Speech::no_floors() const {
-    return zh() ? "这个家还没有设置楼层。" : "This home has no floors set up.";
-}
 std::string Speech::what(const std::string& intent) const {
     if (zh()) return intent == "HassTurnOn" ? "您想打开什么？" : intent == "HassTurnOff" ? "您想关掉什么？" : "您想调哪个设备？";
     return intent == "HassTurnOn" ? "What should I turn on?" : intent == "HassTurnOff" ? "What should I turn off?" : "Which device do you mean?";

@@ -43,7 +43,6 @@ public:
     std::string no_device(const proto::Area* area) const;
     /// "家里没有加湿器。" / "There is no humidifier here.": `what` as the user said it.
     std::string missing(const std::string& what, const proto::Area* area) const;
-    std::string no_floors() const;
     /// Nothing was named to act on: "您想打开什么？"
     std::string what(const std::string& intent) const;
     std::string no_reading() const;
