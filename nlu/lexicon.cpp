@@ -265,7 +265,8 @@ const std::vector<CueWord>& cue_words() {
         {"佢", Cue::filler}, {"埋", Cue::filler}, {"盏", Cue::filler}, {"部", Cue::filler}, {"個", Cue::filler},
         {"唔该", Cue::filler}, {"而家", Cue::filler}, {"透透气", Cue::filler},
         {"谢谢", Cue::filler}, {"thanks", Cue::filler}, {"thank you", Cue::filler}, {"some", Cue::filler},
-        {"入面", Cue::filler}, {"听听", Cue::filler}, {"this", Cue::filler}, {"by", Cue::filler},
+        {"入面", Cue::filler}, {"这首", Cue::filler}, {"这个", Cue::filler}, {"那个", Cue::filler},
+        {"多少扇", Cue::query, 2}, {"多少盏", Cue::query, 2}, {"幾扇", Cue::query, 2}, {"幾道", Cue::query, 2}, {"听听", Cue::filler}, {"this", Cue::filler}, {"by", Cue::filler},
         // Words that carry no meaning here; they count as understood.
         {"的", Cue::filler}, {"把", Cue::filler}, {"和", Cue::filler}, {"跟", Cue::filler}, {"将", Cue::filler}, {"请", Cue::filler},
         {"帮我", Cue::filler}, {"给我", Cue::filler}, {"一下", Cue::filler}, {"吧", Cue::filler},
@@ -309,12 +310,14 @@ const std::vector<KindWord>& kind_words() {
         {"tv show", {K::tv, K::speaker}}, {"show", {K::tv, K::speaker}}, {"song", {K::speaker, K::tv}},
         {"track", {K::speaker, K::tv}},
         {"电视", {K::tv}}, {"电视机", {K::tv}}, {"tv", {K::tv}}, {"television", {K::tv}}, {"telly", {K::tv}},
+        {"lite", {K::light}},
         // Covers by class: windows are not curtains.
         {"窗帘", {K::curtain}, "curtain"}, {"curtain", {K::curtain}, "curtain"}, {"drape", {K::curtain}, "curtain"},
         {"百叶窗", {K::curtain}, "blind"}, {"百叶帘", {K::curtain}, "blind"}, {"blind", {K::curtain}, "blind"},
         {"卷帘", {K::curtain}, "shade"}, {"遮阳帘", {K::curtain}, "shade"}, {"shade", {K::curtain}, "shade"},
         {"窗户", {K::curtain}, "window"}, {"窗", {K::curtain}, "window"}, {"window", {K::curtain}, "window"},
         {"车库门", {K::curtain}, "garage"}, {"车房门", {K::curtain}, "garage"}, {"garage door", {K::curtain}, "garage"},
+        {"车库的门", {K::curtain}, "garage"}, {"车房的门", {K::curtain}, "garage"},
         {"卷帘门", {K::curtain}, "shutter"}, {"shutter", {K::curtain}, "shutter"}, {"cover", {K::curtain}},
         {"门", {K::lock}}, {"door", {K::lock}},
         {"锁", {K::lock}}, {"门锁", {K::lock}}, {"lock", {K::lock}}, {"door lock", {K::lock}},
@@ -517,7 +520,8 @@ void Lexicon::add_cues() {
 
 void Lexicon::add_kinds() {
     for (const auto& w : kind_words()) {
-        Entry e{{}, EntryKind::kind, {}, w.kinds, std::string(w.device_class), Cue::filler, 0, std::nullopt};
+        const auto language = static_cast<unsigned char>(w.text.front()) >= 0x80 ? Language::zh : Language::en;
+        Entry e{{}, EntryKind::kind, {}, w.kinds, std::string(w.device_class), Cue::filler, 0, language};
         add(w.text, std::move(e));
     }
 }
@@ -527,6 +531,8 @@ bool kind_word_matches(const Entry& e, const devices::Device& d) {
     if (e.device_class.empty()) return true;
     const auto& c = d.description.device_class;
     if (c.empty()) return e.device_class == "curtain";
+    // 窗帘 covers blinds and shades too (Taiwan's 窗簾 are often blinds); "curtain" does not.
+    if (e.device_class == "curtain" && e.language == Language::zh && (c == "blind" || c == "shade")) return true;
     return c == e.device_class || (e.device_class == "garage" && c == "garage_door");
 }
 
@@ -608,13 +614,15 @@ std::optional<double> Lexicon::sound_alike(const std::vector<Unit>& units, std::
                    u.text.front() == p.text.front()) {
             const int d = edit_distance(u.text, p.text);
             if (d > (p.text.size() >= 8 ? 2 : 1)) return std::nullopt;
-            penalty += 0.12 * d;
+            penalty += 0.2 * d;
         } else {
             return std::nullopt;
         }
     }
-    // At least one unit must differ (else it is an exact match), and most must not.
-    if (differing == 0 || differing * 2 > static_cast<int>(n) + 1) return std::nullopt;
+    // At least one unit must differ (else it is an exact match), and most must not; a two-word
+    // English name may have both misspelt ("flor lmap"), scoring low enough to be asked about.
+    const bool two_words = n == 2 && e.phrase[0].kind == UnitKind::word && e.phrase[1].kind == UnitKind::word;
+    if (differing == 0 || (differing * 2 > static_cast<int>(n) + 1 && !two_words)) return std::nullopt;
     return std::max(0.0, 1.0 - penalty);
 }
 

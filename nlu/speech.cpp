@@ -200,6 +200,8 @@ std::string Speech::states(const std::vector<const devices::Device*>& devices, c
             return *proto::as_bool(*v) ? (zh() ? "关着" : "closed") : (zh() ? "开着" : "open");
         if (const auto* v = get("occupancy"); v && proto::as_bool(*v))
             return *proto::as_bool(*v) ? (zh() ? "有人" : "occupied") : (zh() ? "没人" : "clear");
+        if (const auto* v = get("detected"); v && proto::as_bool(*v))
+            return *proto::as_bool(*v) ? (zh() ? "有检测到" : "detected") : (zh() ? "没有检测到" : "not detected");
         for (const auto* a : {"temperature", "humidity", "pm25", "illuminance", "power", "battery"})
             if (const auto* v = get(a); v && proto::as_number(*v)) {
                 const auto* c = d.description.find(a);
@@ -210,8 +212,8 @@ std::string Speech::states(const std::vector<const devices::Device*>& devices, c
     const auto matches = [&](const std::string& said) {
         if (state.empty()) return true;
         const std::string s = state == "on" || state == "open" ? "on" : state == "locked" ? "locked" : state == "unlocked" ? "unlocked" : "off";
-        if (s == "on") return said == "开着" || said == "on" || said == "open";
-        if (s == "off") return said == "关着" || said == "off" || said == "closed";
+        if (s == "on") return said == "开着" || said == "on" || said == "open" || said == "有人" || said == "occupied" || said == "有检测到" || said == "detected";
+        if (s == "off") return said == "关着" || said == "off" || said == "closed" || said == "没人" || said == "clear" || said == "没有检测到" || said == "not detected";
         if (s == "locked") return said == "锁着" || said == "locked";
         return said == "没锁" || said == "unlocked";
     };
