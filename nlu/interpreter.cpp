@@ -470,7 +470,8 @@ Understanding Interpreter::control() {
     // Nothing named to act on ("打开", "turn it on", "调到五十"): ask rather than pick the lights.
     const bool nothing_named = frame_.devices.empty() && frame_.kinds.empty() && frame_.areas.empty() && frame_.floors.empty() &&
                                request_.focus.empty() && frame_.scenes.empty() && mode.empty();
-    if (nothing_named && unexplained_object(frame_).empty() && !frame_.has(Cue::floor) &&
+    const bool light_word = std::any_of(frame_.cues.begin(), frame_.cues.end(), [](const CueAt& c) { return c.cue == Cue::on && c.detail == 1; });
+    if (nothing_named && !light_word && unexplained_object(frame_).empty() && !frame_.has(Cue::floor) &&
         ((!attribute_said && (number || relative || extreme)) || ((on || off) && !frame_.has(Cue::lock) && !frame_.has(Cue::unlock)))) {
         const std::string name = !attribute_said && (number || relative || extreme) ? "HassLightSet" : (on ? "HassTurnOn" : "HassTurnOff");
         set_intent(name, {}, 0.5);
@@ -502,7 +503,11 @@ Understanding Interpreter::control() {
         if (on && off) {
             std::size_t last_on = 0, last_off = 0;
             for (const auto& c : frame_.cues) {
-                if (c.cue == Cue::on) last_on = c.mention;
+                // "deactivate all lights on the first floor": that "on" says where, not what.
+                const auto next = c.mention + (c.mention + 1 < frame_.mentions.size() && is_cue(frame_.mentions[c.mention + 1], Cue::filler) ? 2 : 1);
+                const bool where = next < frame_.mentions.size() &&
+                                   (frame_.mentions[next].kind == EntryKind::area || frame_.mentions[next].kind == EntryKind::floor);
+                if (c.cue == Cue::on && !where) last_on = c.mention;
                 if (c.cue == Cue::off) last_off = c.mention;
             }
             name = last_on > last_off ? "HassTurnOn" : "HassTurnOff";

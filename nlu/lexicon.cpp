@@ -21,11 +21,11 @@ const std::vector<CueWord>& cue_words() {
     static const std::vector<CueWord> words = {
         // Actions.
         {"打开", Cue::on}, {"开启", Cue::on}, {"开", Cue::on}, {"启动", Cue::on}, {"激活", Cue::on},
-        {"点亮", Cue::on}, {"运行", Cue::on}, {"切换到", Cue::on}, {"切换成", Cue::on}, {"执行", Cue::on},
+        {"运行", Cue::on}, {"切换到", Cue::on}, {"切换成", Cue::on}, {"执行", Cue::on},
         {"开开", Cue::on}, {"亮起来", Cue::on}, {"开始", Cue::on}, {"拉开", Cue::on},
         {"turn on", Cue::on}, {"activate", Cue::on}, {"open", Cue::on},
-        {"start", Cue::on}, {"enable", Cue::on}, {"run", Cue::on}, {"light up", Cue::on},
-        {"light it up", Cue::on}, {"illuminate", Cue::on}, {"power on", Cue::on}, {"on", Cue::on}, {"transition to", Cue::on},
+        {"start", Cue::on}, {"enable", Cue::on}, {"run", Cue::on}, {"light up", Cue::on, 1},
+        {"light it up", Cue::on, 1}, {"illuminate", Cue::on, 1}, {"点亮", Cue::on, 1}, {"power on", Cue::on}, {"on", Cue::on}, {"transition to", Cue::on},
         {"change to", Cue::on},
         {"关闭", Cue::off}, {"关掉", Cue::off}, {"关上", Cue::off}, {"关", Cue::off}, {"熄灭", Cue::off},
         {"关了", Cue::off}, {"拉上", Cue::off}, {"合上", Cue::off},
@@ -265,7 +265,8 @@ const std::vector<CueWord>& cue_words() {
         {"佢", Cue::filler}, {"埋", Cue::filler}, {"盏", Cue::filler}, {"部", Cue::filler}, {"個", Cue::filler},
         {"唔该", Cue::filler}, {"而家", Cue::filler}, {"透透气", Cue::filler},
         {"谢谢", Cue::filler}, {"thanks", Cue::filler}, {"thank you", Cue::filler}, {"some", Cue::filler},
-        {"入面", Cue::filler}, {"这首", Cue::filler}, {"这个", Cue::filler}, {"那个", Cue::filler},
+        {"入面", Cue::filler}, {"single", Cue::filler}, {"item", Cue::filler}, {"my room", Cue::here},
+        {"our room", Cue::here}, {"这首", Cue::filler}, {"这个", Cue::filler}, {"那个", Cue::filler},
         {"多少扇", Cue::query, 2}, {"多少盏", Cue::query, 2}, {"幾扇", Cue::query, 2}, {"幾道", Cue::query, 2}, {"听听", Cue::filler}, {"this", Cue::filler}, {"by", Cue::filler},
         // Words that carry no meaning here; they count as understood.
         {"的", Cue::filler}, {"把", Cue::filler}, {"和", Cue::filler}, {"跟", Cue::filler}, {"将", Cue::filler}, {"请", Cue::filler},
@@ -354,7 +355,7 @@ int kind_rank(EntryKind k) {
 int edit_distance(std::string_view a, std::string_view b) {
     constexpr std::size_t kMax = 32;
     if (a.size() >= kMax || b.size() >= kMax) return 99;
-    std::array<std::array<int, kMax>, kMax> d{};
+    std::array<std::array<int, kMax>, kMax> d;  // only the cells written below are read
     for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = static_cast<int>(i);
     for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = static_cast<int>(j);
     for (std::size_t i = 1; i <= a.size(); ++i)

@@ -39,7 +39,8 @@ struct Entry {
     Cue cue = Cue::filler;
     int detail = 0;  // Mood for Cue::mood; index of color_name, hvac_mode_name or reading_attribute;
                      // Cue::all: 1 for words that mean the whole home unless a room is named
-                     // ("所有", "all"); Cue::query: 1 any, 2 how many, 3 which; Cue::floor: the level
+                     // ("所有", "all"); Cue::query: 1 any, 2 how many, 3 which; Cue::on: 1 for words
+                     // that mean lights ("light up", "点亮"); Cue::floor: the level
                      // (1 = ground floor), kUpstairs or kDownstairs
     std::optional<Language> language;         // the language of a name, when known
 };

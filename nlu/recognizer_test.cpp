@@ -353,7 +353,7 @@ TEST_CASE("Questions are answered from the registry") {
 
     u = f.say("is the kitchen light on?");
     CHECK(u.intent->name == "HassGetState");
-    CHECK(u.speech == "The kitchen light is on.");
+    CHECK(u.speech == "Yes, the kitchen light is on.");
 
     u = f.say("门锁了吗", "entrance");
     CHECK(u.intent->name == "HassGetState");

@@ -39,8 +39,16 @@ Resolution Resolver::resolve(const std::function<bool(const devices::Device&)>& 
         }
         if (!named.empty() && !contains(out.devices, named.front())) out.devices.push_back(named.front());
     }
-    // "关掉卧室的电视" when the only TV is in the living room: that room has none.
-    if (!out.devices.empty() && !frame_.areas.empty() && frame_.kinds.empty()) {
+    // "关掉卧室的电视" when the only TV is in the living room: that room has none. A name that says
+    // its own room ("living room light") is meant wherever another named room is.
+    const auto names_its_room = [&](const devices::Device* d) {
+        const auto* area = registry_.find_area(d->description.area);
+        const auto& n = d->description.name;
+        return area && ((!area->name.zh.empty() && n.zh.find(area->name.zh) != std::string::npos) ||
+                        (!area->name.en.empty() && n.en.find(area->name.en) != std::string::npos));
+    };
+    if (!out.devices.empty() && !frame_.areas.empty() && frame_.kinds.empty() &&
+        std::none_of(out.devices.begin(), out.devices.end(), names_its_room)) {
         const bool any_in_named_area = std::any_of(out.devices.begin(), out.devices.end(), [&](const auto* d) {
             return std::any_of(frame_.areas.begin(), frame_.areas.end(), [&](const Mention* a) {
                 return a->entries.front()->target == d->description.area.value;

@@ -207,6 +207,13 @@ std::string Speech::states(const std::vector<const devices::Device*>& devices, c
                 const auto* c = d.description.find(a);
                 return number_text(*proto::as_number(*v)) + (c ? c->unit : "");
             }
+        // Any other reading the device reports: its first number or text.
+        for (const auto& c : d.description.capabilities) {
+            const auto* v = get(c.attribute.c_str());
+            if (!v || c.attribute == "transition") continue;
+            if (const auto* n = proto::as_number(*v)) return number_text(*n) + (c.unit.empty() ? "" : " " + c.unit);
+            if (const auto* t = proto::as_text(*v); t && !t->empty()) return *t;
+        }
         return zh() ? "状态未知" : "in an unknown state";
     };
     const auto matches = [&](const std::string& said) {
