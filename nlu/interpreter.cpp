@@ -65,6 +65,15 @@ Understanding Interpreter::act(ActionPlan plan, Wanted wanted, double base) {
         if (const auto word = unexplained_object(frame_); !word.empty())
             return finish(Outcome::failed, speech_.missing(word, res.area && frame_.areas.empty() ? nullptr : area_of(res)));
     if (res.ambiguous) return clarify_which(res);
+    // "閂咗客廳盞燈": 盞 counts one lamp; with several in the room, ask which.
+    const bool one_lamp = std::any_of(frame_.mentions.begin(), frame_.mentions.end(), [&](const Mention& m) {
+        return !m.is_number && m.end - m.begin == 1 && frame_.text->units[m.begin].text == "盏";
+    });
+    if (one_lamp && !res.named && res.devices.size() > 1 && !frame_.has(Cue::all) && !whole_home(frame_)) {
+        res.ambiguous = true;
+        res.candidates = res.devices;
+        return clarify_which(res);
+    }
     for (const auto* d : res.devices) result_.targets.push_back(d->description.id);
     if (res.devices.empty() && !res.missing.empty()) return finish(Outcome::failed, speech_.missing(res.missing, area_of(res)));
     if (res.devices.empty()) return finish(Outcome::failed, speech_.no_device(area_of(res)));

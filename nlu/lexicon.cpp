@@ -404,12 +404,15 @@ Lexicon::Lexicon(const devices::Registry& registry, const Vocabulary& vocabulary
         Entry en{{}, kind, target, {}, {}, Cue::filler, 0, Language::en};
         if (!name.zh.empty()) add(name.zh, zh);
         if (!name.en.empty() && name.en != name.zh) add(name.en, en);
-        // "livingroom", "bedsidelamp": an English name written as one word.
+        // "livingroom", "bedsidelamp", "livingroom light": an English name with words run together.
         if (name.en.find(' ') != std::string::npos) {
             std::string joined;
             for (const char c : name.en)
                 if (c != ' ') joined += c;
             add(joined, en);
+            if (name.en.find(' ') != name.en.rfind(' '))  // three words or more: each pair run together
+                for (auto space = name.en.find(' '); space != std::string::npos; space = name.en.find(' ', space + 1))
+                    add(name.en.substr(0, space) + name.en.substr(space + 1), en);
         }
     };
     std::vector<std::string> floors;
