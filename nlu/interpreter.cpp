@@ -147,7 +147,8 @@ Understanding Interpreter::answer_state(double base) {
     });
     // "is there any motion?": a sensor question without a state asks whether it is triggered.
     const bool binary = !res.devices.empty() && std::all_of(res.devices.begin(), res.devices.end(), [](const auto* d) {
-        return d->description.kind == DeviceKind::presence_sensor || d->description.kind == DeviceKind::contact_sensor;
+        return d->description.kind == DeviceKind::presence_sensor || d->description.kind == DeviceKind::contact_sensor ||
+               has_capability(*d, "detected");
     });
     if (binary && state.empty() && !res.named) state = "on";
     if (covers && state == "on") state = "open";

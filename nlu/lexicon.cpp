@@ -331,7 +331,13 @@ const std::vector<KindWord>& kind_words() {
         {"人体传感器", {K::presence_sensor}}, {"有人", {K::presence_sensor}}, {"anyone", {K::presence_sensor}},
         {"anybody", {K::presence_sensor}}, {"motion sensor", {K::presence_sensor}},
         {"occupancy sensor", {K::presence_sensor}}, {"presence sensor", {K::presence_sensor}},
-        {"motion", {K::presence_sensor}}, {"occupancy", {K::presence_sensor}}, {"opening", {K::contact_sensor}},
+        // Sensors by class: a sensor without a class answers to every class word of its kind.
+        {"motion", {K::presence_sensor}, "motion"}, {"movement", {K::presence_sensor}, "motion"},
+        {"occupancy", {K::presence_sensor}, "occupancy"}, {"presence", {K::presence_sensor}, "presence"},
+        {"opening", {K::contact_sensor}, "opening"}, {"carbon monoxide", {K::sensor}, "carbon_monoxide"},
+        {"一氧化碳", {K::sensor}, "carbon_monoxide"}, {"gas", {K::sensor}, "gas"}, {"燃气", {K::sensor}, "gas"},
+        {"瓦斯", {K::sensor}, "gas"}, {"smoke", {K::sensor}, "smoke"}, {"烟雾", {K::sensor}, "smoke"},
+        {"water sensor", {K::sensor}, "moisture"}, {"leak", {K::sensor}, "moisture"}, {"漏水", {K::sensor}, "moisture"},
         {"门磁", {K::contact_sensor}}, {"door sensor", {K::contact_sensor}}, {"contact sensor", {K::contact_sensor}},
         {"传感器", {K::sensor, K::climate_sensor, K::presence_sensor, K::contact_sensor}},
         {"sensor", {K::sensor, K::climate_sensor, K::presence_sensor, K::contact_sensor}},
@@ -534,7 +540,7 @@ bool kind_word_matches(const Entry& e, const devices::Device& d) {
     if (std::find(e.kinds.begin(), e.kinds.end(), d.description.kind) == e.kinds.end()) return false;
     if (e.device_class.empty()) return true;
     const auto& c = d.description.device_class;
-    if (c.empty()) return e.device_class == "curtain";
+    if (c.empty()) return e.device_class == "curtain" || d.description.kind != proto::DeviceKind::curtain;
     // 窗帘 covers blinds and shades too (Taiwan's 窗簾 are often blinds); "curtain" does not.
     if (e.device_class == "curtain" && e.language == Language::zh && (c == "blind" || c == "shade")) return true;
     return c == e.device_class || (e.device_class == "garage" && c == "garage_door");
