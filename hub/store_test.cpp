@@ -138,7 +138,7 @@ proto::DeviceDescription lamp(const std::string& id, const std::string& area = "
         .value();
 }
 
-proto::Area area(const std::string& id, const std::string& en) { return proto::Area{proto::AreaId{id}, {"", en}}; }
+proto::Area area(const std::string& id, const std::string& en) { return proto::Area{proto::AreaId{id}, {"", en}, std::nullopt}; }
 
 // Holds the database's write lock from another connection, so the writer stalls in BEGIN.
 class WriteLock {

@@ -64,8 +64,8 @@ bool verb_follows(const std::vector<Mention>& mentions, std::size_t at) {
 }  // namespace
 
 void keep_states(std::vector<Mention>& mentions, const Text& part) {
-    static const Entry keep_on{{}, EntryKind::cue, {}, {}, Cue::on, 0, std::nullopt};
-    static const Entry keep_off{{}, EntryKind::cue, {}, {}, Cue::off, 0, std::nullopt};
+    static const Entry keep_on{{}, EntryKind::cue, {}, {}, {}, Cue::on, 0, std::nullopt};
+    static const Entry keep_off{{}, EntryKind::cue, {}, {}, {}, Cue::off, 0, std::nullopt};
     if (part.question_mark) return;
     const bool asks = std::any_of(mentions.begin(), mentions.end(), [](const Mention& m) {
         return is_cue(m, Cue::query) || is_cue(m, Cue::temperature_query);

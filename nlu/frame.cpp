@@ -11,7 +11,7 @@ using proto::DeviceKind;
 const std::set<Cue> kActionCues = {Cue::on, Cue::off, Cue::lock, Cue::unlock, Cue::set, Cue::up, Cue::down,
                                    Cue::brighter, Cue::dimmer, Cue::warmer, Cue::cooler, Cue::louder,
                                    Cue::quieter, Cue::pause, Cue::unpause, Cue::next, Cue::previous,
-                                   Cue::clean, Cue::dock, Cue::mood};
+                                   Cue::clean, Cue::dock, Cue::mood, Cue::mute};
 
 // English verbs that are also kind words: "lock front door", "switch off the lights". Only at the
 // start of the request, after nothing but filler; then they are recorded as cues, not kinds.
@@ -72,6 +72,7 @@ Frame make_frame(const Text& text, std::vector<Mention> mentions) {
         switch (m.kind) {
             case EntryKind::device: f.devices.push_back(&m); break;
             case EntryKind::area: f.areas.push_back(&m); break;
+            case EntryKind::floor: f.floors.push_back(&m); break;
             case EntryKind::scene: f.scenes.push_back(&m); break;
             case EntryKind::kind:
                 if (leading_verb(f, i)) break;
@@ -129,6 +130,64 @@ bool is_question(const Frame& f) {
     return f.has(Cue::query) || (f.text->question_mark && nothing_to_do) ||
            (!f.cues.empty() && f.cues.back().cue == Cue::negation && f.cues.back().mention + 1 == f.mentions.size() &&
             f.mentions.back().end == f.text->units.size());
+}
+
+bool whole_home(const Frame& f) {
+    if (f.has(Cue::everywhere)) return true;
+    if (f.has(Cue::here)) return false;
+    return std::any_of(f.cues.begin(), f.cues.end(), [](const CueAt& c) { return c.cue == Cue::all && c.detail == 1; });
+}
+
+int question_form(const Frame& f) {
+    int form = 0;
+    for (const auto& c : f.cues)
+        if (c.cue == Cue::query && c.detail > form) form = c.detail;
+    if (form == 0 && f.has(Cue::all)) form = 4;
+    return form;
+}
+
+std::string unexplained_object(const Frame& f) {
+    const auto& units = f.text->units;
+    std::vector<bool> explained(units.size(), false);
+    for (const auto& m : f.mentions)
+        for (std::size_t k = m.begin; k < m.end; ++k) explained[k] = true;
+    const auto long_enough = [&](std::size_t begin, std::size_t end) {
+        if (end <= begin) return false;
+        if (units[begin].kind == UnitKind::han) return end - begin >= 2;
+        return std::all_of(units.begin() + static_cast<long>(begin), units.begin() + static_cast<long>(end),
+                           [](const Unit& u) { return u.kind == UnitKind::word; });
+    };
+    if (!f.devices.empty()) return {};
+    if (f.kinds.empty()) {
+        std::size_t best_begin = 0, best_end = 0;
+        for (std::size_t i = 0; i < units.size();) {
+            if (explained[i]) {
+                ++i;
+                continue;
+            }
+            std::size_t j = i;
+            while (j < units.size() && !explained[j] && units[j].kind == units[i].kind) ++j;
+            if (j - i > best_end - best_begin) {
+                best_begin = i;
+                best_end = j;
+            }
+            i = j;
+        }
+        return long_enough(best_begin, best_end) ? TextNormalizer::join(units, best_begin, best_end) : std::string();
+    }
+    // A qualifier that matched nothing: the run just before the first kind word, past a "的".
+    const auto& kind = *f.kinds.front();
+    std::size_t end = kind.begin;
+    // Past fillers in Chinese: "阳台的灯", "露台盞燈" (in English only right before: "garden lights").
+    while (end > 0 && explained[end - 1] && units[end - 1].kind == UnitKind::han && std::any_of(f.mentions.begin(), f.mentions.end(), [&](const Mention& m) {
+               return m.begin == end - 1 && m.end == end && is_cue(m, Cue::filler);
+           }))
+        --end;
+    if (end == 0 || explained[end - 1]) return {};
+    std::size_t begin = end;
+    while (begin > 0 && !explained[begin - 1] && units[begin - 1].kind == units[end - 1].kind) --begin;
+    if (!long_enough(begin, end)) return {};
+    return TextNormalizer::join(units, begin, kind.end);
 }
 
 std::optional<NumberMatch> pick_number(const Frame& f) {

@@ -21,7 +21,7 @@ struct CueAt {
 struct Frame {
     const Text* text = nullptr;
     std::vector<Mention> mentions;
-    std::vector<const Mention*> devices, areas, scenes, kinds, numbers;
+    std::vector<const Mention*> devices, areas, floors, scenes, kinds, numbers;
     std::vector<CueAt> cues;
     double score = 1.0;     // the weakest name match
     double coverage = 1.0;  // share of units the lexicon explained
@@ -51,6 +51,16 @@ void settle_names(Frame& frame, const devices::Registry& registry);
 /// "别关灯", "我不困", "don't turn off the lights": a negation shortly before an action or a mood.
 bool negated(const Frame& frame);
 bool is_question(const Frame& frame);
+/// "全屋", "everywhere", or an "all" word ("所有的灯", "every light") without "here": the whole home
+/// unless a room is named.
+bool whole_home(const Frame& frame);
+/// How a question is asked: 1 whether any, 2 how many, 3 which (Cue::query's detail), 4 whether all.
+int question_form(const Frame& frame);
+/// The words of the utterance that the lexicon did not explain and that stand where a device would:
+/// with no device or kind named, the longest unexplained run ("把加湿器打开" → 加湿器, "turn on the
+/// kettle" → kettle); or the unexplained words just before a kind word ("阳台的灯", "garden lights").
+/// Chinese needs two characters or more. Empty when there are none.
+std::string unexplained_object(const Frame& frame);
 /// The number the request gives, preferring one with a unit; a bare "一" ("a") is no value.
 std::optional<NumberMatch> pick_number(const Frame& frame);
 

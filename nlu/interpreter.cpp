@@ -26,6 +26,7 @@ void Interpreter::add_target_slots(proto::Attributes& slots, const Resolution& r
         slots["name"] = speech_.name(res.devices.front()->description.name);
         slots["device"] = res.devices.front()->description.id.value;
     }
+    if (res.floor) slots["floor"] = *res.floor;
     if (res.area) slots["area"] = res.area->value;
     else if (!frame_.areas.empty()) slots["area"] = frame_.areas.front()->entries.front()->target;
     if (!res.kinds.empty()) slots["domain"] = std::string(proto::to_string(res.kinds.front()));
@@ -59,10 +60,35 @@ Understanding Interpreter::act(ActionPlan plan, Wanted wanted, double base) {
         !frame_.has(Cue::unlock))
         plan.intent = plan.intent == "HassTurnOn" ? "HassTurnOff" : "HassTurnOn";
     set_intent(plan.intent, plan.slots, base);
+    // A device word that matches nothing in the home is said to be missing, never guessed.
+    if (!res.named && request_.focus.empty())
+        if (const auto word = unexplained_object(frame_); !word.empty())
+            return finish(Outcome::failed, speech_.missing(word, res.area && frame_.areas.empty() ? nullptr : area_of(res)));
     if (res.ambiguous) return clarify_which(res);
+    // "閂咗客廳盞燈": 盞 counts one lamp; with several in the room, ask which.
+    const bool one_lamp = std::any_of(frame_.mentions.begin(), frame_.mentions.end(), [&](const Mention& m) {
+        return !m.is_number && m.end - m.begin == 1 && frame_.text->units[m.begin].text == "盏";
+    });
+    if (one_lamp && !res.named && res.devices.size() > 1 && !frame_.has(Cue::all) && !whole_home(frame_)) {
+        res.ambiguous = true;
+        res.candidates = res.devices;
+        return clarify_which(res);
+    }
     for (const auto* d : res.devices) result_.targets.push_back(d->description.id);
-    if (res.devices.empty()) return finish(Outcome::failed, speech_.no_device(res.area ? registry_.find_area(*res.area) : nullptr));
+    if (res.devices.empty() && !res.missing.empty()) return finish(Outcome::failed, speech_.missing(res.missing, area_of(res)));
+    if (res.devices.empty()) return finish(Outcome::failed, speech_.no_device(area_of(res)));
     if (unsure()) return finish(Outcome::clarify, speech_.confirm(result_.intent->name, res.devices, registry_));
+    // "调暗一点", "a bit brighter": a step changes the lights that are on, when some are.
+    if (plan.change && plan.attribute == "brightness" && !res.named) {
+        std::vector<const devices::Device*> lit;
+        for (const auto* d : res.devices)
+            if (bool_state(*d, "on") != false) lit.push_back(d);
+        if (!lit.empty() && lit.size() < res.devices.size()) {
+            res.devices = lit;
+            result_.targets.clear();
+            for (const auto* d : res.devices) result_.targets.push_back(d->description.id);
+        }
+    }
 
     std::string problem;
     for (const auto* d : res.devices) {
@@ -81,6 +107,10 @@ Understanding Interpreter::act(ActionPlan plan, Wanted wanted, double base) {
     }
     if (result_.commands.empty()) return finish(Outcome::failed, problem);
     return finish(Outcome::command, speech_.done(result_.intent->name, result_.commands, registry_));
+}
+
+const proto::Area* Interpreter::area_of(const Resolution& res) const {
+    return res.area ? registry_.find_area(*res.area) : nullptr;
 }
 
 Understanding Interpreter::answer_temperature(double base) {
@@ -117,7 +147,8 @@ Understanding Interpreter::answer_state(double base) {
     });
     // "is there any motion?": a sensor question without a state asks whether it is triggered.
     const bool binary = !res.devices.empty() && std::all_of(res.devices.begin(), res.devices.end(), [](const auto* d) {
-        return d->description.kind == DeviceKind::presence_sensor || d->description.kind == DeviceKind::contact_sensor;
+        return d->description.kind == DeviceKind::presence_sensor || d->description.kind == DeviceKind::contact_sensor ||
+               has_capability(*d, "detected");
     });
     if (binary && state.empty() && !res.named) state = "on";
     if (covers && state == "on") state = "open";
@@ -126,8 +157,13 @@ Understanding Interpreter::answer_state(double base) {
     set_intent("HassGetState", slots, base);
     if (res.ambiguous) return clarify_which(res);
     for (const auto* d : res.devices) result_.targets.push_back(d->description.id);
+    if (res.devices.empty() && !res.missing.empty()) return finish(Outcome::failed, speech_.missing(res.missing, area_of(res)));
     if (res.devices.empty()) return finish(Outcome::failed, speech_.no_device(nullptr));
-    return finish(Outcome::answer, speech_.states(res.devices, state, registry_));
+    static constexpr std::array<Speech::Asked, 5> forms = {Speech::Asked::any, Speech::Asked::any, Speech::Asked::count,
+                                                           Speech::Asked::which, Speech::Asked::all};
+    const auto form = question_form(frame_);
+    const auto asked = form == 0 ? Speech::Asked::state : forms[static_cast<std::size_t>(form)];
+    return finish(Outcome::answer, speech_.states(res.devices, state, registry_, asked));
 }
 
 Understanding Interpreter::answer_reading(std::string_view attribute, double base) {
@@ -365,6 +401,16 @@ std::optional<Understanding> Interpreter::inquire(bool question) {
     return std::nullopt;
 }
 
+// "to", "到", "调到": a word that makes the number a target, unlike "make" or "调" alone.
+bool Interpreter::target_word(const Frame& f) {
+    return std::any_of(f.cues.begin(), f.cues.end(), [&](const CueAt& c) {
+        if (c.cue != Cue::set) return false;
+        const auto& phrase = f.mentions[c.mention].entries.front()->phrase;
+        const auto text = TextNormalizer::join(phrase, 0, phrase.size());
+        return text != "make" && text != "adjust" && text != "change" && text != "调" && text != "调节" && text != "调整";
+    });
+}
+
 // Moods, scenes and device control.
 Understanding Interpreter::control() {
     auto number = pick_number(frame_);
@@ -374,7 +420,14 @@ Understanding Interpreter::control() {
     if (const auto* m = frame_.first(Cue::mood); m && frame_.scenes.empty()) return mood(static_cast<Mood>(m->detail), 0.9);
 
     const Resolver resolver(frame_, registry_, request_);
-    const bool on = frame_.has(Cue::on), off = frame_.has(Cue::off);
+    // Cantonese "開咗廚房盞燈佢": a state word with a closing 佢 is an order.
+    const bool order = frame_.language() == Language::zh && !frame_.text->units.empty() &&
+                       frame_.text->units.back().text == "佢";
+    // "turn the bedroom ac of": a closing "of" after "turn" is "off" misspelt.
+    const bool trailing_of = frame_.language() == Language::en && frame_.text->units.size() > 2 &&
+                             frame_.text->units.front().text == "turn" && frame_.text->units.back().text == "of";
+    const bool on = frame_.has(Cue::on) || (order && frame_.has(Cue::state_on)),
+               off = frame_.has(Cue::off) || (order && frame_.has(Cue::state_off)) || trailing_of;
     if (!frame_.scenes.empty() && frame_.devices.empty() && !number && !off) return scene(*frame_.scenes.front(), on || frame_.has(Cue::scene_word) ? 0.95 : 0.85);
 
     // Which attribute the utterance is about.
@@ -392,6 +445,7 @@ Understanding Interpreter::control() {
     for (const auto& c : frame_.cues)
         if (c.cue == Cue::color && c.detail) color = &c;
 
+    const bool attribute_said = !attribute.empty();
     // Without an attribute word, the target decides: a light's level is brightness, a curtain's
     // is position, an AC's is its target temperature, a speaker's is volume.
     if (attribute.empty() && (number || relative || extreme || color)) {
@@ -422,8 +476,20 @@ Understanding Interpreter::control() {
         p.color = color->detail;
         return act(std::move(p), want_light, 0.9);
     }
-    // "turn up the volume to 90": a target value wins over the direction.
-    if (number && (!relative || frame_.has(Cue::set)) && (frame_.has(Cue::set) || attribute != "" || on || off)) {
+    if (frame_.has(Cue::mute)) return act(ActionPlan("HassSetVolume", "volume", 0.0, std::nullopt), want_volume, 0.9);
+    // Nothing named to act on ("打开", "turn it on", "调到五十"): ask rather than pick the lights.
+    const bool nothing_named = frame_.devices.empty() && frame_.kinds.empty() && frame_.areas.empty() && frame_.floors.empty() &&
+                               request_.focus.empty() && frame_.scenes.empty() && mode.empty();
+    const bool light_word = std::any_of(frame_.cues.begin(), frame_.cues.end(), [](const CueAt& c) { return c.cue == Cue::on && c.detail == 1; });
+    if (nothing_named && !light_word && unexplained_object(frame_).empty() && !frame_.has(Cue::floor) &&
+        ((!attribute_said && (number || relative || extreme)) || ((on || off) && !frame_.has(Cue::lock) && !frame_.has(Cue::unlock)))) {
+        const std::string name = !attribute_said && (number || relative || extreme) ? "HassLightSet" : (on ? "HassTurnOn" : "HassTurnOff");
+        set_intent(name, {}, 0.5);
+        return finish(Outcome::clarify, speech_.what(name));
+    }
+    // "turn up the volume to 90": a target value wins over the direction; "make it two degrees
+    // cooler" is a step.
+    if (number && (!relative || target_word(frame_)) && (frame_.has(Cue::set) || attribute != "" || on || off)) {
         ActionPlan p(intent_for(attribute), attribute, number->value, std::nullopt);
         p.mode = mode;
         return act(p, wanted, 0.95);
@@ -447,7 +513,11 @@ Understanding Interpreter::control() {
         if (on && off) {
             std::size_t last_on = 0, last_off = 0;
             for (const auto& c : frame_.cues) {
-                if (c.cue == Cue::on) last_on = c.mention;
+                // "deactivate all lights on the first floor": that "on" says where, not what.
+                const auto next = c.mention + (c.mention + 1 < frame_.mentions.size() && is_cue(frame_.mentions[c.mention + 1], Cue::filler) ? 2 : 1);
+                const bool where = next < frame_.mentions.size() &&
+                                   (frame_.mentions[next].kind == EntryKind::area || frame_.mentions[next].kind == EntryKind::floor);
+                if (c.cue == Cue::on && !where) last_on = c.mention;
                 if (c.cue == Cue::off) last_off = c.mention;
             }
             name = last_on > last_off ? "HassTurnOn" : "HassTurnOff";

@@ -37,6 +37,8 @@ private:
     bool unsure() const { return result_.intent && result_.intent->confidence < vocabulary_.confidence_threshold; }
     void add_target_slots(proto::Attributes& slots, const Resolution& res) const;
     Understanding clarify_which(const Resolution& res);
+    const proto::Area* area_of(const Resolution& res) const;
+    static bool target_word(const Frame& f);
 
     std::optional<Understanding> converse();
     std::optional<Understanding> media_or_vacuum();

@@ -21,11 +21,11 @@ const std::vector<CueWord>& cue_words() {
     static const std::vector<CueWord> words = {
         // Actions.
         {"打开", Cue::on}, {"开启", Cue::on}, {"开", Cue::on}, {"启动", Cue::on}, {"激活", Cue::on},
-        {"点亮", Cue::on}, {"运行", Cue::on}, {"切换到", Cue::on}, {"切换成", Cue::on}, {"执行", Cue::on},
+        {"运行", Cue::on}, {"切换到", Cue::on}, {"切换成", Cue::on}, {"执行", Cue::on},
         {"开开", Cue::on}, {"亮起来", Cue::on}, {"开始", Cue::on}, {"拉开", Cue::on},
         {"turn on", Cue::on}, {"activate", Cue::on}, {"open", Cue::on},
-        {"start", Cue::on}, {"enable", Cue::on}, {"run", Cue::on}, {"light up", Cue::on},
-        {"light it up", Cue::on}, {"illuminate", Cue::on}, {"power on", Cue::on}, {"on", Cue::on}, {"transition to", Cue::on},
+        {"start", Cue::on}, {"enable", Cue::on}, {"run", Cue::on}, {"light up", Cue::on, 1},
+        {"light it up", Cue::on, 1}, {"illuminate", Cue::on, 1}, {"点亮", Cue::on, 1}, {"power on", Cue::on}, {"on", Cue::on}, {"transition to", Cue::on},
         {"change to", Cue::on},
         {"关闭", Cue::off}, {"关掉", Cue::off}, {"关上", Cue::off}, {"关", Cue::off}, {"熄灭", Cue::off},
         {"关了", Cue::off}, {"拉上", Cue::off}, {"合上", Cue::off},
@@ -63,12 +63,12 @@ const std::vector<CueWord>& cue_words() {
         {"小声一点", Cue::quieter}, {"小声点", Cue::quieter}, {"小声", Cue::quieter}, {"轻一点", Cue::quieter},
         {"quieter", Cue::quieter}, {"softer", Cue::quieter},
         // Questions.
-        {"吗", Cue::query}, {"是不是", Cue::query}, {"多少", Cue::query}, {"几个", Cue::query},
-        {"几扇", Cue::query}, {"哪个", Cue::query}, {"哪些", Cue::query}, {"哪一扇", Cue::query},
-        {"哪一个", Cue::query}, {"有没有", Cue::query}, {"是否", Cue::query}, {"什么", Cue::query},
+        {"吗", Cue::query}, {"是不是", Cue::query}, {"多少", Cue::query}, 
+        
+        {"是否", Cue::query}, {"什么", Cue::query},
         {"怎么样", Cue::query}, {"不", Cue::negation}, {"么", Cue::query}, {"几", Cue::query},
         {"what", Cue::query}, {"whats", Cue::query}, {"is", Cue::query}, {"are", Cue::query},
-        {"how", Cue::query}, {"which", Cue::query}, {"any", Cue::query}, {"tell me", Cue::query},
+        {"how", Cue::query}, {"tell me", Cue::query},
         {"where", Cue::query}, {"who", Cue::query}, {"when", Cue::query}, {"does", Cue::query},
         {"制冷", Cue::hvac_mode, 1}, {"冷风", Cue::hvac_mode, 1}, {"cooling", Cue::hvac_mode, 1},
         {"cool mode", Cue::hvac_mode, 1}, {"制热", Cue::hvac_mode, 2}, {"暖风", Cue::hvac_mode, 2},
@@ -84,23 +84,23 @@ const std::vector<CueWord>& cue_words() {
         {"play music", Cue::unpause}, {"播放音乐", Cue::unpause}, {"放音乐", Cue::unpause},
         {"放歌", Cue::unpause},
         // Cantonese and Taiwanese wording (written in Traditional; the normaliser simplifies it).
-        {"係唔係", Cue::query}, {"有冇", Cue::query}, {"有無", Cue::query}, {"邊個", Cue::query},
-        {"邊一", Cue::query}, {"邊啲", Cue::query}, {"幾多", Cue::query}, {"哪一", Cue::query},
+        {"係唔係", Cue::query}, 
+        {"邊一", Cue::query}, {"幾多", Cue::query}, {"哪一", Cue::query},
         {"咩", Cue::query}, {"狀態", Cue::query}, {"多熱", Cue::temperature_query},
         {"多冷", Cue::temperature_query}, {"開咗", Cue::state_on}, {"偵測到", Cue::state_on},
         {"在家", Cue::state_on}, {"鎖咗", Cue::state_locked}, {"鎖住", Cue::state_locked},
         {"無鎖", Cue::state_unlocked}, {"冇鎖", Cue::state_unlocked}, {"無事", Cue::nevermind},
-        {"冇事", Cue::nevermind}, {"算數", Cue::nevermind}, {"唔使", Cue::nevermind},
+        {"冇事", Cue::nevermind}, {"算數", Cue::nevermind}, 
         {"咗", Cue::filler}, {"嘅", Cue::filler}, {"啲", Cue::filler}, {"喇", Cue::filler},
         {"着", Cue::on}, {"再播放", Cue::previous}, {"重播", Cue::previous},
         // Media and vacuum.
-        {"暂停", Cue::pause}, {"停一下", Cue::pause}, {"停止播放", Cue::pause}, {"pause", Cue::pause},
+        {"暂停", Cue::pause}, {"停止播放", Cue::pause}, {"pause", Cue::pause},
         {"继续", Cue::unpause}, {"恢复", Cue::unpause}, {"接着放", Cue::unpause}, {"继续播放", Cue::unpause},
         {"unpause", Cue::unpause}, {"resume", Cue::unpause}, {"continue", Cue::unpause},
-        {"下一首", Cue::next}, {"下一曲", Cue::next}, {"下一台", Cue::next}, {"下一个", Cue::next},
+        {"下一曲", Cue::next}, {"下一台", Cue::next}, {"下一个", Cue::next},
         {"切歌", Cue::next}, {"下首", Cue::next}, {"下一首歌", Cue::next}, {"换台", Cue::next},
         {"next", Cue::next}, {"skip", Cue::next},
-        {"上一首", Cue::previous}, {"上一曲", Cue::previous}, {"上一台", Cue::previous},
+        {"上一曲", Cue::previous}, {"上一台", Cue::previous},
         {"上一个", Cue::previous}, {"上首", Cue::previous}, {"上一首歌", Cue::previous},
         {"previous", Cue::previous}, {"go back", Cue::previous}, {"replay", Cue::previous},
         {"last track", Cue::previous}, {"last song", Cue::previous}, {"last episode", Cue::previous},
@@ -125,11 +125,11 @@ const std::vector<CueWord>& cue_words() {
         {"a bit", Cue::bit}, {"a little", Cue::bit}, {"slightly", Cue::bit}, {"little", Cue::bit},
         {"最大", Cue::max}, {"最亮", Cue::max}, {"最高", Cue::max}, {"max", Cue::max}, {"maximum", Cue::max},
         {"highest", Cue::max}, {"the highest", Cue::max}, {"full", Cue::max}, {"brightest", Cue::max},
-        {"最小", Cue::min}, {"最暗", Cue::min}, {"最低", Cue::min}, {"min", Cue::min}, {"minimum", Cue::min},
+        {"最小", Cue::min}, {"最低", Cue::min}, {"min", Cue::min}, {"minimum", Cue::min},
         {"lowest", Cue::min}, {"dimmest", Cue::min},
         {"亮度", Cue::brightness}, {"brightness", Cue::brightness},
         {"温度", Cue::temperature}, {"气温", Cue::temperature}, {"室温", Cue::temperature},
-        {"几度", Cue::temperature_query}, {"多少度", Cue::temperature_query},
+        {"多少度", Cue::temperature_query},
         {"temperature", Cue::temperature}, {"temp", Cue::temperature}, {"how warm", Cue::temperature_query},
         {"how hot", Cue::temperature_query}, {"how cold", Cue::temperature_query},
         {"音量", Cue::volume}, {"声音", Cue::volume}, {"volume", Cue::volume},
@@ -141,9 +141,9 @@ const std::vector<CueWord>& cue_words() {
         {"red", Cue::color, 1}, {"green", Cue::color, 2}, {"blue", Cue::color, 3}, {"white", Cue::color, 4},
         {"yellow", Cue::color, 5}, {"purple", Cue::color, 6}, {"orange", Cue::color, 7},
         {"pink", Cue::color, 8}, {"warm white", Cue::color, 9},
-        {"所有", Cue::all}, {"全部", Cue::all}, {"都", Cue::all}, {"所有的", Cue::all}, {"全", Cue::all},
-        {"all", Cue::all}, {"every", Cue::all}, {"each", Cue::all}, {"each and every", Cue::all},
-        {"全屋", Cue::everywhere}, {"全家", Cue::everywhere}, {"所有房间", Cue::everywhere},
+        {"都", Cue::all}, {"全", Cue::all},
+        {"each", Cue::all}, {"each and every", Cue::all},
+        {"全家", Cue::everywhere}, {"所有房间", Cue::everywhere},
         {"家里", Cue::everywhere}, {"到处", Cue::everywhere}, {"everywhere", Cue::everywhere},
         {"the house", Cue::everywhere}, {"whole house", Cue::everywhere}, {"the home", Cue::everywhere},
         {"our home", Cue::everywhere}, {"entire home", Cue::everywhere}, {"entire house", Cue::everywhere},
@@ -207,6 +207,67 @@ const std::vector<CueWord>& cue_words() {
         {"空气差", Cue::mood, int(Mood::stuffy)}, {"不通风", Cue::mood, int(Mood::stuffy)},
         {"stuffy", Cue::mood, int(Mood::stuffy)}, {"air is bad", Cue::mood, int(Mood::stuffy)},
         {"air is stale", Cue::mood, int(Mood::stuffy)},
+        // Everyday wording (issue 17): Cantonese as written in Hong Kong (the normaliser simplifies
+        // it, so 熄 閂 校 較 佢 咗 啲 唔 嘅 喇 match in either script), more Mandarin and English.
+        {"熄", Cue::off}, {"熄咗", Cue::off}, {"閂", Cue::off}, {"閂咗", Cue::off}, {"閂埋", Cue::off},
+        {"拉埋", Cue::off}, {"開埋", Cue::on},
+        {"kill", Cue::off}, {"turn of", Cue::off}, {"switch of", Cue::off},
+        {"校到", Cue::set}, {"校去", Cue::set}, {"較到", Cue::set}, {"較去", Cue::set}, {"校", Cue::set},
+        {"開到", Cue::set}, {"调去", Cue::set},
+        {"較高", Cue::up}, {"校高", Cue::up}, {"高啲", Cue::up}, {"大啲", Cue::up}, {"大点", Cue::up},
+        {"較低", Cue::down}, {"校低", Cue::down}, {"低啲", Cue::down}, {"細啲", Cue::down}, {"小点", Cue::down},
+        {"光啲", Cue::brighter}, {"光一啲", Cue::brighter}, {"暗啲", Cue::dimmer}, {"暗一啲", Cue::dimmer},
+        {"最光", Cue::max}, {"最暗", Cue::min},
+        {"大聲啲", Cue::louder}, {"大聲", Cue::louder}, {"大点声", Cue::louder}, {"louder please", Cue::louder},
+        {"細聲啲", Cue::quieter}, {"細聲", Cue::quieter}, {"小点声", Cue::quieter}, {"太吵", Cue::quieter},
+        {"吵", Cue::quieter}, {"too loud", Cue::quieter},
+        {"静音", Cue::mute}, {"mute", Cue::mute}, {"消音", Cue::mute},
+        {"放点音乐", Cue::unpause}, {"来点音乐", Cue::unpause}, {"放首歌", Cue::unpause}, {"放点歌", Cue::unpause},
+        {"播啲音樂", Cue::unpause}, {"播音樂", Cue::unpause}, {"play some music", Cue::unpause},
+        {"put some music on", Cue::unpause}, {"play something", Cue::unpause},
+        {"换一首", Cue::next}, {"换首歌", Cue::next}, {"换一首歌", Cue::next}, {"转过第二首", Cue::next},
+        {"轉過另一首", Cue::next}, {"下一首", Cue::next}, {"播返上一首", Cue::previous}, {"上一首", Cue::previous},
+        {"停一停", Cue::pause}, {"停一下", Cue::pause}, {"停下", Cue::pause},
+        {"扫一下", Cue::clean}, {"吸尘", Cue::clean}, {"vacuuming", Cue::clean}, {"vacuum the floor", Cue::clean},
+        {"on heat", Cue::hvac_mode, 2}, {"to heat", Cue::hvac_mode, 2}, {"on cool", Cue::hvac_mode, 1},
+        {"to cool", Cue::hvac_mode, 1}, {"除湿模式", Cue::hvac_mode, 3},
+        {"还有多少电", Cue::reading, 4}, {"剩多少电", Cue::reading, 4}, {"多少电", Cue::reading, 4},
+        {"用了多少电", Cue::reading, 5}, {"耗电", Cue::reading, 5},
+        {"了没", Cue::query}, {"了没有", Cue::query}, {"咗未", Cue::query}, {"未呀", Cue::query},
+        {"幾多度", Cue::temperature_query}, {"几度", Cue::temperature_query},
+        {"几个", Cue::query, 2}, {"几盏", Cue::query, 2}, {"几扇", Cue::query, 2}, {"多少个", Cue::query, 2},
+        {"幾多個", Cue::query, 2}, {"幾多盞", Cue::query, 2}, {"how many", Cue::query, 2},
+        {"哪些", Cue::query, 3}, {"哪个", Cue::query, 3}, {"哪一个", Cue::query, 3}, {"哪一扇", Cue::query, 3},
+        {"邊啲", Cue::query, 3}, {"邊個", Cue::query, 3}, {"which", Cue::query, 3},
+        {"有没有", Cue::query, 1}, {"有冇", Cue::query, 1}, {"有無", Cue::query, 1}, {"any", Cue::query, 1},
+        {"所有", Cue::all, 1}, {"所有的", Cue::all, 1}, {"全部", Cue::all, 1}, {"all", Cue::all, 1},
+        {"every", Cue::all, 1}, {"晒", Cue::all, 1}, {"全屋", Cue::everywhere}, {"成间屋", Cue::everywhere},
+        {"成屋", Cue::everywhere}, {"屋企", Cue::everywhere}, {"in the house", Cue::everywhere},
+        {"上班", Cue::mood, int(Mood::leave)}, {"返工", Cue::mood, int(Mood::leave)},
+        {"出去", Cue::mood, int(Mood::leave)}, {"off to work", Cue::mood, int(Mood::leave)},
+        {"返咗嚟", Cue::mood, int(Mood::home)}, {"返嚟", Cue::mood, int(Mood::home)},
+        {"返到屋企", Cue::mood, int(Mood::home)}, {"返屋企", Cue::mood, int(Mood::home)},
+        {"眼瞓", Cue::mood, int(Mood::sleepy)}, {"瞓", Cue::mood, int(Mood::sleepy)},
+        {"攰", Cue::mood, int(Mood::sleepy)}, {"累", Cue::mood, int(Mood::sleepy)},
+        {"早晨", Cue::mood, int(Mood::wake)},
+        {"凍", Cue::mood, int(Mood::too_cold)}, {"im cold", Cue::mood, int(Mood::too_cold)},
+        {"cold in here", Cue::mood, int(Mood::too_cold)}, {"im freezing", Cue::mood, int(Mood::too_cold)},
+        {"im hot", Cue::mood, int(Mood::too_hot)},
+        {"焗", Cue::mood, int(Mood::stuffy)}, {"闷热", Cue::mood, int(Mood::stuffy)},
+        {"空气不太好", Cue::mood, int(Mood::stuffy)}, {"空气很差", Cue::mood, int(Mood::stuffy)},
+        {"睇戲", Cue::mood, int(Mood::movie)}, {"看会儿书", Cue::mood, int(Mood::reading)},
+        {"看会书", Cue::mood, int(Mood::reading)},
+        {"唔好", Cue::negation}, {"唔", Cue::negation}, {"唔使", Cue::nevermind},
+        {"一楼", Cue::floor, 1}, {"二楼", Cue::floor, 2}, {"三楼", Cue::floor, 3}, {"楼上", Cue::floor, kUpstairs},
+        {"楼下", Cue::floor, kDownstairs}, {"ground floor", Cue::floor, 1}, {"first floor", Cue::floor, 1},
+        {"second floor", Cue::floor, 2}, {"third floor", Cue::floor, 3}, {"upstairs", Cue::floor, kUpstairs},
+        {"downstairs", Cue::floor, kDownstairs},
+        {"佢", Cue::filler}, {"埋", Cue::filler}, {"盏", Cue::filler}, {"部", Cue::filler}, {"個", Cue::filler},
+        {"唔该", Cue::filler}, {"而家", Cue::filler}, {"透透气", Cue::filler},
+        {"谢谢", Cue::filler}, {"thanks", Cue::filler}, {"thank you", Cue::filler}, {"some", Cue::filler},
+        {"入面", Cue::filler}, {"single", Cue::filler}, {"item", Cue::filler}, {"my room", Cue::here},
+        {"our room", Cue::here}, {"这首", Cue::filler}, {"这个", Cue::filler}, {"那个", Cue::filler},
+        {"多少扇", Cue::query, 2}, {"多少盏", Cue::query, 2}, {"幾扇", Cue::query, 2}, {"幾道", Cue::query, 2}, {"听听", Cue::filler}, {"this", Cue::filler}, {"by", Cue::filler},
         // Words that carry no meaning here; they count as understood.
         {"的", Cue::filler}, {"把", Cue::filler}, {"和", Cue::filler}, {"跟", Cue::filler}, {"将", Cue::filler}, {"请", Cue::filler},
         {"帮我", Cue::filler}, {"给我", Cue::filler}, {"一下", Cue::filler}, {"吧", Cue::filler},
@@ -228,6 +289,7 @@ const std::vector<CueWord>& cue_words() {
 struct KindWord {
     std::string_view text;
     std::vector<proto::DeviceKind> kinds;
+    std::string_view device_class = {};
 };
 
 const std::vector<KindWord>& kind_words() {
@@ -241,21 +303,27 @@ const std::vector<KindWord>& kind_words() {
         {"ac", {K::air_conditioner, K::thermostat}}, {"air conditioner", {K::air_conditioner, K::thermostat}},
         {"air conditioning", {K::air_conditioner, K::thermostat}}, {"aircon", {K::air_conditioner}},
         {"温控器", {K::thermostat}}, {"恒温器", {K::thermostat}}, {"暖气", {K::thermostat}},
-        {"thermostat", {K::thermostat}}, {"heating", {K::thermostat}}, {"heater", {K::thermostat}},
+        {"thermostat", {K::thermostat, K::air_conditioner}}, {"heating", {K::thermostat}}, {"heater", {K::thermostat}},
         {"风扇", {K::fan}}, {"电扇", {K::fan}}, {"电风扇", {K::fan}}, {"fan", {K::fan}},
         {"音箱", {K::speaker}}, {"音响", {K::speaker}}, {"喇叭", {K::speaker}}, {"speaker", {K::speaker}},
         {"music", {K::speaker, K::tv}}, {"音乐", {K::speaker, K::tv}}, {"歌", {K::speaker, K::tv}},
         {"media player", {K::speaker, K::tv}}, {"media", {K::speaker, K::tv}},
         {"tv show", {K::tv, K::speaker}}, {"show", {K::tv, K::speaker}}, {"song", {K::speaker, K::tv}},
         {"track", {K::speaker, K::tv}},
-        {"电视", {K::tv}}, {"电视机", {K::tv}}, {"tv", {K::tv}}, {"television", {K::tv}},
-        {"窗帘", {K::curtain}}, {"百叶窗", {K::curtain}}, {"窗户", {K::curtain}}, {"窗", {K::curtain}},
-        {"卷帘", {K::curtain}}, {"遮阳帘", {K::curtain}}, {"curtain", {K::curtain}}, {"blind", {K::curtain}},
-        {"shade", {K::curtain}}, {"window", {K::curtain}}, {"cover", {K::curtain}},
-        {"garage door", {K::curtain}}, {"shutter", {K::curtain}},
-        {"门", {K::lock}}, {"door", {K::lock}}, {"车库门", {K::curtain}},
+        {"电视", {K::tv}}, {"电视机", {K::tv}}, {"tv", {K::tv}}, {"television", {K::tv}}, {"telly", {K::tv}},
+        {"lite", {K::light}},
+        // Covers by class: windows are not curtains.
+        {"窗帘", {K::curtain}, "curtain"}, {"curtain", {K::curtain}, "curtain"}, {"drape", {K::curtain}, "curtain"},
+        {"百叶窗", {K::curtain}, "blind"}, {"百叶帘", {K::curtain}, "blind"}, {"blind", {K::curtain}, "blind"},
+        {"卷帘", {K::curtain}, "shade"}, {"遮阳帘", {K::curtain}, "shade"}, {"shade", {K::curtain}, "shade"},
+        {"窗户", {K::curtain}, "window"}, {"窗", {K::curtain}, "window"}, {"window", {K::curtain}, "window"},
+        {"车库门", {K::curtain}, "garage"}, {"车房门", {K::curtain}, "garage"}, {"garage door", {K::curtain}, "garage"},
+        {"车库的门", {K::curtain}, "garage"}, {"车房的门", {K::curtain}, "garage"},
+        {"卷帘门", {K::curtain}, "shutter"}, {"shutter", {K::curtain}, "shutter"}, {"cover", {K::curtain}},
+        {"门", {K::lock}}, {"door", {K::lock}},
         {"锁", {K::lock}}, {"门锁", {K::lock}}, {"lock", {K::lock}}, {"door lock", {K::lock}},
         {"空气净化器", {K::air_purifier}}, {"净化器", {K::air_purifier}}, {"air purifier", {K::air_purifier}},
+        {"空气清新机", {K::air_purifier}}, {"吸尘机", {K::vacuum}}, {"插苏", {K::switch_}}, {"灯泡", {K::light}},
         {"purifier", {K::air_purifier}},
         {"扫地机", {K::vacuum}}, {"扫地机器人", {K::vacuum}}, {"吸尘器", {K::vacuum}}, {"vacuum", {K::vacuum}},
         {"robot vacuum", {K::vacuum}}, {"vacuum cleaner", {K::vacuum}},
@@ -263,7 +331,13 @@ const std::vector<KindWord>& kind_words() {
         {"人体传感器", {K::presence_sensor}}, {"有人", {K::presence_sensor}}, {"anyone", {K::presence_sensor}},
         {"anybody", {K::presence_sensor}}, {"motion sensor", {K::presence_sensor}},
         {"occupancy sensor", {K::presence_sensor}}, {"presence sensor", {K::presence_sensor}},
-        {"motion", {K::presence_sensor}}, {"occupancy", {K::presence_sensor}}, {"opening", {K::contact_sensor}},
+        // Sensors by class: a sensor without a class answers to every class word of its kind.
+        {"motion", {K::presence_sensor}, "motion"}, {"movement", {K::presence_sensor}, "motion"},
+        {"occupancy", {K::presence_sensor}, "occupancy"}, {"presence", {K::presence_sensor}, "presence"},
+        {"opening", {K::contact_sensor}, "opening"}, {"carbon monoxide", {K::sensor}, "carbon_monoxide"},
+        {"一氧化碳", {K::sensor}, "carbon_monoxide"}, {"gas", {K::sensor}, "gas"}, {"燃气", {K::sensor}, "gas"},
+        {"瓦斯", {K::sensor}, "gas"}, {"smoke", {K::sensor}, "smoke"}, {"烟雾", {K::sensor}, "smoke"},
+        {"water sensor", {K::sensor}, "moisture"}, {"leak", {K::sensor}, "moisture"}, {"漏水", {K::sensor}, "moisture"},
         {"门磁", {K::contact_sensor}}, {"door sensor", {K::contact_sensor}}, {"contact sensor", {K::contact_sensor}},
         {"传感器", {K::sensor, K::climate_sensor, K::presence_sensor, K::contact_sensor}},
         {"sensor", {K::sensor, K::climate_sensor, K::presence_sensor, K::contact_sensor}},
@@ -276,26 +350,39 @@ int kind_rank(EntryKind k) {
         case EntryKind::device: return 0;
         case EntryKind::scene: return 1;
         case EntryKind::area: return 2;
+        case EntryKind::floor: return 2;
         case EntryKind::cue: return 3;
         case EntryKind::kind: return 4;
     }
     return 5;
 }
 
+// Edits between two words, a swap of neighbouring letters ("lihgt") counting as one.
 int edit_distance(std::string_view a, std::string_view b) {
-    std::array<int, 64> row{};
-    if (a.size() >= row.size() || b.size() >= row.size()) return 99;
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        int diagonal = row[0];
-        row[0] = static_cast<int>(i);
+    constexpr std::size_t kMax = 32;
+    if (a.size() >= kMax || b.size() >= kMax) return 99;
+    std::array<std::array<int, kMax>, kMax> d;  // only the cells written below are read
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = static_cast<int>(i);
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = static_cast<int>(j);
+    for (std::size_t i = 1; i <= a.size(); ++i)
         for (std::size_t j = 1; j <= b.size(); ++j) {
-            const int up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = up;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
         }
-    }
-    return row[b.size()];
+    return d[a.size()][b.size()];
+}
+
+// A swap of two neighbouring letters and nothing else ("lmap" for "lamp").
+bool swapped(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    std::size_t first = a.size();
+    for (std::size_t k = 0; k < a.size(); ++k)
+        if (a[k] != b[k]) {
+            first = k;
+            break;
+        }
+    return first + 1 < a.size() && a[first] == b[first + 1] && a[first + 1] == b[first] &&
+           a.substr(first + 2) == b.substr(first + 2);
 }
 
 }  // namespace
@@ -319,18 +406,36 @@ Lexicon::Lexicon(const devices::Registry& registry, const Vocabulary& vocabulary
     add_cues();
     add_kinds();
     const auto add_name = [&](const proto::LocalizedName& name, EntryKind kind, const std::string& target) {
-        Entry zh{{}, kind, target, {}, Cue::filler, 0, Language::zh};
-        Entry en{{}, kind, target, {}, Cue::filler, 0, Language::en};
+        Entry zh{{}, kind, target, {}, {}, Cue::filler, 0, Language::zh};
+        Entry en{{}, kind, target, {}, {}, Cue::filler, 0, Language::en};
         if (!name.zh.empty()) add(name.zh, zh);
         if (!name.en.empty() && name.en != name.zh) add(name.en, en);
+        // "livingroom", "bedsidelamp", "livingroom light": an English name with words run together.
+        if (name.en.find(' ') != std::string::npos) {
+            std::string joined;
+            for (const char c : name.en)
+                if (c != ' ') joined += c;
+            add(joined, en);
+            if (name.en.find(' ') != name.en.rfind(' '))  // three words or more: each pair run together
+                for (auto space = name.en.find(' '); space != std::string::npos; space = name.en.find(' ', space + 1))
+                    add(name.en.substr(0, space) + name.en.substr(space + 1), en);
+        }
     };
-    for (const auto* area : registry.areas()) add_name(area->name, EntryKind::area, area->id.value);
+    std::vector<std::string> floors;
+    for (const auto* area : registry.areas()) {
+        add_name(area->name, EntryKind::area, area->id.value);
+        if (area->floor && std::find(floors.begin(), floors.end(), area->floor->id) == floors.end()) {
+            floors.push_back(area->floor->id);
+            add_name(area->floor->name, EntryKind::floor, area->floor->id);
+        }
+    }
     for (const auto* device : registry.list()) {
         add_name(device->description.name, EntryKind::device, device->description.id.value);
     }
+    name_word_ = Entry{{}, EntryKind::cue, {}, {}, {}, Cue::filler, 0, std::nullopt};
     for (const auto& alias : vocabulary.aliases) {
         if (!registry.find(alias.device)) continue;
-        add(alias.name, Entry{{}, EntryKind::device, alias.device.value, {}, Cue::filler, 0, std::nullopt});
+        add(alias.name, Entry{{}, EntryKind::device, alias.device.value, {}, {}, Cue::filler, 0, std::nullopt});
     }
     for (const auto& scene : vocabulary.scenes) add_name(scene.name, EntryKind::scene, scene.id.value);
     for (std::size_t i = 0; i < vocabulary.sentences.size(); ++i) add_sentence(vocabulary.sentences[i], i);
@@ -410,16 +515,35 @@ void Lexicon::add(std::string_view phrase, Entry entry) {
     if (entry.phrase.empty()) return;
     const auto index = entries_.size();
     by_first_unit_[entry.phrase.front().text].push_back(index);
+    if (entry.kind == EntryKind::device || entry.kind == EntryKind::area)
+        for (const auto& u : entry.phrase)
+            if (u.kind == UnitKind::word && u.text.size() >= 3 &&
+                std::find(name_words_.begin(), name_words_.end(), u.text) == name_words_.end())
+                name_words_.push_back(u.text);
     if (entry.kind != EntryKind::cue) names_.push_back(index);
     entries_.push_back(std::move(entry));
 }
 
 void Lexicon::add_cues() {
-    for (const auto& w : cue_words()) add(w.text, Entry{{}, EntryKind::cue, {}, {}, w.cue, w.detail, std::nullopt});
+    for (const auto& w : cue_words()) add(w.text, Entry{{}, EntryKind::cue, {}, {}, {}, w.cue, w.detail, std::nullopt});
 }
 
 void Lexicon::add_kinds() {
-    for (const auto& w : kind_words()) add(w.text, Entry{{}, EntryKind::kind, {}, w.kinds, Cue::filler, 0, std::nullopt});
+    for (const auto& w : kind_words()) {
+        const auto language = static_cast<unsigned char>(w.text.front()) >= 0x80 ? Language::zh : Language::en;
+        Entry e{{}, EntryKind::kind, {}, w.kinds, std::string(w.device_class), Cue::filler, 0, language};
+        add(w.text, std::move(e));
+    }
+}
+
+bool kind_word_matches(const Entry& e, const devices::Device& d) {
+    if (std::find(e.kinds.begin(), e.kinds.end(), d.description.kind) == e.kinds.end()) return false;
+    if (e.device_class.empty()) return true;
+    const auto& c = d.description.device_class;
+    if (c.empty()) return e.device_class == "curtain" || d.description.kind != proto::DeviceKind::curtain;
+    // 窗帘 covers blinds and shades too (Taiwan's 窗簾 are often blinds); "curtain" does not.
+    if (e.device_class == "curtain" && e.language == Language::zh && (c == "blind" || c == "shade")) return true;
+    return c == e.device_class || (e.device_class == "garage" && c == "garage_door");
 }
 
 namespace {
@@ -444,7 +568,7 @@ std::vector<Mention> segment(const std::vector<Mention>& candidates, std::size_t
                           : m.kind == EntryKind::kind     ? 1
                           : m.kind == EntryKind::cue      ? 2
                           : m.kind == EntryKind::device   ? 4
-                                                          : 3;
+                                                          : 3;  // area, floor, scene
         return length * 100 - 10 + bonus * length;
     };
     std::vector<int> best(n + 1, 0);
@@ -500,13 +624,15 @@ std::optional<double> Lexicon::sound_alike(const std::vector<Unit>& units, std::
                    u.text.front() == p.text.front()) {
             const int d = edit_distance(u.text, p.text);
             if (d > (p.text.size() >= 8 ? 2 : 1)) return std::nullopt;
-            penalty += 0.12 * d;
+            penalty += 0.2 * d;
         } else {
             return std::nullopt;
         }
     }
-    // At least one unit must differ (else it is an exact match), and most must not.
-    if (differing == 0 || differing * 2 > static_cast<int>(n) + 1) return std::nullopt;
+    // At least one unit must differ (else it is an exact match), and most must not; a two-word
+    // English name may have both misspelt ("flor lmap"), scoring low enough to be asked about.
+    const bool two_words = n == 2 && e.phrase[0].kind == UnitKind::word && e.phrase[1].kind == UnitKind::word;
+    if (differing == 0 || (differing * 2 > static_cast<int>(n) + 1 && !two_words)) return std::nullopt;
     return std::max(0.0, 1.0 - penalty);
 }
 
@@ -555,8 +681,11 @@ std::vector<Mention> Lexicon::spot(const Text& text) const {
             const auto& e = entries_[index];
             const auto n = e.phrase.size();
             if (i + n > units.size() || !claimable(i, i + n)) continue;
-            // Misspelt kind words are too easily ordinary words ("over" → "cover", "right" → "light").
-            if (e.kind == EntryKind::kind && units[i].kind != UnitKind::han) continue;
+            // Misspelt kind words are too easily ordinary words ("over" → "cover", "right" → "light"):
+            // an English one must be long ("curtians") or differ by a swap of letters ("lihgt").
+            if (e.kind == EntryKind::kind && units[i].kind != UnitKind::han &&
+                (n != 1 || (units[i].text.size() < 6 && !swapped(units[i].text, e.phrase.front().text))))
+                continue;
             if (const auto score = sound_alike(units, i, e))
                 fuzzy.push_back(Mention{i, i + n, e.kind, false, {}, {&e}, *score});
         }
@@ -579,6 +708,19 @@ std::vector<Mention> Lexicon::spot(const Text& text) const {
     for (std::size_t c = 0; c < chosen.size(); ++c)
         if (!dropped[c]) kept.push_back(std::move(chosen[c]));
     chosen = std::move(kept);
+    // A word of a name said without the rest ("lock the front door" for "front door lock") is known:
+    // it is no unexplained device word. A near spelling of one counts too ("frnt").
+    std::vector<bool> covered(units.size(), false);
+    for (const auto& m : chosen)
+        for (std::size_t k = m.begin; k < m.end; ++k) covered[k] = true;
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        if (covered[i] || units[i].kind != UnitKind::word) continue;
+        const auto& w = units[i].text;
+        const bool known = std::any_of(name_words_.begin(), name_words_.end(), [&](const std::string& n) {
+            return n == w || (w.size() >= 4 && n.size() >= 4 && n.front() == w.front() && edit_distance(w, n) <= 1);
+        });
+        if (known) chosen.push_back(Mention{i, i + 1, EntryKind::cue, false, {}, {&name_word_}, 1.0});
+    }
     std::sort(chosen.begin(), chosen.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
     return chosen;
 }

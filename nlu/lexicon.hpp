@@ -17,23 +17,31 @@
 
 namespace hearth::nlu {
 
-enum class EntryKind { device, area, scene, kind, cue };
+enum class EntryKind { device, area, floor, scene, kind, cue };
 
 enum class Cue {
     on, off, lock, unlock, set, up, down, brighter, dimmer, warmer, cooler, louder, quieter,
     query, pause, unpause, next, previous, clean, dock, undo, nevermind, negation, bit, max, min,
     brightness, temperature, temperature_query, volume, position, color, all, everywhere, here, mood,
     state_on, state_off, state_open, state_closed, state_locked, state_unlocked, scene_word, hvac_mode,
-    reading, half, filler,
+    reading, half, mute, floor, filler,
 };
+
+inline constexpr int kUpstairs = 100;
+inline constexpr int kDownstairs = -100;
 
 struct Entry {
     std::vector<Unit> phrase;
     EntryKind kind = EntryKind::cue;
-    std::string target;                       // device, area or scene id
+    std::string target;                       // device, area, floor or scene id
     std::vector<proto::DeviceKind> kinds;     // EntryKind::kind: the device kinds the word covers
+    std::string device_class;                 // EntryKind::kind: the class the word names ("window"), if any
     Cue cue = Cue::filler;
-    int detail = 0;  // Mood for Cue::mood; index of color_name, hvac_mode_name or reading_attribute
+    int detail = 0;  // Mood for Cue::mood; index of color_name, hvac_mode_name or reading_attribute;
+                     // Cue::all: 1 for words that mean the whole home unless a room is named
+                     // ("所有", "all"); Cue::query: 1 any, 2 how many, 3 which; Cue::on: 1 for words
+                     // that mean lights ("light up", "点亮"); Cue::floor: the level
+                     // (1 = ground floor), kUpstairs or kDownstairs
     std::optional<Language> language;         // the language of a name, when known
 };
 
@@ -51,6 +59,11 @@ struct Mention {
 std::string_view color_name(int index) noexcept;
 /// "cool", "heat", "dry", "fan_only", "auto" for 1–5.
 std::string_view hvac_mode_name(int index) noexcept;
+/// Whether a device is what a kind word names: one of its kinds and, for a class word ("window",
+/// "百叶窗"), of that class. A device without a class is of its kind's plain class (a curtain is a
+/// "curtain"), so "窗帘" finds unclassed curtains and "窗户" does not.
+bool kind_word_matches(const Entry& e, const devices::Device& d);
+
 /// The sensor attribute a reading word asks for ("湿度" → "humidity"), for 1–5.
 std::string_view reading_attribute(int index) noexcept;
 
@@ -86,6 +99,8 @@ private:
     std::vector<Entry> entries_;
     std::unordered_map<std::string, std::vector<std::size_t>> by_first_unit_;
     std::vector<std::size_t> names_;  // device, area and scene entries, for fuzzy matching
+    std::vector<std::string> name_words_;  // English words of device and area names ("front" of "front door lock")
+    Entry name_word_;                      // what such a word is when it stands alone: known, no meaning
 };
 
 }  // namespace hearth::nlu

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <string>
 
 namespace hearth::nlu {
@@ -16,6 +17,13 @@ int digit_of(std::string_view han) {
     return -1;
 }
 
+// 廿 and 卅 (20, 30) stand for a digit and 十 together ("廿五度" = 25 °C).
+int tens_of(std::string_view han) {
+    if (han == "廿") return 20;
+    if (han == "卅") return 30;
+    return 0;
+}
+
 int multiplier_of(std::string_view han) {
     if (han == "十") return 10;
     if (han == "百") return 100;
@@ -25,7 +33,7 @@ int multiplier_of(std::string_view han) {
 }
 
 bool is_numeral(const Unit& u) {
-    return u.kind == UnitKind::han && (digit_of(u.text) >= 0 || multiplier_of(u.text) > 0);
+    return u.kind == UnitKind::han && (digit_of(u.text) >= 0 || multiplier_of(u.text) > 0 || tens_of(u.text) > 0);
 }
 
 // Chinese numeral starting at `at`; returns the value and the end.
@@ -38,6 +46,10 @@ std::optional<std::pair<double, std::size_t>> read_chinese(const std::vector<Uni
         if (const int d = digit_of(t); d >= 0) {
             digit = d;
             digit_pending = true;
+        } else if (const int tens = tens_of(t); tens > 0) {
+            section += tens;
+            digit = 0;
+            digit_pending = false;
         } else if (const int m = multiplier_of(t); m == 10000) {
             total = (total + section + digit) * m;
             section = digit = 0;
@@ -94,6 +106,8 @@ std::optional<std::pair<double, std::size_t>> read_english(const std::vector<Uni
     }
     if (!any) return std::nullopt;
     value += current;
+    if (i + 2 < units.size() && units[i].text == "and" && units[i + 1].text == "a" && units[i + 2].text == "half")
+        return std::make_pair(value + 0.5, i + 3);
     if (i + 1 < units.size() && units[i].text == "point" && english_word(units[i + 1].text) >= 0 &&
         english_word(units[i + 1].text) < 10) {
         double scale = 0.1;
@@ -116,6 +130,11 @@ std::optional<double> parse_digits(std::string_view s) {
 NumberUnit read_unit(const std::vector<Unit>& units, std::size_t& i) {
     if (i >= units.size()) return NumberUnit::none;
     const auto& t = units[i].text;
+    if (t == "and" && i + 3 < units.size() && units[i + 1].text == "a" && units[i + 2].text == "half" &&
+        units[i + 3].text == "degree") {
+        i += 4;
+        return NumberUnit::degrees;
+    }
     if (t == "%" || t == "percent" || t == "per") {
         if (t == "per" && i + 1 < units.size() && units[i + 1].text == "cent") ++i;
         ++i;
@@ -133,10 +152,31 @@ NumberUnit read_unit(const std::vector<Unit>& units, std::size_t& i) {
     return NumberUnit::none;
 }
 
+// Fractions said as words: "一半" and "半" (50 %), "四分之一" (25 %), "a quarter", "three quarters",
+// "half a degree" (0.5 °), "半度" (0.5 °).
+std::optional<NumberMatch> read_fraction(const std::vector<Unit>& units, std::size_t at) {
+    const auto text = [&](std::size_t k) -> std::string_view { return k < units.size() ? std::string_view(units[k].text) : ""; };
+    if (text(at) == "半" && text(at + 1) == "度") return NumberMatch{0.5, at, at + 2, NumberUnit::degrees};
+    if (text(at) == "half" && text(at + 1) == "a" && text(at + 2) == "degree")
+        return NumberMatch{0.5, at, at + 3, NumberUnit::degrees};
+    if (text(at) == "a" && text(at + 1) == "quarter") return NumberMatch{25, at, at + 2, NumberUnit::percent};
+    if (text(at) == "quarter") return NumberMatch{25, at, at + 1, NumberUnit::percent};
+    if ((text(at) == "three" || text(at) == "3") && text(at + 1) == "quarter")
+        return NumberMatch{75, at, at + 2, NumberUnit::percent};
+    // N分之M: M/N of the whole.
+    if (text(at + 1) == "分" && text(at + 2) == "之" && text(at) != "百") {
+        const auto n = read_chinese(units, at);
+        const auto m = n && n->second == at + 1 ? read_chinese(units, at + 3) : std::nullopt;
+        if (m && n->first > 0) return NumberMatch{std::round(1000 * m->first / n->first) / 10, at, m->second, NumberUnit::percent};
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<NumberMatch> read_number(const std::vector<Unit>& units, std::size_t at) {
     if (at >= units.size()) return std::nullopt;
+    if (auto f = read_fraction(units, at)) return f;
     std::size_t i = at;
     bool percent_prefix = false;
     if (i + 2 < units.size() && units[i].text == "百" && units[i + 1].text == "分" && units[i + 2].text == "之") {
@@ -153,7 +193,20 @@ std::optional<NumberMatch> read_number(const std::vector<Unit>& units, std::size
     }
     if (!read) return std::nullopt;
     NumberMatch m{read->first, at, read->second, NumberUnit::none};
+    // "三成", "七成亮": tenths of the whole.
+    if (!percent_prefix && m.end < units.size() && units[m.end].text == "成" && units[at].kind == UnitKind::han &&
+        m.value >= 1 && m.value <= 10) {
+        m.value *= 10;
+        m.unit = NumberUnit::percent;
+        ++m.end;
+        return m;
+    }
     m.unit = read_unit(units, m.end);
+    // "二十五度半", "26度半": and a half degree.
+    if (m.unit == NumberUnit::degrees && m.end < units.size() && units[m.end].text == "半") {
+        m.value += 0.5;
+        ++m.end;
+    }
     if (percent_prefix) m.unit = NumberUnit::percent;
     return m;
 }

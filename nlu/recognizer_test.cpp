@@ -353,7 +353,7 @@ TEST_CASE("Questions are answered from the registry") {
 
     u = f.say("is the kitchen light on?");
     CHECK(u.intent->name == "HassGetState");
-    CHECK(u.speech == "The kitchen light is on.");
+    CHECK(u.speech == "Yes, the kitchen light is on.");
 
     u = f.say("门锁了吗", "entrance");
     CHECK(u.intent->name == "HassGetState");
@@ -638,4 +638,178 @@ TEST_CASE("Traditional input gets its reply in Traditional characters") {
     CHECK(j["language"] == "zh");
     CHECK(to_json(f.say("打开客厅的灯"))["script"] == "hans");
     CHECK_FALSE(to_json(f.say("turn on the kitchen light")).contains("script"));
+}
+
+TEST_CASE("A device the home does not have is said to be missing and nothing is sent") {
+    Fixture f;
+    for (const auto* text : {"把加湿器打开", "打开热水器", "turn on the kettle", "turn on the dishwasher"}) {
+        const auto u = f.say(text, "bedroom");
+        INFO(text);
+        CHECK(u.outcome == Outcome::failed);
+        CHECK(u.commands.empty());
+    }
+    CHECK(f.say("把加湿器打开", "bedroom").speech == "家里没有加湿器。");
+    CHECK(f.say("turn on the kettle", "kitchen").speech == "There is no kettle here.");
+    // A room without that kind, and a qualifier naming nothing: no light of another room is used.
+    const auto balcony = f.say("把阳台的灯打开", "living_room");
+    CHECK(balcony.outcome == Outcome::failed);
+    CHECK(balcony.speech == "家里没有阳台的灯。");
+    const auto tv = f.say("关掉卧室的电视", "living_room");
+    CHECK(tv.outcome == Outcome::failed);
+    CHECK(tv.commands.empty());
+}
+
+TEST_CASE("Windows are not curtains") {
+    Fixture f;
+    for (const auto* text : {"关窗", "把客厅的窗户关上", "close the living room window", "open the window"}) {
+        const auto u = f.say(text, "living_room");
+        INFO(text);
+        CHECK(u.outcome == Outcome::failed);
+        CHECK(u.commands.empty());
+    }
+    const auto curtains = f.say("拉上窗帘", "living_room");
+    REQUIRE(command_for(curtains, "living_room.curtain"));
+    CHECK(number(*command_for(curtains, "living_room.curtain"), "position") == 0);
+}
+
+TEST_CASE("A cover of the named class is found and others are left alone") {
+    Fixture f;
+    proto::DeviceDescription window;
+    window.id = proto::DeviceId("living_room.window");
+    window.name = {"客厅窗户", "living room window"};
+    window.area = proto::AreaId("living_room");
+    window.kind = proto::DeviceKind::curtain;
+    window.device_class = "window";
+    window.capabilities = {*proto::canonical_capability("position")};
+    f.registry.upsert(window);
+    f.registry.set_availability(window.id, devices::Availability::online);
+    f.recognizer.rebuild(f.registry);
+    const auto u = f.say("关窗", "living_room");
+    REQUIRE(u.commands.size() == 1);
+    CHECK(u.commands.front().device.value == "living_room.window");
+    const auto curtains = f.say("close the curtains", "living_room");
+    REQUIRE(curtains.commands.size() == 1);
+    CHECK(curtains.commands.front().device.value == "living_room.curtain");
+}
+
+TEST_CASE("Fractions, half degrees and spoken decimals are read exactly") {
+    Fixture f;
+    const auto position = [&](const char* text) {
+        const auto u = f.say(text, "living_room");
+        INFO(text);
+        REQUIRE(command_for(u, "living_room.curtain"));
+        return number(*command_for(u, "living_room.curtain"), "position");
+    };
+    CHECK(position("把窗帘开到三成") == 30);
+    CHECK(position("窗帘开一半") == 50);
+    CHECK(position("窗帘开个四分之一") == 25);
+    CHECK(position("open the curtains a quarter of the way") == 25);
+    CHECK(position("open the curtains three quarters") == 75);
+    const auto target = [&](const char* text) {
+        const auto u = f.say(text, "bedroom");
+        INFO(text);
+        REQUIRE(command_for(u, "bedroom.ac"));
+        return number(*command_for(u, "bedroom.ac"), "target_temperature");
+    };
+    CHECK(target("空调调到二十五度半") == 25.5);
+    CHECK(target("冷氣校到廿五度半") == 25.5);
+    CHECK(target("空调调低半度") == 25.5);
+    CHECK(target("set the AC to twenty five and a half degrees") == 25.5);
+    CHECK(target("set the temperature to twenty six point five") == 26.5);
+    CHECK(target("turn the AC down half a degree") == 25.5);
+    CHECK(target("make it two degrees cooler") == 24);
+    const auto u = f.say("卧室灯调到七成亮", "bedroom");
+    REQUIRE(command_for(u, "bedroom.ceiling_light"));
+    CHECK(number(*command_for(u, "bedroom.ceiling_light"), "brightness") == 70);
+}
+
+TEST_CASE("All the lights are the whole home's unless a room or here is said") {
+    Fixture f;
+    std::size_t lights = 0;
+    for (const auto* d : f.registry.list()) lights += d->description.kind == proto::DeviceKind::light;
+    for (const auto* text : {"把所有的灯都关掉", "全屋的灯关掉", "熄晒啲燈", "turn off all the lights", "turn off every light in the house"}) {
+        const auto u = f.say(text, "living_room");
+        INFO(text);
+        CHECK(u.outcome == Outcome::command);
+        CHECK(u.commands.size() == lights);
+    }
+    const auto named = f.say("关掉卧室所有的灯", "living_room");
+    for (const auto& c : named.commands) CHECK(c.device.value.starts_with("bedroom."));
+    const auto here = f.say("turn off all the lights in here", "kitchen");
+    REQUIRE(here.commands.size() == 1);
+    CHECK(here.commands.front().device.value == "kitchen.light");
+}
+
+TEST_CASE("Nothing named to act on is asked about") {
+    Fixture f;
+    for (const auto* text : {"打开", "turn it on", "调到五十", "set it to 50"}) {
+        const auto u = f.say(text, "living_room");
+        INFO(text);
+        CHECK(u.outcome == Outcome::clarify);
+        CHECK(u.commands.empty());
+    }
+}
+
+TEST_CASE("A misspelt English kind word is matched and two misspellings are asked about") {
+    Fixture f;
+    const auto curtains = f.say("close the curtians", "living_room");
+    REQUIRE(curtains.commands.size() == 1);
+    CHECK(curtains.commands.front().device.value == "living_room.curtain");
+    const auto lamp = f.say("turn on the flor lmap", "living_room");
+    CHECK(lamp.outcome == Outcome::clarify);
+    CHECK(lamp.commands.empty());
+    const auto of = f.say("turn of the kitchen light", "kitchen");
+    REQUIRE(command_for(of, "kitchen.light"));
+    CHECK_FALSE(flag(*command_for(of, "kitchen.light"), "on"));
+}
+
+TEST_CASE("Yes-or-no questions are answered with yes or no, counts with the number") {
+    Fixture f;
+    CHECK(f.say("卧室灯开着吗？").speech.starts_with("是的"));
+    CHECK(f.say("客厅落地灯开着吗？").speech.starts_with("不"));
+    CHECK(f.say("is the kitchen light on?").speech.starts_with("Yes"));
+    CHECK(f.say("is the front door lock locked?").speech.starts_with("No"));
+    const auto count = f.say("how many lights are on?");
+    CHECK(count.outcome == Outcome::answer);
+    CHECK(count.speech.starts_with("3"));
+}
+
+TEST_CASE("Floors are read from the areas and a floor the home lacks is said to be missing") {
+    Fixture f;
+    CHECK(f.say("关掉二楼的灯", "living_room").outcome == Outcome::failed);
+    CHECK(f.say("turn off the upstairs lights", "living_room").commands.empty());
+    for (const auto* id : {"bedroom", "study"}) {
+        auto a = *f.registry.find_area(proto::AreaId(id));
+        a.floor = proto::Floor{"upstairs", {"二楼", "upstairs"}, 2};
+        f.registry.upsert_area(a);
+    }
+    for (const auto* id : {"living_room", "kitchen", "bathroom", "entrance"}) {
+        auto a = *f.registry.find_area(proto::AreaId(id));
+        a.floor = proto::Floor{"ground", {"一楼", "ground floor"}, 1};
+        f.registry.upsert_area(a);
+    }
+    f.recognizer.rebuild(f.registry);
+    for (const auto* text : {"关掉二楼的灯", "turn off the upstairs lights", "关掉楼上的灯"}) {
+        const auto u = f.say(text, "living_room");
+        INFO(text);
+        CHECK(u.outcome == Outcome::command);
+        REQUIRE_FALSE(u.commands.empty());
+        for (const auto& c : u.commands) CHECK((c.device.value.starts_with("bedroom.") || c.device.value.starts_with("study.")));
+    }
+    const auto down = f.say("关掉楼下的灯", "bedroom");
+    REQUIRE_FALSE(down.commands.empty());
+    for (const auto& c : down.commands) CHECK_FALSE((c.device.value.starts_with("bedroom.") || c.device.value.starts_with("study.")));
+}
+
+TEST_CASE("Cantonese everyday wording is understood") {
+    Fixture f;
+    const auto off = f.say("熄燈", "kitchen");
+    REQUIRE(command_for(off, "kitchen.light"));
+    CHECK_FALSE(flag(*command_for(off, "kitchen.light"), "on"));
+    CHECK(f.say("我好眼瞓", "bedroom").scene == proto::SceneId("sleep"));
+    CHECK(f.say("我返工喇", "entrance").scene == proto::SceneId("away"));
+    CHECK(f.say("我唔眼瞓", "bedroom").outcome == Outcome::declined);
+    const auto quieter = f.say("電視細聲啲", "living_room");
+    REQUIRE(command_for(quieter, "living_room.tv"));
+    CHECK(number(*command_for(quieter, "living_room.tv"), "volume") < 20);
 }

@@ -183,7 +183,7 @@ std::string Speech::temperatures(const std::vector<std::pair<const devices::Devi
 }
 
 std::string Speech::states(const std::vector<const devices::Device*>& devices, const std::string& state,
-                           const devices::Registry& r) const {
+                           const devices::Registry& r, Asked asked) const {
     const auto describe = [&](const devices::Device& d) -> std::string {
         const auto& s = d.state;
         const auto get = [&](const char* a) -> const proto::Value* {
@@ -200,36 +200,60 @@ std::string Speech::states(const std::vector<const devices::Device*>& devices, c
             return *proto::as_bool(*v) ? (zh() ? "关着" : "closed") : (zh() ? "开着" : "open");
         if (const auto* v = get("occupancy"); v && proto::as_bool(*v))
             return *proto::as_bool(*v) ? (zh() ? "有人" : "occupied") : (zh() ? "没人" : "clear");
+        if (const auto* v = get("detected"); v && proto::as_bool(*v))
+            return *proto::as_bool(*v) ? (zh() ? "有检测到" : "detected") : (zh() ? "没有检测到" : "not detected");
         for (const auto* a : {"temperature", "humidity", "pm25", "illuminance", "power", "battery"})
             if (const auto* v = get(a); v && proto::as_number(*v)) {
                 const auto* c = d.description.find(a);
                 return number_text(*proto::as_number(*v)) + (c ? c->unit : "");
             }
+        // Any other reading the device reports: its first number or text.
+        for (const auto& c : d.description.capabilities) {
+            const auto* v = get(c.attribute.c_str());
+            if (!v || c.attribute == "transition") continue;
+            if (const auto* n = proto::as_number(*v)) return number_text(*n) + (c.unit.empty() ? "" : " " + c.unit);
+            if (const auto* t = proto::as_text(*v); t && !t->empty()) return *t;
+        }
         return zh() ? "状态未知" : "in an unknown state";
     };
     const auto matches = [&](const std::string& said) {
         if (state.empty()) return true;
         const std::string s = state == "on" || state == "open" ? "on" : state == "locked" ? "locked" : state == "unlocked" ? "unlocked" : "off";
-        if (s == "on") return said == "开着" || said == "on" || said == "open";
-        if (s == "off") return said == "关着" || said == "off" || said == "closed";
+        if (s == "on") return said == "开着" || said == "on" || said == "open" || said == "有人" || said == "occupied" || said == "有检测到" || said == "detected";
+        if (s == "off") return said == "关着" || said == "off" || said == "closed" || said == "没人" || said == "clear" || said == "没有检测到" || said == "not detected";
         if (s == "locked") return said == "锁着" || said == "locked";
         return said == "没锁" || said == "unlocked";
     };
-    if (devices.size() == 1) {
+    const std::string yes = zh() ? "是的，" : "Yes, ", no = zh() ? "不，" : "No, ";
+    if (devices.size() == 1 && asked != Asked::count && asked != Asked::which) {
         const auto said = describe(*devices.front());
-        return zh() ? device(*devices.front(), r) + "现在" + said + "。" : "The " + device(*devices.front(), r) + " is " + said + ".";
+        const auto sentence = zh() ? device(*devices.front(), r) + "现在" + said + "。"
+                                   : std::string(state.empty() ? "The " : "the ") + device(*devices.front(), r) + " is " + said + ".";
+        if (state.empty()) return sentence;
+        return (matches(said) ? yes : no) + sentence;
     }
-    std::vector<std::string> hits;
-    for (const auto* d : devices)
-        if (matches(describe(*d))) hits.push_back(device(*d, r));
+    std::vector<std::string> hits, misses;
+    for (const auto* d : devices) (matches(describe(*d)) ? hits : misses).push_back(device(*d, r));
     if (state.empty()) {
         std::vector<std::string> all;
         for (const auto* d : devices) all.push_back(device(*d, r) + (zh() ? describe(*d) : " " + describe(*d)));
         return list(all) + (zh() ? "。" : ".");
     }
-    if (hits.empty()) return zh() ? "没有。" : "None.";
-    if (zh()) return "有" + std::to_string(hits.size()) + "个：" + list(hits) + "。";
-    return std::to_string(hits.size()) + ": " + list(hits) + ".";
+    const auto count = std::to_string(hits.size());
+    switch (asked) {
+        case Asked::count:
+            if (hits.empty()) return zh() ? "0个。" : "0.";
+            return zh() ? count + "个：" + list(hits) + "。" : count + ": " + list(hits) + ".";
+        case Asked::all:
+            if (misses.empty()) return zh() ? "是的，都是。" : "Yes, all of them.";
+            return zh() ? "不，" + list(misses) + "不是。" : "No, not the " + list(misses) + ".";
+        case Asked::which:
+            if (hits.empty()) return zh() ? "没有。" : "None.";
+            return zh() ? list(hits) + "。" : list(hits) + ".";
+        default:
+            if (hits.empty()) return zh() ? "没有。" : "No, none.";
+            return zh() ? yes + "有" + count + "个：" + list(hits) + "。" : yes + count + ": " + list(hits) + ".";
+    }
 }
 
 std::string Speech::readings(std::string_view attribute,
@@ -298,6 +322,14 @@ std::string Speech::confirm_mood(Mood m) const {
 std::string Speech::no_device(const proto::Area* area) const {
     if (area) return zh() ? name(area->name) + "没有这样的设备。" : "There is no such device in the " + name(area->name) + ".";
     return zh() ? "没有找到这样的设备。" : "I couldn't find that device.";
+}
+std::string Speech::missing(const std::string& what, const proto::Area* area) const {
+    if (zh()) return (area ? name(area->name) : std::string("家里")) + "没有" + what + "。";
+    return "There is no " + what + (area ? " in the " + name(area->name) : std::string(" here")) + ".";
+}
+std::string Speech::what(const std::string& intent) const {
+    if (zh()) return intent == "HassTurnOn" ? "您想打开什么？" : intent == "HassTurnOff" ? "您想关掉什么？" : "您想调哪个设备？";
+    return intent == "HassTurnOn" ? "What should I turn on?" : intent == "HassTurnOff" ? "What should I turn off?" : "Which device do you mean?";
 }
 std::string Speech::no_reading() const {
     return zh() ? "现在还没有读数。" : "There is no reading yet.";

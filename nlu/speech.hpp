@@ -21,8 +21,11 @@ public:
                      const devices::Registry& r) const;
     std::string temperatures(const std::vector<std::pair<const devices::Device*, double>>& readings,
                              const devices::Registry& r) const;
+    /// How a question about states was asked: which one, whether any, whether all, how many, or
+    /// just "what state". Questions with a state and an answer that is yes or no start with it.
+    enum class Asked { state, any, all, count, which };
     std::string states(const std::vector<const devices::Device*>& devices, const std::string& state,
-                       const devices::Registry& r) const;
+                       const devices::Registry& r, Asked asked = Asked::state) const;
     std::string readings(std::string_view attribute,
                          const std::vector<std::pair<const devices::Device*, double>>& readings,
                          const devices::Registry& r) const;
@@ -38,6 +41,10 @@ public:
     std::string confirm_mood(Mood m) const;
 
     std::string no_device(const proto::Area* area) const;
+    /// "家里没有加湿器。" / "There is no humidifier here.": `what` as the user said it.
+    std::string missing(const std::string& what, const proto::Area* area) const;
+    /// Nothing was named to act on: "您想打开什么？"
+    std::string what(const std::string& intent) const;
     std::string no_reading() const;
     std::string no_scene(Mood m) const;
     std::string nothing_for(Mood m) const;

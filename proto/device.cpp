@@ -65,6 +65,7 @@ nlohmann::json to_json(const DeviceDescription& d) {
     nlohmann::json j{{"id", d.id.value},          {"name", to_json(d.name)},
                      {"area", d.area.value},      {"kind", to_string(d.kind)},
                      {"capabilities", caps}};
+    if (!d.device_class.empty()) j["device_class"] = d.device_class;
     if (!d.model.empty()) j["model"] = d.model;
     if (!d.manufacturer.empty()) j["manufacturer"] = d.manufacturer;
     return j;
@@ -103,6 +104,10 @@ Result<DeviceDescription> description_from_json(const nlohmann::json& j) {
     if (!manufacturer) return make_error(Errc::invalid_field, "manufacturer must be text", "manufacturer");
     d.model = *model;
     d.manufacturer = *manufacturer;
+    const auto device_class = text("device_class");
+    if (!device_class || device_class->size() > 64)
+        return make_error(Errc::invalid_field, "device_class must be text of at most 64 characters", "device_class");
+    d.device_class = *device_class;
     if (j.contains("capabilities")) {
         if (!j["capabilities"].is_array()) {
             return make_error(Errc::invalid_field, "capabilities is a list", "capabilities");

@@ -48,6 +48,10 @@ struct DeviceDescription {
     LocalizedName name;
     AreaId area;
     DeviceKind kind = DeviceKind::other;
+    /// What sort of that kind it is, in Home Assistant's words: a curtain may be a "window", "door",
+    /// "garage_door", "blind", "shade" or "curtain"; a sensor "motion", "occupancy", "opening",
+    /// "battery", … Empty when not said (then the kind alone describes it).
+    std::string device_class;
     std::vector<Capability> capabilities;
     std::string model;
     std::string manufacturer;

@@ -20,6 +20,23 @@ TEST_CASE("A device description survives a round trip through JSON") {
     CHECK(*again == *d);
 }
 
+TEST_CASE("A device class survives a round trip and is left out when not said") {
+    const auto d = description_from_json(nlohmann::json{{"id", "lr.window"}, {"kind", "curtain"}, {"device_class", "window"}});
+    REQUIRE(d.has_value());
+    CHECK(d->device_class == "window");
+    CHECK(to_json(*d)["device_class"] == "window");
+    CHECK(description_from_json(to_json(*d))->device_class == "window");
+    const auto plain = description_from_json(nlohmann::json{{"id", "lr.curtain"}, {"kind", "curtain"}});
+    REQUIRE(plain.has_value());
+    CHECK_FALSE(to_json(*plain).contains("device_class"));
+}
+
+TEST_CASE("A device class that is not text is refused naming the field") {
+    const auto d = description_from_json(nlohmann::json{{"id", "x"}, {"device_class", 3}});
+    REQUIRE(d.has_error());
+    CHECK(d.error().field == "device_class");
+}
+
 TEST_CASE("A description with an invalid id is refused naming the id field") {
     const auto d = description_from_json(nlohmann::json{{"id", "Bad Id/#"}});
     REQUIRE(d.has_error());

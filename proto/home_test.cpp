@@ -37,3 +37,23 @@ TEST_CASE("A device listed twice is refused") {
     REQUIRE(home.has_error());
     CHECK(home.error().code == Errc::conflict);
 }
+
+TEST_CASE("An area's floor is read from the home with its name and level") {
+    const auto home = home_from_yaml(
+        "areas:\n"
+        "  - {id: kitchen, name: {zh: 厨房, en: kitchen}, floor: {id: ground, name: {zh: 一楼, en: ground floor}, level: 1}}\n"
+        "  - {id: study}\n");
+    REQUIRE(home.has_value());
+    REQUIRE(home->areas[0].floor.has_value());
+    CHECK(home->areas[0].floor->id == "ground");
+    CHECK(home->areas[0].floor->name.en == "ground floor");
+    CHECK(home->areas[0].floor->level == 1);
+    CHECK_FALSE(home->areas[1].floor.has_value());
+    CHECK(area_from_json(to_json(home->areas[0])).value() == home->areas[0]);
+}
+
+TEST_CASE("A floor without a valid id is refused naming the floor field") {
+    const auto home = home_from_yaml("areas:\n  - {id: kitchen, floor: {name: ground floor}}\n");
+    REQUIRE(home.has_error());
+    CHECK(home.error().field == "areas[0].floor");
+}

@@ -330,3 +330,99 @@ TEST_CASE("REST, WebSocket and the MQTT assist topic refuse a wrong-typed text o
         CHECK(r["error"]["field"] == field);
     }
 }
+
+TEST_CASE("A device the home does not have is answered over REST and MQTT assist and nothing is sent") {
+    SimHome home;
+    SimFleet fleet(home.broker, kBedroom);
+    REQUIRE(all_online(home, kBedroom));
+    const auto sets_before = set_messages(home.mqtt);
+
+    const auto rest = home.post("/api/v1/conversation", {{"text", "把加湿器打开"}, {"area", "bedroom"}}).json();
+    CHECK(rest["outcome"] == "failed");
+    CHECK(rest["commands"].empty());
+    CHECK(rest["speech"].get<std::string>().find("加湿器") != std::string::npos);
+
+    home.mqtt.publish("hearth/assist/bedroom.speaker/text", R"({"text":"turn on the kettle"})");
+    const auto reply = home.mqtt.wait_for("hearth/assist/bedroom.speaker/response", "kettle");
+    REQUIRE(reply.has_value());
+    const auto r = json::parse(reply->payload);
+    CHECK(r["outcome"] == "failed");
+    CHECK(r["commands"].empty());
+    CHECK(set_messages(home.mqtt) == sets_before);
+}
+
+TEST_CASE("A misspelt device word is asked about, not acted on") {
+    SimHome home;
+    SimFleet fleet(home.broker, {"living_room.floor_lamp", "living_room.ceiling_light"});
+    REQUIRE(all_online(home, {"living_room.floor_lamp", "living_room.ceiling_light"}));
+    const auto r = home.post("/api/v1/conversation", {{"text", "turn on the flor lmap"}, {"area", "living_room"}}).json();
+    CHECK(r["outcome"] == "clarify");
+    CHECK(r["commands"].empty());
+    CHECK(r["speech"].get<std::string>().find("floor lamp") != std::string::npos);
+    CHECK(home.device("living_room.ceiling_light")["state"].value("on", false) == false);
+}
+
+TEST_CASE("All the lights means every light in the home, not the speaker's room") {
+    const std::set<std::string> lights = {"kitchen.light", "bedroom.ceiling_light", "living_room.ceiling_light"};
+    SimHome home;
+    SimFleet fleet(home.broker, lights);
+    REQUIRE(all_online(home, lights));
+    for (const auto& id : lights) REQUIRE(home.post("/api/v1/devices/" + id + "/commands", {{"on", true}}).status == 202);
+    for (const auto& id : lights) REQUIRE(home.state_becomes(id, [](const json& s) { return s["on"] == true; }));
+
+    const auto r = home.post("/api/v1/conversation", {{"text", "turn off all the lights"}, {"area", "living_room"}}).json();
+    CHECK(r["outcome"] == "command");
+    std::set<std::string> commanded;
+    for (const auto& c : r["commands"]) commanded.insert(c["device"].get<std::string>());
+    CHECK(commanded == lights);
+    for (const auto& id : lights) CHECK(home.state_becomes(id, [](const json& s) { return s["on"] == false; }));
+}
+
+TEST_CASE("A floor command reaches the lights of that floor only") {
+    // The demo home with its bedroom and study upstairs.
+    const auto path = make_temp_dir("hearth-floors") / "home.yaml";
+    {
+        std::ifstream in(kDemoHome);
+        std::stringstream text;
+        text << in.rdbuf();
+        auto yaml = text.str();
+        const std::string upstairs = ", floor: {id: upstairs, name: {zh: 二楼, en: upstairs}, level: 2}}";
+        const std::string downstairs = ", floor: {id: ground, name: {zh: 一楼, en: ground floor}, level: 1}}";
+        for (const auto* room : {"en: bedroom}}", "en: study}}"})
+            yaml.replace(yaml.find(room), std::string(room).size(), std::string(room).substr(0, std::string(room).size() - 1) + upstairs);
+        for (const auto* room : {"en: living room}}", "en: kitchen}}", "en: bathroom}}", "en: entrance}}"})
+            yaml.replace(yaml.find(room), std::string(room).size(), std::string(room).substr(0, std::string(room).size() - 1) + downstairs);
+        std::ofstream(path) << yaml;
+    }
+    const std::set<std::string> lights = {"kitchen.light", "bedroom.ceiling_light", "study.light"};
+    SimHome home(path.string());
+    SimFleet fleet(home.broker, lights);
+    REQUIRE(all_online(home, lights));
+    for (const auto& id : lights) REQUIRE(home.post("/api/v1/devices/" + id + "/commands", {{"on", true}}).status == 202);
+    for (const auto& id : lights) REQUIRE(home.state_becomes(id, [](const json& s) { return s["on"] == true; }));
+
+    const auto r = home.post("/api/v1/conversation", {{"text", "关掉二楼的灯"}, {"area", "kitchen"}}).json();
+    CHECK(r["outcome"] == "command");
+    CHECK(r["intent"]["slots"]["floor"] == "upstairs");
+    std::set<std::string> commanded;
+    for (const auto& c : r["commands"]) commanded.insert(c["device"].get<std::string>());
+    CHECK(commanded == std::set<std::string>{"bedroom.ceiling_light", "study.light"});
+    CHECK(home.state_becomes("study.light", [](const json& s) { return s["on"] == false; }));
+    CHECK(home.device("kitchen.light")["state"]["on"] == true);
+    std::filesystem::remove_all(path.parent_path());
+}
+
+TEST_CASE("A Cantonese command over MQTT assist acts in the speaker's room") {
+    SimHome home;
+    SimFleet fleet(home.broker, kBedroom);
+    REQUIRE(all_online(home, kBedroom));
+    home.mqtt.publish("hearth/assist/bedroom.speaker/text", R"({"text":"冷氣校到廿五度半"})");
+    const auto reply = home.mqtt.wait_for("hearth/assist/bedroom.speaker/response");
+    REQUIRE(reply.has_value());
+    const auto r = json::parse(reply->payload);
+    CHECK(r["outcome"] == "command");
+    CHECK(r["script"] == "hant");
+    REQUIRE(r["commands"].size() == 1);
+    CHECK(r["commands"][0]["device"] == "bedroom.ac");
+    CHECK(home.state_becomes("bedroom.ac", [](const json& s) { return s["target_temperature"] == 25.5; }));
+}

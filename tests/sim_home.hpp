@@ -77,10 +77,16 @@ private:
 struct SimHome {
     Broker broker;
     std::filesystem::path data = make_temp_dir("hearth-auto");
-    RunningHub hub{broker, data, kDemoHome};
+    std::string home_path = kDemoHome;
+    RunningHub hub{broker, data, home_path};
     MqttClient mqtt{broker.url(), "test-hand"};
 
     SimHome() {
+        mqtt.subscribe("hearth/#");
+        wait_for_broker();
+    }
+    /// Another home file than the demo's (its devices must be demo devices for SimFleet).
+    explicit SimHome(std::string home) : home_path(std::move(home)) {
         mqtt.subscribe("hearth/#");
         wait_for_broker();
     }
