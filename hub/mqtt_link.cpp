@@ -20,11 +20,23 @@ private:
     std::function<void(const mqtt::token&, bool)> done_;
 };
 
+/// Why the broker refused a connection, from the CONNACK's code (MQTT 5 reason, or 3.1.1 return code).
+std::string refusal(const mqtt::token& t) {
+    const int reason = t.get_reason_code();
+    const int code = t.get_return_code();
+    if (reason == 0x86 || code == 4) return "the broker refused the user name or password";
+    if (reason == 0x87 || code == 5) return "the broker refused: not authorized";
+    if (reason == 0x85 || code == 2) return "the broker refused the client id";
+    if (reason == 0x88 || reason == 0x89 || code == 3) return "the broker is unavailable or busy";
+    return {};
+}
+
 }  // namespace
 
 MqttLink::MqttLink(MqttLinkConfig config, MqttLinkHandlers handlers, Post post, Defer defer)
     : config_(std::move(config)), handlers_(std::move(handlers)), post_(std::move(post)), defer_(std::move(defer)), flood_(config_.flood) {
     if (!config_.sync_topic.empty()) config_.subscriptions.push_back(config_.sync_topic);
+    if (config_.shown_url.empty()) config_.shown_url = config_.url;
     retry_delay_ = config_.retry.first;
     connect_listener_ = std::make_shared<Listener>([this](const mqtt::token& t, bool ok) {
         if (ok || stopping_) return;
@@ -32,7 +44,7 @@ MqttLink::MqttLink(MqttLinkConfig config, MqttLinkHandlers handlers, Post post, 
         // version" (return code 1 in 3.1.1, reason 0x84 in 5): fall back to 3.1.1 once.
         const auto code = t.get_return_code();
         const bool version_refused = code == 1 || code == 0x84 || t.get_reason_code() == 0x84;
-        post_([this, version_refused] { on_connect_failed(version_refused); });
+        post_([this, version_refused, reason = refusal(t)] { on_connect_failed(version_refused, reason); });
     });
     make_client(MQTTVERSION_5);
 }
@@ -80,6 +92,19 @@ void MqttLink::connect() {
         options.set_user_name(config_.username);
         options.set_password(config_.password);
     }
+    if (config_.tls) {
+        auto ssl = mqtt::ssl_options_builder()
+                       .enable_server_cert_auth(true)
+                       .verify(true)  // the certificate must name the host
+                       .error_handler([this](const std::string& error) {
+                           post_([this, error] { tls_error_ = error; });
+                       })
+                       .finalize();
+        if (!config_.tls_files.ca_file.empty()) ssl.set_trust_store(config_.tls_files.ca_file);
+        if (!config_.tls_files.cert_file.empty()) ssl.set_key_store(config_.tls_files.cert_file);
+        if (!config_.tls_files.key_file.empty()) ssl.set_private_key(config_.tls_files.key_file);
+        options.set_ssl(std::move(ssl));
+    }
     try {
         connecting_ = true;
         client_->connect(options, nullptr, *std::static_pointer_cast<Listener>(connect_listener_));
@@ -90,7 +115,7 @@ void MqttLink::connect() {
     }
 }
 
-void MqttLink::on_connect_failed(bool version_refused) {
+void MqttLink::on_connect_failed(bool version_refused, std::string reason) {
     connecting_ = false;
     if (stopping_) return;
     if (version_refused && protocol_ == 5) {
@@ -98,8 +123,12 @@ void MqttLink::on_connect_failed(bool version_refused) {
         connect();
         return;
     }
-    if (!outage_reported_ && handlers_.disconnected) handlers_.disconnected("cannot connect to " + config_.url);
+    if (reason.empty() && !tls_error_.empty()) reason = "TLS: " + tls_error_;
+    tls_error_.clear();
+    reason = "cannot connect to " + config_.shown_url + (reason.empty() ? "" : ": " + reason);
+    if ((!outage_reported_ || reason != last_reason_) && handlers_.disconnected) handlers_.disconnected(reason);
     outage_reported_ = true;
+    last_reason_ = std::move(reason);
     retry_later();
 }
 

@@ -1,5 +1,10 @@
 #include "hub/router.hpp"
 
+#include <boost/url/parse.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/pct_string_view.hpp>
+#include <boost/url/url_view.hpp>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -29,21 +34,17 @@ bool match(std::string_view pattern, std::string_view path, PathParams& params) 
     if (want.size() != got.size()) return false;
     PathParams found;
     for (std::size_t i = 0; i < want.size(); ++i) {
+        // Segment by segment, so an encoded '/' ("%2F") stays inside its segment.
+        auto segment = decode_component(got[i]);
+        if (!segment) return false;
         if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}') {
-            found.emplace(std::string(want[i].substr(1, want[i].size() - 2)), url_decode(got[i]));
-        } else if (want[i] != got[i]) {
+            found.emplace(std::string(want[i].substr(1, want[i].size() - 2)), std::move(*segment));
+        } else if (want[i] != *segment) {
             return false;
         }
     }
     params = std::move(found);
     return true;
-}
-
-int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 }  // namespace
@@ -129,45 +130,41 @@ HttpResponse json_response(const nlohmann::json& body, int status) {
     return HttpResponse{status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
-std::string url_decode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(s[i]);
-        }
-    }
-    return out;
+std::optional<std::string> decode_component(std::string_view text) {
+    const auto encoded = boost::urls::make_pct_string_view(text);
+    if (!encoded) return std::nullopt;
+    return encoded->decode();
 }
 
-std::map<std::string, std::string> parse_query(std::string_view query) {
+proto::Result<std::map<std::string, std::string>> parse_query(std::string_view query) {
+    const auto params = boost::urls::parse_query(query);
+    if (!params) {
+        return proto::make_error(proto::Errc::invalid_field, "the query string is not valid: " + params.error().message(),
+                                 "query");
+    }
+    // Form encoding: '+' is a space as sent, "%2B" a plus ("…T08:00:00+08:00").
+    const boost::urls::encoding_opts form{true};
     std::map<std::string, std::string> out;
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const auto pair = query.substr(0, amp);
-        const auto eq = pair.find('=');
-        // '+' means a space only as sent; an encoded "%2B" is a plus ("…T08:00:00+08:00").
-        const auto form_decode = [](std::string_view part) {
-            std::string spaced(part);
-            std::replace(spaced.begin(), spaced.end(), '+', ' ');
-            return url_decode(spaced);
-        };
-        std::string key = form_decode(pair.substr(0, eq));
-        std::string value = eq == std::string_view::npos ? std::string{} : form_decode(pair.substr(eq + 1));
-        if (!key.empty()) out[std::move(key)] = std::move(value);
-        if (amp == std::string_view::npos) break;
-        query.remove_prefix(amp + 1);
+    for (const auto& param : *params) {
+        auto key = param.key.decode(form);
+        if (key.empty()) continue;
+        out[std::move(key)] = param.has_value ? param.value.decode(form) : std::string{};
     }
     return out;
 }
 
-RequestTarget parse_target(std::string_view target) {
-    const auto q = target.find('?');
-    RequestTarget out{url_decode(target.substr(0, q)), {}};
-    if (q != std::string_view::npos) out.query = parse_query(target.substr(q + 1));
+proto::Result<RequestTarget> parse_target(std::string_view target) {
+    const auto url = boost::urls::parse_origin_form(target);
+    if (!url) {
+        return proto::make_error(proto::Errc::invalid_field,
+                                 "the request target is not a valid path and query: " + url.error().message(), "target");
+    }
+    RequestTarget out{std::string(url->encoded_path()), {}};
+    if (url->has_query()) {
+        auto query = parse_query(std::string_view(url->encoded_query()));
+        if (!query) return query.error();
+        out.query = std::move(*query);
+    }
     return out;
 }
 
