@@ -16,10 +16,10 @@ enum class BrokerTransport { tcp, tls };
 
 struct BrokerUrl {
     BrokerTransport transport = BrokerTransport::tcp;
-    std::string host;      // without brackets for IPv6
+    std::string host{};    // without brackets for IPv6
     int port = 1883;
-    std::string username;  // decoded; empty = anonymous
-    std::string password;  // decoded; only with a username
+    std::string username{};  // decoded; empty = anonymous
+    std::string password{};  // decoded; only with a username
 
     bool tls() const noexcept { return transport == BrokerTransport::tls; }
     /// `tcp://host:port` or `ssl://host:port`, as paho wants it: no credentials.
