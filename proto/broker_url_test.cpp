@@ -51,7 +51,8 @@ TEST_CASE("A bad broker URL is refused with what is wrong, naming the field and 
         CHECK_THAT(url.error().message, Catch::Contains(std::string(why)));
         CHECK_THAT(url.error().message, !Catch::Contains("s3cret"));
     };
-    refused("broker.local:1883", "scheme://host");
+    refused("broker.local:1883", "the scheme is");
+    refused("broker.local", "scheme://host");
     refused("http://broker.local", "the scheme is");
     refused("mqtt://", "no host");
     refused("mqtt://u:s3cret@", "no host");
