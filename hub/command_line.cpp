@@ -64,7 +64,11 @@ proto::Error from_cli11(const CLI::ParseError& e, const std::string& config_file
     std::string message = e.what();
     static const std::string kUnknownKey = "INI was not able to parse ";
     if (message.starts_with(kUnknownKey)) {
-        const auto key = message.substr(kUnknownKey.size());
+        auto key = message.substr(kUnknownKey.size());
+        if (key.ends_with(".++") || key.ends_with(".--")) {
+            key = "[" + key.substr(0, key.size() - 3) + "]";
+            return {Errc::invalid_field, config_file + ": unknown section " + key + " (keys stand at the top level)", key};
+        }
         return {Errc::invalid_field, config_file + ": unknown key '" + key + "'", key};
     }
     if (dynamic_cast<const CLI::FileError*>(&e)) return {Errc::not_found, "config file: " + message, "--config"};
@@ -105,7 +109,7 @@ proto::Result<CommandLine> parse_command_line(const std::vector<std::string>& ar
     app.allow_config_extras(CLI::config_extras_mode::error);
     app.set_version_flag("--version", version_text(), "print the version and exit");
     const auto config_env = env("HEARTH_CONFIG");
-    app.set_config("--config", config_env, "read options from FILE (`name = value` lines; env HEARTH_CONFIG)",
+    app.set_config("--config", config_env, "read options from FILE (`name = value` lines, as in dist/hearthd.conf)",
                    !config_env.empty())
         ->envname("HEARTH_CONFIG")
         ->type_name("FILE");
@@ -195,7 +199,12 @@ proto::Result<CommandLine> parse_command_line(const std::vector<std::string>& ar
 
     auto listen = parse_listen_address(http);
     if (!listen) return proto::make_error(Errc::invalid_field, listen.error().message, "--http");
-    const auto cors = std::move(c.http.cors_origins);
+    std::vector<std::string> cors;
+    for (auto origin : c.http.cors_origins) {
+        origin.erase(0, origin.find_first_not_of(" \t"));
+        origin.erase(origin.find_last_not_of(" \t") + 1);
+        if (!origin.empty()) cors.push_back(std::move(origin));
+    }
     c.http = *listen;
     c.http.cors_origins = cors;
     if (tls_cert.empty() != tls_key.empty()) {

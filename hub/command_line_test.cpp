@@ -7,6 +7,7 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <unistd.h>
 
 using namespace hearth::hub;
@@ -159,13 +160,19 @@ TEST_CASE("The shipped dist/hearthd.conf loads, names every option, and its comm
         if (line.size() > eq + 3) uncommented += line.substr(1) + "\n";
     }
     const auto help = parsed({"--help"}).text;
-    const std::regex option(R"(--([a-z][a-z0-9-]+))");
-    for (auto it = std::sregex_iterator(help.begin(), help.end(), option); it != std::sregex_iterator(); ++it) {
-        const auto name = (*it)[1].str();
+    const std::regex option(R"(^\s*--([a-z][a-z0-9-]+))");  // an option's own line, not a mention
+    std::istringstream help_lines(help);
+    std::size_t options = 0;
+    for (std::string help_line; std::getline(help_lines, help_line);) {
+        std::smatch m;
+        if (!std::regex_search(help_line, m, option)) continue;
+        ++options;
+        const auto name = m[1].str();
         if (name == "help" || name == "version" || name == "config" || name == "check-config") continue;
         INFO(name);
         CHECK(keys.contains(name));
     }
+    CHECK(options >= 20);
     const ConfigFile defaults_file(uncommented);
     const auto from_file = parsed({"--config", defaults_file.path.string()});
     const auto defaults = parsed({});
