@@ -43,8 +43,8 @@ TEST_CASE("Why the broker is unreachable is kept until it connects, the latest r
     BrokerStatus status;
     status.lost(kT0, "cannot connect to mqtt://x:1883");
     CHECK(status.error() == "cannot connect to mqtt://x:1883");
-    status.lost(kT0 + 1s, "cannot connect to mqtt://x:1883: the broker refused the user name or password");
-    CHECK(status.error() == "cannot connect to mqtt://x:1883: the broker refused the user name or password");
+    status.lost(kT0 + 1s, "cannot connect to mqtt://x:1883: the broker refused the login");
+    CHECK(status.error() == "cannot connect to mqtt://x:1883: the broker refused the login");
     CHECK(status.since() == kT0);
     status.connected(kT0 + 2s);
     CHECK(status.error().empty());

@@ -20,15 +20,24 @@ private:
     std::function<void(const mqtt::token&, bool)> done_;
 };
 
-/// Why the broker refused a connection, from the CONNACK's code (MQTT 5 reason, or 3.1.1 return code).
+/// Why a connection attempt failed: the CONNACK's refusal (an MQTT 5 reason, or a 3.1.1 return
+/// code; paho reports either in either field), else paho's own message.
 std::string refusal(const mqtt::token& t) {
     const int reason = t.get_reason_code();
     const int code = t.get_return_code();
-    if (reason == 0x86 || code == 4) return "the broker refused the user name or password";
-    if (reason == 0x87 || code == 5) return "the broker refused: not authorized";
-    if (reason == 0x85 || code == 2) return "the broker refused the client id";
-    if (reason == 0x88 || reason == 0x89 || code == 3) return "the broker is unavailable or busy";
-    return {};
+    const auto either = [&](int v5, int v311) { return reason == v5 || code == v5 || code == v311; };
+    if (either(0x86, 4)) return "the broker refused the login: bad user name or password";
+    if (either(0x87, 5)) return "the broker refused the login: not authorized (a wrong user name or password?)";
+    if (either(0x85, 2)) return "the broker refused the client id";
+    if (either(0x88, 3) || either(0x89, 3)) return "the broker is unavailable or busy";
+    std::string message;
+    try {
+        // The token is complete here; try_wait() rethrows its failure with paho's message.
+        const_cast<mqtt::token&>(t).try_wait();
+    } catch (const mqtt::exception& e) {
+        message = e.get_message();
+    }
+    return message.empty() ? "no answer (code " + std::to_string(code) + ")" : message;
 }
 
 }  // namespace
@@ -93,12 +102,11 @@ void MqttLink::connect() {
         options.set_password(config_.password);
     }
     if (config_.tls) {
+        // No error_handler: paho keeps a pointer to the ssl_options it was given, which a copy
+        // outlives (a crash under ASan when a handshake fails).
         auto ssl = mqtt::ssl_options_builder()
                        .enable_server_cert_auth(true)
                        .verify(true)  // the certificate must name the host
-                       .error_handler([this](const std::string& error) {
-                           post_([this, error] { tls_error_ = error; });
-                       })
                        .finalize();
         if (!config_.tls_files.ca_file.empty()) ssl.set_trust_store(config_.tls_files.ca_file);
         if (!config_.tls_files.cert_file.empty()) ssl.set_key_store(config_.tls_files.cert_file);
@@ -123,8 +131,9 @@ void MqttLink::on_connect_failed(bool version_refused, std::string reason) {
         connect();
         return;
     }
-    if (reason.empty() && !tls_error_.empty()) reason = "TLS: " + tls_error_;
-    tls_error_.clear();
+    if (config_.tls && (reason.starts_with("no answer") || reason.find("TLS") != std::string::npos)) {
+        reason += " (is the broker up, is the CA file right, does the broker's certificate name the host?)";
+    }
     reason = "cannot connect to " + config_.shown_url + (reason.empty() ? "" : ": " + reason);
     if ((!outage_reported_ || reason != last_reason_) && handlers_.disconnected) handlers_.disconnected(reason);
     outage_reported_ = true;

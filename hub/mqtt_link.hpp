@@ -111,7 +111,6 @@ private:
     std::chrono::milliseconds retry_delay_{0};
     std::string sync_marker_;         // the marker of this connection, awaited on sync_topic
     std::string last_reason_;         // of the last failed attempt
-    std::string tls_error_;           // the last TLS error paho reported, for the next failure
     std::uint64_t connections_ = 0;
     std::atomic<bool> connected_{false};
     std::atomic<int> protocol_{5};

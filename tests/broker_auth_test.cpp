@@ -273,7 +273,7 @@ TEST_CASE("A wrong broker password or an untrusted broker certificate is a clear
         hub.config().mqtt_password = "not-the-password";
         hub.config().mqtt_tls.ca_file = setup.authority.ca.cert.string();
         hub.start();
-        REQUIRE(eventually([&] { return broker_health(hub).value("error", "").find("user name or password") != std::string::npos; }, 20s));
+        REQUIRE(eventually([&] { return broker_health(hub).value("error", "").find("refused the login") != std::string::npos; }, 20s));
         const auto health = broker_health(hub);
         CHECK(health["state"] == "unreachable");
         CHECK(health["error"].get<std::string>().find("not-the-password") == std::string::npos);
