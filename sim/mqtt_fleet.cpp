@@ -205,6 +205,10 @@ void MqttFleet::connect(Connection& c) {
     }
     if (rc != MOSQ_ERR_SUCCESS) {
         ++counters_.connect_failures;
+        if (rc == MOSQ_ERR_TLS && ++counters_.tls_failures <= 10) {
+            log(fleet_.device(c.device).description().id.value + ": TLS handshake with " + options_.host + ":" +
+                std::to_string(options_.port) + " failed (is the CA file right, does the certificate name the host?)");
+        }
         if (counters_.connect_failures <= 10 || counters_.connect_failures % 1000 == 0) {
             log(fleet_.device(c.device).description().id.value + ": cannot connect to " + options_.host + ":" +
                 std::to_string(options_.port) + ": " +

@@ -40,7 +40,8 @@ struct TransportOptions {
     Credentials credentials{};  // when not empty, every device logs in with username = its id and its password
     std::string username{};     // otherwise, when not empty, every device logs in as this user
     std::string password{};
-    bool tls = false;           // MQTT over TLS; the broker's certificate must name `host`
+    bool tls = false;           // MQTT over TLS; the broker's certificate must name `host`. libmosquitto
+                                // does the handshake inside mosquitto_connect, blocking: fine for a home, slow for 10,000
     std::string ca_file{};      // TLS: the CA to trust (empty = the system's); cert and key: a client certificate
     std::string cert_file{};
     std::string key_file{};
