@@ -130,3 +130,11 @@ TEST_CASE("A path parameter is decoded once, and an encoded slash stays inside i
     CHECK(seen == "a/b+c");
     CHECK(dispatch(router, "GET", "/api/v1/devices/a%ZZ").status == 404);
 }
+
+TEST_CASE("A request target is read only within its view, as Beast hands it over") {
+    const std::string buffer = "/x?q=a%2Bb&r=1 HTTP/1.1";
+    const auto parsed = parse_target(std::string_view(buffer).substr(0, 14));
+    REQUIRE(parsed.has_value());
+    CHECK(parsed->query.at("q") == "a+b");
+    CHECK(parsed->query.at("r") == "1");
+}
