@@ -189,7 +189,7 @@ TEST_CASE("The shipped dist/hearthd.conf loads, names every option, and its comm
     CHECK(from_file.config.clock_speed == defaults.config.clock_speed);
 }
 
-TEST_CASE("--version and --help answer without running") {
+TEST_CASE("hearthd answers --version and --help without running") {
     const auto version = parsed({"--version"});
     CHECK(version.action == CommandLine::Action::version);
     CHECK_THAT(version.text, Catch::StartsWith("hearthd 0."));
