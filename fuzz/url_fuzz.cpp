@@ -1,6 +1,6 @@
-// Request targets: path and query decoding, then routing among the API's own paths (read from
-// hub/openapi.json). Invariants: decoding never grows the text, and every request is answered
-// exactly once, by its route or with 404 or 405.
+// Request targets: path and query parsing by Boost.URL, then routing among the API's own paths
+// (read from hub/openapi.json). Invariants: decoding never grows the text, a refused target names
+// what is wrong, and every accepted request is answered exactly once, by its route or with 404 or 405.
 #include <nlohmann/json.hpp>
 
 #include "fuzz/support.hpp"
@@ -31,15 +31,23 @@ hub::Router api_router() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const auto router = api_router();
     const auto [target, method] = fuzz::split_at_nul(fuzz::as_text(data, size));
-    fuzz::require(hub::url_decode(target).size() <= target.size(), "decoding never grows the text");
+    const auto decoded = hub::decode_component(target);
+    fuzz::require(!decoded || decoded->size() <= target.size(), "decoding never grows the text");
     auto parsed = hub::parse_target(target);
-    fuzz::require(parsed.path.size() <= target.size(), "the path is part of the target");
-    for (const auto& [key, value] : parsed.query) fuzz::require(!key.empty(), "a query key is never empty");
+    if (!parsed) {
+        fuzz::require(!parsed.error().message.empty() && !parsed.error().field.empty(), "a refusal says what is wrong");
+        return 0;
+    }
+    fuzz::require(parsed->path.size() <= target.size(), "the path is part of the target");
+    for (const auto& [key, value] : parsed->query) {
+        fuzz::require(!key.empty(), "a query key is never empty");
+        fuzz::require(key.size() + value.size() <= target.size(), "a query field is never longer than the target");
+    }
 
     hub::HttpRequest request;
     request.method = method.empty() ? "GET" : std::string(method);
-    request.path = std::move(parsed.path);
-    request.query = std::move(parsed.query);
+    request.path = std::move(parsed->path);
+    request.query = std::move(parsed->query);
     int answers = 0;
     int status = 0;
     router.dispatch(request, [&](hub::HttpResponse response) {

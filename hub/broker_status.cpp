@@ -10,7 +10,8 @@ std::chrono::milliseconds millis_between(BrokerStatus::WallTime from, BrokerStat
 
 }  // namespace
 
-void BrokerStatus::lost(WallTime now) {
+void BrokerStatus::lost(WallTime now, std::string reason) {
+    if (!reason.empty()) error_ = std::move(reason);
     if (state_ == State::unreachable) return;
     state_ = State::unreachable;
     since_ = now;
@@ -21,6 +22,7 @@ void BrokerStatus::connected(WallTime now) {
     if (++connections_ > 1) ++reconnects_;
     if (lost_at_) last_outage_ = millis_between(*lost_at_, now);
     lost_at_.reset();
+    error_.clear();
     state_ = State::resyncing;
     since_ = now;
     connected_at_ = now;

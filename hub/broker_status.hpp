@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace hearth::hub {
@@ -20,7 +21,9 @@ public:
     enum class State { connecting, unreachable, resyncing, synced };
     using WallTime = std::chrono::system_clock::time_point;
 
-    void lost(WallTime now);
+    /// `reason` says why, for health ("…: the broker refused the user name or password"); a later
+    /// call with another reason while unreachable replaces it.
+    void lost(WallTime now, std::string reason = {});
     void connected(WallTime now);
     void synced(WallTime now);
 
@@ -35,6 +38,8 @@ public:
     std::optional<std::chrono::milliseconds> last_resync() const noexcept { return last_resync_; }
     /// How long the last outage lasted (loss to connection).
     std::optional<std::chrono::milliseconds> last_outage() const noexcept { return last_outage_; }
+    /// Why the broker is unreachable; empty while connected.
+    const std::string& error() const noexcept { return error_; }
 
 private:
     State state_ = State::connecting;
@@ -46,6 +51,7 @@ private:
     std::optional<WallTime> synced_at_;
     std::optional<std::chrono::milliseconds> last_resync_;
     std::optional<std::chrono::milliseconds> last_outage_;
+    std::string error_;
 };
 
 std::string_view to_string(BrokerStatus::State state) noexcept;

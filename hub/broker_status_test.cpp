@@ -38,3 +38,14 @@ TEST_CASE("A marker that comes back after the connection is lost again does not 
     status.synced(kT0 + 20ms);
     CHECK(status.state() == BrokerStatus::State::unreachable);
 }
+
+TEST_CASE("Why the broker is unreachable is kept until it connects, the latest reason first") {
+    BrokerStatus status;
+    status.lost(kT0, "cannot connect to mqtt://x:1883");
+    CHECK(status.error() == "cannot connect to mqtt://x:1883");
+    status.lost(kT0 + 1s, "cannot connect to mqtt://x:1883: the broker refused the login");
+    CHECK(status.error() == "cannot connect to mqtt://x:1883: the broker refused the login");
+    CHECK(status.since() == kT0);
+    status.connected(kT0 + 2s);
+    CHECK(status.error().empty());
+}

@@ -216,10 +216,12 @@ private:
             return send_error(431, Errc::payload_too_large, "request headers are too large");
         }
         if (ec) return fail(ec, "read");
-        auto request = to_request(parser_->get());
         keep_alive_ = parser_->get().keep_alive();
         version_ = parser_->get().version();
-        origin_ = request.header("origin");
+        origin_ = std::string(parser_->get()[http::field::origin]);
+        auto target = parse_target(parser_->get().target());
+        if (!target) return send(error_response(400, target.error().code, target.error().message, target.error().field));
+        auto request = to_request(parser_->get(), std::move(*target));
 
         if (websocket::is_upgrade(parser_->get())) return upgrade(request);
         if (request.method == "OPTIONS" && !origin_.empty()) return preflight();
@@ -231,10 +233,9 @@ private:
         });
     }
 
-    HttpRequest to_request(const http::request<http::string_body>& msg) {
+    HttpRequest to_request(const http::request<http::string_body>& msg, RequestTarget target) {
         HttpRequest request;
         request.method = std::string(msg.method_string());
-        auto target = parse_target(msg.target());
         request.path = std::move(target.path);
         request.query = std::move(target.query);
         for (const auto& field : msg) {

@@ -46,6 +46,29 @@ proto::Result<void> write_secret(const std::filesystem::path& path, const std::s
 
 }  // namespace
 
+proto::Result<proto::BrokerUrl> broker_of(const HubConfig& config) {
+    auto url = proto::parse_broker_url(config.mqtt_url, "--mqtt");
+    if (!url) return url.error();
+    auto broker = proto::with_credentials(std::move(*url), config.mqtt_username, config.mqtt_password, "--mqtt-user",
+                                          "--mqtt-password-file");
+    if (!broker) return broker.error();
+    const auto& tls = config.mqtt_tls;
+    const bool files = !tls.ca_file.empty() || !tls.cert_file.empty() || !tls.key_file.empty();
+    if (files && !broker->tls()) {
+        return proto::make_error(Errc::invalid_field, "a CA file or client certificate needs an ssl:// or mqtts:// broker URL",
+                                 "--mqtt");
+    }
+    if (tls.cert_file.empty() != tls.key_file.empty()) {
+        return proto::make_error(Errc::invalid_field, "a client certificate needs both --mqtt-cert and --mqtt-key", "--mqtt-cert");
+    }
+    for (const auto& [file, field] : {std::pair{&tls.ca_file, "--mqtt-ca"}, {&tls.cert_file, "--mqtt-cert"}, {&tls.key_file, "--mqtt-key"}}) {
+        if (!file->empty() && !std::ifstream(*file)) {
+            return proto::make_error(Errc::invalid_field, std::string(field) + ": cannot read " + *file, field);
+        }
+    }
+    return broker;
+}
+
 Hub::Hub(boost::asio::io_context& io, HubConfig config)
     : io_(io),
       config_(std::move(config)),
@@ -58,6 +81,9 @@ Hub::Hub(boost::asio::io_context& io, HubConfig config)
 Hub::~Hub() { stop(); }
 
 proto::Result<void> Hub::start() {
+    auto broker = broker_of(config_);
+    if (!broker) return broker.error();
+    broker_url_ = std::move(*broker);
     auto documents = open_store();
     if (!documents) return documents.error();
     auto home = read_home_file();
@@ -98,10 +124,13 @@ proto::Result<void> Hub::start() {
 
 void Hub::start_mqtt() {
     MqttLinkConfig mqtt_config;
-    mqtt_config.url = config_.mqtt_url;
+    mqtt_config.url = broker_url_.client_uri();
+    mqtt_config.shown_url = broker_url_.redacted();
+    mqtt_config.tls = broker_url_.tls();
+    mqtt_config.tls_files = config_.mqtt_tls;
     mqtt_config.client_id = config_.mqtt_client_id;
-    mqtt_config.username = config_.mqtt_username;
-    mqtt_config.password = config_.mqtt_password;
+    mqtt_config.username = broker_url_.username;
+    mqtt_config.password = broker_url_.password;
     mqtt_config.flood = config_.device_flood;
     mqtt_config.status_topic = topics_.hub_status();
     mqtt_config.sync_topic = topics_.hub_sync(config_.mqtt_client_id);
@@ -123,7 +152,7 @@ void Hub::start_mqtt() {
     handlers.connected = [this] { on_broker_connected(); };
     handlers.synced = [this] { on_broker_synced(); };
     handlers.disconnected = [this](const std::string& reason) {
-        broker_.lost(std::chrono::system_clock::now());
+        broker_.lost(std::chrono::system_clock::now(), reason);
         std::cerr << "hearthd: mqtt: " << reason << "\n";
     };
     auto post = [this](std::function<void()> f) { boost::asio::post(io_, std::move(f)); };
@@ -139,7 +168,7 @@ void Hub::on_broker_connected() {
     for (const auto& adapter : adapters_) (void)publish_all(adapter->on_connect());
     release_held();
     automation_->broker_ready();
-    std::cerr << "hearthd: connected to " << config_.mqtt_url << " (MQTT "
+    std::cerr << "hearthd: connected to " << broker_url_.redacted() << " (MQTT "
               << (mqtt_->protocol_version() == 5 ? "5" : "3.1.1") << ")\n";
     // A marker that never comes back (a broker that drops it) must not leave availability unknown.
     const auto reconnects = broker_.reconnects();

@@ -28,6 +28,7 @@
 #include "hub/router.hpp"
 #include "hub/store.hpp"
 #include "hub/web_app.hpp"
+#include "proto/broker_url.hpp"
 #include "proto/command.hpp"
 #include "proto/context.hpp"
 #include "proto/topics.hpp"
@@ -40,10 +41,12 @@ class io_context;
 namespace hearth::hub {
 
 struct HubConfig {
+    /// tcp:// mqtt:// ssl:// mqtts://, optionally with user:password@ (proto/broker_url.hpp).
     std::string mqtt_url = "tcp://127.0.0.1:1883";
     std::string mqtt_client_id = "hearthd";
-    std::string mqtt_username;
+    std::string mqtt_username;  // besides the URL's; the same one in both is an error
     std::string mqtt_password;
+    BrokerTls mqtt_tls;         // CA, client certificate and key for an ssl:// or mqtts:// URL
     std::string prefix = "hearth";
     HttpServerConfig http;
     ClientLimits limits;
@@ -62,6 +65,11 @@ struct HubConfig {
     /// Rules go live when the broker connects, or after this long without it.
     std::chrono::milliseconds rules_wait_for_broker{60000};
 };
+
+/// The broker to connect to: the URL with the credentials given apart, checked with the TLS
+/// files (which need a TLS URL, a key with a certificate, and must be readable). Errors name the
+/// option (`--mqtt`, `--mqtt-user`, `--mqtt-ca`, …).
+proto::Result<proto::BrokerUrl> broker_of(const HubConfig& config);
 
 class Automation;
 
@@ -170,6 +178,7 @@ private:
     std::unique_ptr<HttpServer> http_;
     std::unique_ptr<MqttLink> mqtt_;
     BrokerStatus broker_;
+    proto::BrokerUrl broker_url_;  // parsed at start
     HeldCommands held_;
     std::uint64_t hold_expiry_generation_ = 0;  // a newer arming makes older expiry timers do nothing
     std::unordered_map<std::string, std::vector<std::function<void(const rules::Settlement&)>>> settle_waiters_;

@@ -20,11 +20,32 @@ private:
     std::function<void(const mqtt::token&, bool)> done_;
 };
 
+/// Why a connection attempt failed: the CONNACK's refusal (an MQTT 5 reason, or a 3.1.1 return
+/// code; paho reports either in either field), else paho's own message.
+std::string refusal(const mqtt::token& t) {
+    const int reason = t.get_reason_code();
+    const int code = t.get_return_code();
+    const auto either = [&](int v5, int v311) { return reason == v5 || code == v5 || code == v311; };
+    if (either(0x86, 4)) return "the broker refused the login: bad user name or password";
+    if (either(0x87, 5)) return "the broker refused the login: not authorized (a wrong user name or password?)";
+    if (either(0x85, 2)) return "the broker refused the client id";
+    if (either(0x88, 3) || either(0x89, 3)) return "the broker is unavailable or busy";
+    std::string message;
+    try {
+        // The token is complete here; try_wait() rethrows its failure with paho's message.
+        const_cast<mqtt::token&>(t).try_wait();
+    } catch (const mqtt::exception& e) {
+        message = e.get_message();
+    }
+    return message.empty() ? "no answer (code " + std::to_string(code) + ")" : message;
+}
+
 }  // namespace
 
 MqttLink::MqttLink(MqttLinkConfig config, MqttLinkHandlers handlers, Post post, Defer defer)
     : config_(std::move(config)), handlers_(std::move(handlers)), post_(std::move(post)), defer_(std::move(defer)), flood_(config_.flood) {
     if (!config_.sync_topic.empty()) config_.subscriptions.push_back(config_.sync_topic);
+    if (config_.shown_url.empty()) config_.shown_url = config_.url;
     retry_delay_ = config_.retry.first;
     connect_listener_ = std::make_shared<Listener>([this](const mqtt::token& t, bool ok) {
         if (ok || stopping_) return;
@@ -32,7 +53,7 @@ MqttLink::MqttLink(MqttLinkConfig config, MqttLinkHandlers handlers, Post post, 
         // version" (return code 1 in 3.1.1, reason 0x84 in 5): fall back to 3.1.1 once.
         const auto code = t.get_return_code();
         const bool version_refused = code == 1 || code == 0x84 || t.get_reason_code() == 0x84;
-        post_([this, version_refused] { on_connect_failed(version_refused); });
+        post_([this, version_refused, reason = refusal(t)] { on_connect_failed(version_refused, reason); });
     });
     make_client(MQTTVERSION_5);
 }
@@ -88,6 +109,18 @@ void MqttLink::connect() {
         options.set_user_name(config_.username);
         options.set_password(config_.password);
     }
+    if (config_.tls) {
+        // No error_handler: paho keeps a pointer to the ssl_options it was given, which a copy
+        // outlives (a crash under ASan when a handshake fails).
+        auto ssl = mqtt::ssl_options_builder()
+                       .enable_server_cert_auth(true)
+                       .verify(true)  // the certificate must name the host
+                       .finalize();
+        if (!config_.tls_files.ca_file.empty()) ssl.set_trust_store(config_.tls_files.ca_file);
+        if (!config_.tls_files.cert_file.empty()) ssl.set_key_store(config_.tls_files.cert_file);
+        if (!config_.tls_files.key_file.empty()) ssl.set_private_key(config_.tls_files.key_file);
+        options.set_ssl(std::move(ssl));
+    }
     try {
         connecting_ = true;
         client_->connect(options, nullptr, *std::static_pointer_cast<Listener>(connect_listener_));
@@ -98,7 +131,7 @@ void MqttLink::connect() {
     }
 }
 
-void MqttLink::on_connect_failed(bool version_refused) {
+void MqttLink::on_connect_failed(bool version_refused, std::string reason) {
     connecting_ = false;
     if (stopping_) return;
     if (version_refused && protocol_ == 5) {
@@ -106,8 +139,13 @@ void MqttLink::on_connect_failed(bool version_refused) {
         connect();
         return;
     }
-    if (!outage_reported_ && handlers_.disconnected) handlers_.disconnected("cannot connect to " + config_.url);
+    if (config_.tls && (reason.starts_with("no answer") || reason.find("TLS") != std::string::npos)) {
+        reason += " (is the broker up, is the CA file right, does the broker's certificate name the host?)";
+    }
+    reason = "cannot connect to " + config_.shown_url + (reason.empty() ? "" : ": " + reason);
+    if ((!outage_reported_ || reason != last_reason_) && handlers_.disconnected) handlers_.disconnected(reason);
     outage_reported_ = true;
+    last_reason_ = std::move(reason);
     retry_later();
 }
 

@@ -31,8 +31,19 @@ struct MqttMessage {
     bool retained = false;
 };
 
+/// TLS to the broker (an `ssl://` URL): the CA that signed the broker's certificate (empty = the
+/// system's trust store), and a client certificate and its key when the broker asks for one.
+struct BrokerTls {
+    std::string ca_file;
+    std::string cert_file;
+    std::string key_file;
+};
+
 struct MqttLinkConfig {
-    std::string url = "tcp://127.0.0.1:1883";
+    std::string url = "tcp://127.0.0.1:1883";  // paho's form: tcp:// or ssl://, no credentials
+    std::string shown_url;                      // for messages: without the password
+    bool tls = false;
+    BrokerTls tls_files;
     std::string client_id = "hearthd";
     std::string status_topic;          // retained birth "online" / last will "offline"
     std::vector<std::string> subscriptions;
@@ -50,7 +61,8 @@ struct MqttLinkHandlers {
     std::function<void(MqttMessage)> message;
     std::function<void()> connected;  // subscriptions sent, birth published
     std::function<void()> synced;     // the marker came back: the retained messages are all in
-    std::function<void(std::string reason)> disconnected;  // once per outage
+    /// Once per outage, and again when the reason changes (e.g. "bad user name or password").
+    std::function<void(std::string reason)> disconnected;
 };
 
 class MqttLink {
@@ -83,7 +95,7 @@ private:
     void make_client(int protocol);
     void connect();
     void on_connected();
-    void on_connect_failed(bool version_refused);
+    void on_connect_failed(bool version_refused, std::string reason);
     void on_lost(const std::string& cause);
     void retry_later();
     void on_message(MqttMessage message);
@@ -99,6 +111,7 @@ private:
     bool outage_reported_ = false;    // `disconnected` once per outage, not once per retry
     std::chrono::milliseconds retry_delay_{0};
     std::string sync_marker_;         // the marker of this connection, awaited on sync_topic
+    std::string last_reason_;         // of the last failed attempt
     std::uint64_t connections_ = 0;
     std::atomic<bool> connected_{false};
     std::atomic<int> protocol_{5};

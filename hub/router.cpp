@@ -1,5 +1,9 @@
 #include "hub/router.hpp"
 
+#include <boost/url/parse.hpp>
+#include <boost/url/pct_string_view.hpp>
+#include <boost/url/url_view.hpp>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -29,21 +33,17 @@ bool match(std::string_view pattern, std::string_view path, PathParams& params) 
     if (want.size() != got.size()) return false;
     PathParams found;
     for (std::size_t i = 0; i < want.size(); ++i) {
+        // Segment by segment, so an encoded '/' ("%2F") stays inside its segment.
+        auto segment = decode_component(got[i]);
+        if (!segment) return false;
         if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}') {
-            found.emplace(std::string(want[i].substr(1, want[i].size() - 2)), url_decode(got[i]));
-        } else if (want[i] != got[i]) {
+            found.emplace(std::string(want[i].substr(1, want[i].size() - 2)), std::move(*segment));
+        } else if (want[i] != *segment) {
             return false;
         }
     }
     params = std::move(found);
     return true;
-}
-
-int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 }  // namespace
@@ -137,45 +137,36 @@ HttpResponse json_response(const nlohmann::json& body, int status) {
     return HttpResponse{status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
-std::string url_decode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(s[i]);
-        }
-    }
-    return out;
+std::optional<std::string> decode_component(std::string_view text) {
+    const auto encoded = boost::urls::make_pct_string_view(text);
+    if (!encoded) return std::nullopt;
+    return encoded->decode();
 }
 
-std::map<std::string, std::string> parse_query(std::string_view query) {
-    std::map<std::string, std::string> out;
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const auto pair = query.substr(0, amp);
-        const auto eq = pair.find('=');
-        // '+' means a space only as sent; an encoded "%2B" is a plus ("…T08:00:00+08:00").
-        const auto form_decode = [](std::string_view part) {
-            std::string spaced(part);
-            std::replace(spaced.begin(), spaced.end(), '+', ' ');
-            return url_decode(spaced);
-        };
-        std::string key = form_decode(pair.substr(0, eq));
-        std::string value = eq == std::string_view::npos ? std::string{} : form_decode(pair.substr(eq + 1));
-        if (!key.empty()) out[std::move(key)] = std::move(value);
-        if (amp == std::string_view::npos) break;
-        query.remove_prefix(amp + 1);
-    }
-    return out;
+proto::Result<std::map<std::string, std::string>> parse_query(std::string_view query) {
+    // Through a whole target: Boost 1.81's boost::urls::parse_query reads past the end of a view
+    // that is not NUL-terminated (strlen; ASan caught it on a Beast buffer).
+    auto target = parse_target("/?" + std::string(query));
+    if (!target) return target.error();
+    return std::move(target->query);
 }
 
-RequestTarget parse_target(std::string_view target) {
-    const auto q = target.find('?');
-    RequestTarget out{url_decode(target.substr(0, q)), {}};
-    if (q != std::string_view::npos) out.query = parse_query(target.substr(q + 1));
+proto::Result<RequestTarget> parse_target(std::string_view target) {
+    const auto url = boost::urls::parse_origin_form(target);
+    if (!url) {
+        const bool in_query = target.find('?') != std::string_view::npos &&
+                              boost::urls::parse_origin_form(target.substr(0, target.find('?'))).has_value();
+        return proto::make_error(proto::Errc::invalid_field,
+                                 std::string(in_query ? "the query string" : "the request target") +
+                                     " is not valid: " + url.error().message(),
+                                 in_query ? "query" : "target");
+    }
+    RequestTarget out{std::string(url->encoded_path()), {}};
+    // Form encoding: '+' is a space as sent, "%2B" a plus ("…T08:00:00+08:00").
+    for (const auto& param : url->params(boost::urls::encoding_opts{true})) {
+        if (param.key.empty()) continue;
+        out.query[param.key] = param.has_value ? param.value : std::string{};
+    }
     return out;
 }
 

@@ -18,7 +18,7 @@ namespace hearth::hub {
 
 struct HttpRequest {
     std::string method;  // "GET", "POST", …
-    std::string path;    // without the query string
+    std::string path;    // without the query string, percent-encoded as sent (route parameters are decoded)
     std::map<std::string, std::string> query;
     std::map<std::string, std::string> headers;  // lower-case names
     std::string body;
@@ -81,15 +81,19 @@ HttpResponse error_response(const proto::Error& error);
 HttpResponse error_response(int status, proto::Errc code, std::string message, std::string field = {});
 HttpResponse json_response(const nlohmann::json& body, int status = 200);
 
-/// Percent-decodes a URL component ('+' is left as is in paths).
-std::string url_decode(std::string_view s);
-std::map<std::string, std::string> parse_query(std::string_view query);
+/// Percent-decodes one URL component ('+' stays a plus, as in paths); nothing when an escape is malformed.
+std::optional<std::string> decode_component(std::string_view text);
 
-/// A request target ("/api/v1/devices?area=bedroom") as its decoded path and its query.
+/// A query string as form fields, decoded by Boost.URL: '+' is a space and "%2B" a plus. Empty
+/// keys are skipped; a key given twice keeps its last value. A malformed escape is `invalid_field`.
+proto::Result<std::map<std::string, std::string>> parse_query(std::string_view query);
+
+/// A request target ("/api/v1/devices?area=bedroom") in origin form: its path as sent and its
+/// decoded query. Anything that is not a valid RFC 3986 path and query is `invalid_field`.
 struct RequestTarget {
     std::string path;
     std::map<std::string, std::string> query;
 };
-RequestTarget parse_target(std::string_view target);
+proto::Result<RequestTarget> parse_target(std::string_view target);
 
 }  // namespace hearth::hub

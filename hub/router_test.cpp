@@ -54,7 +54,7 @@ TEST_CASE("Error codes map to their HTTP status") {
 }
 
 TEST_CASE("Query strings are split and decoded") {
-    const auto q = parse_query("area=living_room&kind=light&name=%E5%AE%A2+x");
+    const auto q = *parse_query("area=living_room&kind=light&name=%E5%AE%A2+x");
     CHECK(q.at("area") == "living_room");
     CHECK(q.at("kind") == "light");
     CHECK(q.at("name") == "客 x");
@@ -90,7 +90,7 @@ TEST_CASE("A handler sees the name of the token the gate let through") {
 }
 
 TEST_CASE("A query's '+' is a space and its %2B a plus, so offsets in timestamps survive") {
-    const auto q = parse_query("q=a%2Bb&r=a+b&from=2026-03-29T03:00:00%2B02:00");
+    const auto q = *parse_query("q=a%2Bb&r=a+b&from=2026-03-29T03:00:00%2B02:00");
     CHECK(q.at("q") == "a+b");
     CHECK(q.at("r") == "a b");
     CHECK(q.at("from") == "2026-03-29T03:00:00+02:00");
@@ -105,4 +105,47 @@ TEST_CASE("A fallback answers GETs to paths no route knows, and never steals a k
     CHECK(dispatch(router, "GET", "/devices/bedroom.ac").body == "page /devices/bedroom.ac");
     CHECK(dispatch(router, "GET", "/api/v1/x").status == 405);
     CHECK(dispatch(router, "POST", "/elsewhere").status == 404);
+}
+
+TEST_CASE("A request target's query arrives decoded: ?q=a%2Bb as a+b and ?q=a+b as a b") {
+    const auto plus = parse_target("/api/v1/history?q=a%2Bb");
+    REQUIRE(plus.has_value());
+    CHECK(plus->path == "/api/v1/history");
+    CHECK(plus->query.at("q") == "a+b");
+    const auto space = parse_target("/api/v1/history?q=a+b&flag");
+    REQUIRE(space.has_value());
+    CHECK(space->query.at("q") == "a b");
+    CHECK(space->query.at("flag").empty());
+}
+
+TEST_CASE("A malformed request target is refused naming what is wrong") {
+    for (const auto* target : {"/x?q=%ZZ", "/x?q=%4", "/a b", "no-slash", "/x#frag", "/x?q=\xff"}) {
+        INFO(target);
+        const auto parsed = parse_target(target);
+        REQUIRE_FALSE(parsed.has_value());
+        CHECK(parsed.error().code == hearth::proto::Errc::invalid_field);
+        CHECK_FALSE(parsed.error().field.empty());
+    }
+}
+
+TEST_CASE("A path parameter is decoded once, and an encoded slash stays inside it") {
+    Router router;
+    std::string seen;
+    router.add("GET", "/api/v1/devices/{id}", Scope::read, [&](const HttpRequest&, const PathParams& p, Reply reply) {
+        seen = p.at("id");
+        reply({});
+    });
+    CHECK(dispatch(router, "GET", "/api/v1/devices/a%252Fb").status == 200);
+    CHECK(seen == "a%2Fb");
+    CHECK(dispatch(router, "GET", "/api/v1/devices/a%2Fb+c").status == 200);
+    CHECK(seen == "a/b+c");
+    CHECK(dispatch(router, "GET", "/api/v1/devices/a%ZZ").status == 404);
+}
+
+TEST_CASE("A request target is read only within its view, as Beast hands it over") {
+    const std::string buffer = "/x?q=a%2Bb&r=1 HTTP/1.1";
+    const auto parsed = parse_target(std::string_view(buffer).substr(0, 14));
+    REQUIRE(parsed.has_value());
+    CHECK(parsed->query.at("q") == "a+b");
+    CHECK(parsed->query.at("r") == "1");
 }

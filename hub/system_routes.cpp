@@ -89,6 +89,7 @@ nlohmann::json broker_json(const SystemRouteLinks& links) {
     if (b.synced_at()) j["synced_at_ms"] = millis(*b.synced_at());
     if (b.last_resync()) j["last_resync_ms"] = b.last_resync()->count();
     if (b.last_outage()) j["last_outage_ms"] = b.last_outage()->count();
+    if (!b.error().empty()) j["error"] = b.error();
     return j;
 }
 

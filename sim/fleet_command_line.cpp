@@ -25,17 +25,25 @@ proto::Result<T> number_from(std::string_view option, std::string_view text) {
 }  // namespace
 
 std::string usage() {
-    return "usage: hearth-fleet [--home FILE] [--host 127.0.0.1] [--port 1883] [--prefix hearth]\n"
+    return "usage: hearth-fleet [--home FILE] [--mqtt URL | --host 127.0.0.1 --port 1883] [--prefix hearth]\n"
            "                    [--devices N] [--offline-fraction F] [--seed S] [--slice I/N] [--speed X]\n"
            "                    [--credentials FILE] [--list-ids] [--style native|zigbee2mqtt]\n"
+           "                    [--mqtt-user NAME] [--mqtt-password-file FILE]\n"
+           "                    [--mqtt-ca FILE] [--mqtt-cert FILE --mqtt-key FILE]\n"
            "Runs every device of the home file (and N generated ones) as its own MQTT client.\n"
+           "--mqtt: mqtt:// or tcp:// (port 1883), mqtts:// or ssl:// (TLS, port 8883), optionally user:password@.\n"
            "--credentials: id:password lines; each device logs in with username = its id.\n"
+           "--mqtt-user, --mqtt-password-file: every device logs in as NAME (instead of --credentials).\n"
+           "--mqtt-ca: the CA of the broker's certificate (default: the system's); --mqtt-cert, --mqtt-key: a\n"
+           "  client certificate.\n"
            "--list-ids: prints the ids of the devices (of this slice), one a line, and exits.\n"
            "--style zigbee2mqtt: every device that can be is presented as Zigbee2MQTT with HA discovery.\n";
 }
 
 proto::Result<FleetCommandLine> parse_command_line(std::span<const std::string_view> args) {
     FleetCommandLine c;
+    std::string mqtt_url;
+    bool host_or_port = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const auto option = args[i];
         if (option == "--help" || option == "-h") {
@@ -59,8 +67,21 @@ proto::Result<FleetCommandLine> parse_command_line(std::span<const std::string_v
             c.home_file = value;
         } else if (option == "--credentials") {
             c.credentials_file = value;
+        } else if (option == "--mqtt") {
+            mqtt_url = value;
+        } else if (option == "--mqtt-user") {
+            c.mqtt_user = value;
+        } else if (option == "--mqtt-password-file") {
+            c.mqtt_password_file = value;
+        } else if (option == "--mqtt-ca") {
+            c.mqtt_ca = value;
+        } else if (option == "--mqtt-cert") {
+            c.mqtt_cert = value;
+        } else if (option == "--mqtt-key") {
+            c.mqtt_key = value;
         } else if (option == "--host") {
             c.host = value;
+            host_or_port = true;
         } else if (option == "--prefix") {
             c.prefix = value;
             problem = fail_if(value.empty() || value.find_first_of("+#") != std::string_view::npos,
@@ -69,6 +90,7 @@ proto::Result<FleetCommandLine> parse_command_line(std::span<const std::string_v
             auto n = number_from<int>(option, value);
             if (!n) return n.error();
             c.port = *n;
+            host_or_port = true;
             problem = fail_if(c.port < 1 || c.port > 65535, "must be 1–65535");
         } else if (option == "--devices") {
             auto n = number_from<std::size_t>(option, value);
@@ -112,6 +134,28 @@ proto::Result<FleetCommandLine> parse_command_line(std::span<const std::string_v
     }
     if (c.home_file.empty() && c.devices == 0) {
         return make_error(Errc::invalid_field, "give --home FILE, --devices N or both", "--home");
+    }
+    if (!mqtt_url.empty()) {
+        if (host_or_port) return make_error(Errc::invalid_field, "give --mqtt URL or --host and --port, not both", "--mqtt");
+        auto broker = proto::parse_broker_url(mqtt_url, "--mqtt");
+        if (!broker) return broker.error();
+        c.broker = std::move(*broker);
+        c.host = c.broker.host;
+        c.port = c.broker.port;
+    } else {
+        c.broker = proto::BrokerUrl{.transport = proto::BrokerTransport::tcp, .host = c.host, .port = c.port};
+    }
+    if ((!c.mqtt_ca.empty() || !c.mqtt_cert.empty()) && !c.broker.tls()) {
+        return make_error(Errc::invalid_field, "--mqtt-ca and --mqtt-cert need an mqtts:// or ssl:// --mqtt URL", "--mqtt");
+    }
+    if (c.mqtt_cert.empty() != c.mqtt_key.empty()) {
+        return make_error(Errc::invalid_field, "a client certificate needs both --mqtt-cert and --mqtt-key", "--mqtt-cert");
+    }
+    if (!c.credentials_file.empty() && (!c.broker.username.empty() || !c.mqtt_user.empty())) {
+        return make_error(Errc::invalid_field,
+                          "--credentials logs every device in as itself; a user in --mqtt or --mqtt-user logs them all "
+                          "in as one: give one of them",
+                          "--credentials");
     }
     return c;
 }

@@ -1,9 +1,11 @@
 #pragma once
 // The hearth-fleet command line:
-//   hearth-fleet [--home FILE] [--host 127.0.0.1] [--port 1883] [--prefix hearth] [--devices N]
+//   hearth-fleet [--home FILE] [--mqtt URL | --host 127.0.0.1 --port 1883] [--prefix hearth] [--devices N]
 //                [--offline-fraction F] [--seed S] [--slice I/N] [--speed X] [--credentials FILE] [--list-ids]
-//                [--style native|zigbee2mqtt]
+//                [--style native|zigbee2mqtt] [--mqtt-user NAME] [--mqtt-password-file FILE]
+//                [--mqtt-ca FILE] [--mqtt-cert FILE --mqtt-key FILE]
 // At least one of --home and --devices is needed; with both, the home's devices come first.
+// --mqtt takes the same broker URLs as hearthd (proto/broker_url.hpp: mqtt://, mqtts://, user:pass@).
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "sim/sim_settings.hpp"
+#include "proto/broker_url.hpp"
 #include "proto/errc.hpp"
 #include "proto/home.hpp"
 
@@ -30,6 +33,12 @@ struct FleetCommandLine {
     std::size_t slice_count = 1;
     double speed = 1;                // simulated seconds per real second
     std::string credentials_file;    // id:password lines; each device logs in as its id
+    proto::BrokerUrl broker;         // from --mqtt, or --host and --port; credentials only from the URL
+    std::string mqtt_user;           // every device logs in as this user (not with --credentials)
+    std::string mqtt_password_file;  // its password: the file's first line
+    std::string mqtt_ca;             // TLS (an mqtts:// URL): the CA, the client certificate and key
+    std::string mqtt_cert;
+    std::string mqtt_key;
     bool list_ids = false;           // print the ids of the devices (of this slice) and exit
     /// zigbee2mqtt: every device that can be presented so is; native: each device's `sim.style` decides.
     PresentationStyle style = PresentationStyle::native;

@@ -103,3 +103,32 @@ TEST_CASE("The fleet command line chooses the presentation style") {
     REQUIRE_FALSE(bad.has_value());
     CHECK(bad.error().field == "--style");
 }
+
+TEST_CASE("The fleet takes the hub's broker URLs, with TLS files and one login for every device") {
+    const auto c = parse({"--devices", "1", "--mqtt", "mqtts://fleet:pw@broker.example", "--mqtt-ca", "ca.pem"});
+    REQUIRE(c.has_value());
+    CHECK(c->broker.tls());
+    CHECK(c->broker.port == 8883);
+    CHECK(c->broker.username == "fleet");
+    CHECK(c->host == "broker.example");
+    CHECK(c->port == 8883);
+    CHECK(c->mqtt_ca == "ca.pem");
+    const auto plain = parse({"--devices", "1", "--host", "10.0.0.2"});
+    REQUIRE(plain.has_value());
+    CHECK(plain->broker.client_uri() == "tcp://10.0.0.2:1883");
+}
+
+TEST_CASE("Conflicting broker options are refused with the option named") {
+    const auto refused = [](std::vector<std::string_view> args, std::string_view field) {
+        args.insert(args.begin(), {"--devices", "1"});
+        const auto c = parse(args);
+        REQUIRE_FALSE(c.has_value());
+        CHECK(c.error().field == field);
+    };
+    refused({"--mqtt", "mqtt://a", "--port", "1884"}, "--mqtt");
+    refused({"--mqtt", "http://a"}, "--mqtt");
+    refused({"--mqtt", "mqtt://a", "--mqtt-ca", "ca.pem"}, "--mqtt");
+    refused({"--mqtt", "mqtts://a", "--mqtt-cert", "c.pem"}, "--mqtt-cert");
+    refused({"--mqtt", "mqtt://u:p@a", "--credentials", "creds"}, "--credentials");
+    refused({"--mqtt-user", "u", "--credentials", "creds"}, "--credentials");
+}

@@ -87,6 +87,25 @@ int main(int argc, char** argv) {
             for (const auto& d : *devices) std::cout << d.description.id.value << "\n";
             return 0;
         }
+        auto broker = cl->broker;
+        if (!cl->mqtt_user.empty() || !cl->mqtt_password_file.empty()) {
+            std::string password;
+            if (!cl->mqtt_password_file.empty()) {
+                std::ifstream in(cl->mqtt_password_file);
+                if (!in || !std::getline(in, password) || password.empty()) {
+                    std::cerr << "hearth-fleet: cannot read a password from " << cl->mqtt_password_file << "\n";
+                    return 1;
+                }
+                if (password.back() == '\r') password.pop_back();
+            }
+            auto joined = proto::with_credentials(std::move(broker), cl->mqtt_user, std::move(password), "--mqtt-user",
+                                                  "--mqtt-password-file");
+            if (!joined) {
+                std::cerr << "hearth-fleet: " << joined.error() << "\n";
+                return 2;
+            }
+            broker = std::move(*joined);
+        }
         Credentials credentials;
         if (!cl->credentials_file.empty()) {
             auto read = load_credentials(cl->credentials_file);
@@ -115,13 +134,19 @@ int main(int argc, char** argv) {
             std::cerr << "hearth-fleet: " << fleet.error() << "\n";
             return 1;
         }
-        TransportOptions options{.host = cl->host, .port = cl->port, .prefix = cl->prefix, .style = cl->style};
+        TransportOptions options{.host = broker.host, .port = broker.port, .prefix = cl->prefix, .style = cl->style};
         options.credentials = std::move(credentials);
+        options.username = broker.username;
+        options.password = broker.password;
+        options.tls = broker.tls();
+        options.ca_file = cl->mqtt_ca;
+        options.cert_file = cl->mqtt_cert;
+        options.key_file = cl->mqtt_key;
         MqttFleet transport(*fleet, options, clock, [](std::string_view line) { std::cerr << line << "\n"; });
 
         std::signal(SIGINT, [](int) { stop_requested = 1; });
         std::signal(SIGTERM, [](int) { stop_requested = 1; });
-        std::cerr << "hearth-fleet: " << fleet->size() << " devices → " << cl->host << ":" << cl->port
+        std::cerr << "hearth-fleet: " << fleet->size() << " devices → " << broker.redacted()
                   << " (prefix " << cl->prefix << ", speed " << cl->speed << "x)\n";
 
         constexpr auto kStatusEvery = std::chrono::seconds(5);

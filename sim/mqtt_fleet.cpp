@@ -73,6 +73,28 @@ SimulatedClock make_simulated_clock(double speed) {
     };
 }
 
+namespace {
+
+const char* or_null(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
+
+/// TLS with host name verification; without a CA file the system's trust store (and its CA
+/// directory when a client certificate is given, since libmosquitto then wants a CA file or path).
+void use_tls(mosquitto* client, const TransportOptions& options) {
+    int rc = MOSQ_ERR_SUCCESS;
+    if (!options.ca_file.empty() || !options.cert_file.empty()) {
+        rc = mosquitto_tls_set(client, or_null(options.ca_file), options.ca_file.empty() ? "/etc/ssl/certs" : nullptr,
+                               or_null(options.cert_file), or_null(options.key_file), nullptr);
+    } else {
+        rc = mosquitto_int_option(client, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+    }
+    if (rc != MOSQ_ERR_SUCCESS) {
+        throw std::runtime_error(std::string("TLS settings refused (CA file, certificate and key must be readable, a "
+                                             "certificate needs its key): ") + mosquitto_strerror(rc));
+    }
+}
+
+}  // namespace
+
 MqttFleet::MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock clock, LogSink log)
     : fleet_(fleet), options_(std::move(options)), topics_(options_.prefix), clock_(std::move(clock)),
       log_(std::move(log)) {
@@ -110,7 +132,11 @@ MqttFleet::MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock cloc
         if (!c.client) throw std::runtime_error("mosquitto_new failed for " + id.value);
         if (!options_.credentials.empty()) {
             mosquitto_username_pw_set(c.client, id.value.c_str(), options_.credentials.at(id.value).c_str());
+        } else if (!options_.username.empty()) {
+            mosquitto_username_pw_set(c.client, options_.username.c_str(),
+                                      options_.password.empty() ? nullptr : options_.password.c_str());
         }
+        if (options_.tls) use_tls(c.client, options_);
         const auto will = c.styled ? c.styled->availability_topic() : topics_.device(id, proto::DeviceTopic::availability);
         const auto gone = c.styled ? Zigbee2MqttStyle::offline_payload() : std::string(proto::kOffline);
         mosquitto_will_set(c.client, will.c_str(), static_cast<int>(gone.size()), gone.data(), 1, true);
@@ -179,6 +205,10 @@ void MqttFleet::connect(Connection& c) {
     }
     if (rc != MOSQ_ERR_SUCCESS) {
         ++counters_.connect_failures;
+        if (rc == MOSQ_ERR_TLS && ++counters_.tls_failures <= 10) {
+            log(fleet_.device(c.device).description().id.value + ": TLS handshake with " + options_.host + ":" +
+                std::to_string(options_.port) + " failed (is the CA file right, does the certificate name the host?)");
+        }
         if (counters_.connect_failures <= 10 || counters_.connect_failures % 1000 == 0) {
             log(fleet_.device(c.device).description().id.value + ": cannot connect to " + options_.host + ":" +
                 std::to_string(options_.port) + ": " +
@@ -313,6 +343,10 @@ void MqttFleet::handle_socket(Connection& c, std::uint32_t events) {
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
         const int rc = mosquitto_loop_read(c.client, 16);
         if (rc != MOSQ_ERR_SUCCESS || mosquitto_socket(c.client) < 0) {
+            if (rc == MOSQ_ERR_TLS && ++counters_.tls_failures <= 10) {
+                log(fleet_.device(c.device).description().id.value + ": TLS handshake with " + options_.host + ":" +
+                    std::to_string(options_.port) + " failed (is the CA file right, does the certificate name the host?)");
+            }
             lost(c);
             return;
         }

@@ -38,6 +38,13 @@ struct TransportOptions {
     std::size_t max_connecting = 1000;    // connections still waiting for their CONNACK
     std::chrono::milliseconds retry_delay{std::chrono::seconds(2)};  // after a connection broke or failed
     Credentials credentials{};  // when not empty, every device logs in with username = its id and its password
+    std::string username{};     // otherwise, when not empty, every device logs in as this user
+    std::string password{};
+    bool tls = false;           // MQTT over TLS; the broker's certificate must name `host`. libmosquitto
+                                // does the handshake inside mosquitto_connect, blocking: fine for a home, slow for 10,000
+    std::string ca_file{};      // TLS: the CA to trust (empty = the system's); cert and key: a client certificate
+    std::string cert_file{};
+    std::string key_file{};
     PresentationStyle style = PresentationStyle::native;  // zigbee2mqtt: every device that can be presented so
     std::string zigbee2mqtt_base = "zigbee2mqtt";
     std::string discovery_prefix = "homeassistant";
@@ -49,6 +56,7 @@ struct TransportCounters {
     std::uint64_t messages_out = 0;
     std::uint64_t commands_refused = 0;
     std::uint64_t connect_failures = 0;
+    std::uint64_t tls_failures = 0;  // handshakes that failed (an untrusted or misnamed broker certificate)
 };
 
 /// Simulated time now. make_simulated_clock() maps real time onto local wall-clock time, sped up.
@@ -61,7 +69,8 @@ using LogSink = std::function<void(std::string_view)>;
 class MqttFleet {
 public:
     /// Creates one client per device (connections start in poll()). Throws std::runtime_error when
-    /// epoll cannot be created, or when `options.credentials` is not empty and lacks a device. `fleet` must outlive this object. One thread only.
+    /// epoll cannot be created, when `options.credentials` is not empty and lacks a device, or when
+    /// libmosquitto refuses the TLS settings (an unreadable CA file, a certificate without its key). `fleet` must outlive this object. One thread only.
     MqttFleet(Fleet& fleet, TransportOptions options, SimulatedClock clock, LogSink log = {});
     /// Closes whatever is still open without DISCONNECT (the broker publishes those wills); call
     /// shutdown() first for a clean goodbye.

@@ -61,13 +61,25 @@ Broker::Broker(const BrokerAuth& auth) : dir_(make_temp_dir("hearth-broker")), p
     start();
 }
 
-void Broker::write_config(const BrokerAuth* auth) {
+Broker::Broker(const BrokerAuth* auth, const BrokerTlsListener& tls)
+    : dir_(make_temp_dir("hearth-broker")), port_(free_port()), tls_(true) {
+    write_config(auth, &tls);
+    start();
+}
+
+void Broker::write_config(const BrokerAuth* auth, const BrokerTlsListener* tls) {
     std::ofstream conf(dir_ / "mosquitto.conf");
     conf << "listener " << port_ << " 127.0.0.1\n";
+    if (tls) {
+        conf << "cafile " << tls->ca_file.string() << "\n"
+             << "certfile " << tls->cert_file.string() << "\n"
+             << "keyfile " << tls->key_file.string() << "\n"
+             << "require_certificate " << (tls->require_client_certificate ? "true" : "false") << "\n";
+    }
     if (auth) {
         conf << "allow_anonymous false\n"
-             << "password_file " << auth->password_file.string() << "\n"
-             << "acl_file " << auth->acl_file.string() << "\n";
+             << "password_file " << auth->password_file.string() << "\n";
+        if (!auth->acl_file.empty()) conf << "acl_file " << auth->acl_file.string() << "\n";
     } else {
         conf << "allow_anonymous true\n";
     }

@@ -14,7 +14,15 @@ namespace hearth::testing {
 /// as scripts/broker-auth writes them.
 struct BrokerAuth {
     std::filesystem::path password_file;
-    std::filesystem::path acl_file;
+    std::filesystem::path acl_file;  // empty = every account may use every topic
+};
+
+/// A TLS listener: the broker's certificate and key, and the CA it trusts for client certificates.
+struct BrokerTlsListener {
+    std::filesystem::path ca_file;
+    std::filesystem::path cert_file;
+    std::filesystem::path key_file;
+    bool require_client_certificate = false;
 };
 
 class Broker {
@@ -22,12 +30,17 @@ public:
     Broker();
     /// A broker that admits only the accounts of `auth`, under its ACL.
     explicit Broker(const BrokerAuth& auth);
+    /// A broker whose one listener speaks TLS, with accounts when `auth` is given.
+    Broker(const BrokerAuth* auth, const BrokerTlsListener& tls);
     ~Broker();
     Broker(const Broker&) = delete;
     Broker& operator=(const Broker&) = delete;
 
     int port() const noexcept { return port_; }
-    std::string url() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+    /// tcp://127.0.0.1:PORT, or mqtts://localhost:PORT for a TLS listener (its certificate names localhost).
+    std::string url() const {
+        return (tls_ ? "mqtts://localhost:" : "tcp://127.0.0.1:") + std::to_string(port_);
+    }
     const std::filesystem::path& dir() const noexcept { return dir_; }
 
     void start();
@@ -39,10 +52,11 @@ public:
     }
 
 private:
-    void write_config(const BrokerAuth* auth);
+    void write_config(const BrokerAuth* auth, const BrokerTlsListener* tls = nullptr);
 
     std::filesystem::path dir_;
     int port_ = 0;
+    bool tls_ = false;
     pid_t pid_ = -1;
 };
 
