@@ -25,6 +25,7 @@
 #include "hub/live_feed.hpp"
 #include "hub/metrics.hpp"
 #include "hub/mqtt_link.hpp"
+#include "hub/repeat_limiter.hpp"
 #include "hub/router.hpp"
 #include "hub/store.hpp"
 #include "proto/command.hpp"
@@ -155,6 +156,7 @@ private:
     proto::Topics topics_;
     devices::Registry registry_;
     HubStats stats_;
+    RepeatLimiter rejections_;  // MQTT rejections in the log: each topic and reason once per 10 s
     Tokens tokens_;
     ClientGuard guard_;
     Router router_;

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "hub/hub.hpp"
+#include "hub/log.hpp"
+#include "hub/service_notifier.hpp"
 
 namespace {
 
@@ -42,6 +44,8 @@ const char* kUsage = R"(usage: hearthd [options]
   --command-hold S     while the broker is unreachable, hold a command up to S seconds and send it
                        on reconnection, else refuse it (broker_unavailable); 0 refuses at once
                        (default 5, at most 300, env HEARTH_COMMAND_HOLD)
+  --log-level L        debug, info, warning, error or off (default info, env HEARTH_LOG_LEVEL);
+                       lines go to stderr, with "<N>" priorities when it is the journal
 )";
 
 std::string env_or(const char* name, std::string fallback) {
@@ -105,6 +109,7 @@ int main(int argc, char** argv) {
     std::string device_rate = env_or("HEARTH_DEVICE_RATE", "");
     std::string clock_speed = env_or("HEARTH_CLOCK_SPEED", "");
     std::string command_hold = env_or("HEARTH_COMMAND_HOLD", "");
+    std::string log_level = env_or("HEARTH_LOG_LEVEL", "info");
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const auto next = [&]() -> std::string {
@@ -135,6 +140,7 @@ int main(int argc, char** argv) {
         else if (arg == "--tasmota") config.tasmota_prefix = off_or(next());
         else if (arg == "--clock-speed") clock_speed = next();
         else if (arg == "--command-hold") command_hold = next();
+        else if (arg == "--log-level") log_level = next();
         else if (arg == "-h" || arg == "--help") {
             std::cout << kUsage;
             return 0;
@@ -143,6 +149,15 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    const auto level = hub::log::level_from(log_level);
+    if (!level) {
+        std::cerr << "hearthd: --log-level is debug, info, warning, error or off, not '" << log_level << "'\n";
+        return 2;
+    }
+    const auto log_format = hub::log::format_for_environment();
+    hub::log::setup(*level, log_format);
+    // A secret has no place in the journal: there it is only in the owner token file.
+    if (log_format == hub::log::Format::journal) config.print_owner_token = false;
     auto listen = hub::parse_listen_address(http);
     if (!listen) {
         std::cerr << "hearthd: " << listen.error().message << "\n";
@@ -208,20 +223,24 @@ int main(int argc, char** argv) {
         boost::asio::io_context io(1);
         hub::Hub hub(io, config);
         if (auto started = hub.start(); !started) {
-            std::cerr << "hearthd: cannot start: " << started.error().message << "\n";
+            hub::log::error("cannot start: {}", started.error().message);
             return 1;
         }
-        std::cout << "hearthd: API on " << (config.http.tls() ? "https://" : "http://") << config.http.address << ":" << hub.http_port() << "/api/v1"
-                  << ", broker " << config.mqtt_url
-                  << (config.mqtt_username.empty() ? "" : " as " + config.mqtt_username) << ", data in " << config.data_dir.string() << std::endl;
+        hub::log::info("API on {}{}:{}/api/v1, broker {}{}, data in {}", config.http.tls() ? "https://" : "http://",
+                       config.http.address, hub.http_port(), config.mqtt_url,
+                       config.mqtt_username.empty() ? "" : " as " + config.mqtt_username, config.data_dir.string());
+        hub::ServiceNotifier service(io);
         boost::asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code&, int) {
+            service.stopping();
             hub.stop();
             io.stop();
         });
+        // The store is open and the API listens: systemd may start what depends on the hub.
+        service.ready("API on port " + std::to_string(hub.http_port()));
         io.run();
     } catch (const std::exception& e) {
-        std::cerr << "hearthd: fatal: " << e.what() << "\n";
+        hub::log::error("fatal: {}", e.what());
         return 1;
     }
     return 0;
