@@ -23,7 +23,7 @@ std::string exposition_problems(const std::string& text) {
     static const std::regex type(R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$)");
     static const std::regex sample(
         R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*"(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*")*)?\})? ([-+]?([0-9.]+([eE][-+]?[0-9]+)?|Inf|NaN))$)");
-    static const std::regex le(R"(le="([^"]*)")");
+    static const std::regex le(R"re(le="([^"]*)")re");
     std::ostringstream problems;
     std::map<std::string, std::string> types;
     std::set<std::string> helped;
