@@ -248,8 +248,7 @@ proto::Result<nlohmann::json> Hub::read_home_file() {
 }
 
 void Hub::register_routes() {
-    router_.set_gate([this](const HttpRequest& request, const Route& route, Reply reply,
-                            std::function<void(std::string)> proceed) {
+    router_.set_gate([this](const HttpRequest& request, const Route& route, Reply reply, Proceed proceed) {
         gate(request, route, std::move(reply), std::move(proceed));
     });
     const DeviceRouteLinks device_links{registry_, *store_, clock_, adapters_,
@@ -277,7 +276,7 @@ void Hub::register_routes() {
     add_conversation_routes(router_, automation_->phrasebook(), automation_->assistant());
 }
 
-void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, std::function<void(std::string)> proceed) {
+void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, Proceed proceed) {
     const auto now = std::chrono::steady_clock::now();
     // Every answer is measured and counted, whoever gives it, under the route's pattern.
     reply = [this, now, method = request.method, route = route.pattern, reply = std::move(reply)](HttpResponse response) {
@@ -291,7 +290,7 @@ void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, std:
         r.headers.emplace_back("Retry-After", "1");
         return reply(std::move(r));
     }
-    if (!route.scope) return proceed({});
+    if (!route.scope) return proceed({}, std::move(reply));
     if (const auto locked = guard_.locked_for(request.remote, now); locked.count() > 0) {
         auto r = error_response(429, Errc::rate_limited, "too many bad tokens from " + request.remote + "; try again in " +
                                                               std::to_string(locked.count()) + " s");
@@ -314,7 +313,7 @@ void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, std:
         return reply(error_response(403, Errc::forbidden, "this needs a token with the " +
                                                               std::string(to_string(*route.scope)) + " scope"));
     }
-    proceed(token->name);
+    proceed(token->name, std::move(reply));
 }
 
 proto::Result<proto::Command> Hub::send_command(const proto::DeviceId& device, proto::Command command,

@@ -131,7 +131,7 @@ private:
     /// (location, scenes, rules) is returned for the automation; null when there is no home file.
     proto::Result<nlohmann::json> read_home_file();
     void register_routes();
-    void gate(const HttpRequest& request, const Route& route, Reply reply, std::function<void(std::string)> proceed);
+    void gate(const HttpRequest& request, const Route& route, Reply reply, Proceed proceed);
     void on_mqtt_message(const MqttMessage& message);
     /// Hands one message to an adapter and its effects to the event path.
     void take(devices::adapters::Adapter& adapter, const MqttMessage& message);

@@ -68,7 +68,7 @@ void Router::dispatch(const HttpRequest& request, Reply reply) const {
         if (!match(route.pattern, request.path, params)) continue;
         path_known = true;
         if (route.method != request.method) continue;
-        auto run = [&route, request = HttpRequest(request), params = std::move(params), reply](std::string caller) mutable {
+        auto run = [&route, request = HttpRequest(request), params = std::move(params)](std::string caller, Reply reply) mutable {
             request.caller = std::move(caller);
             try {
                 route.handler(request, params, reply);
@@ -79,7 +79,7 @@ void Router::dispatch(const HttpRequest& request, Reply reply) const {
         if (gate_) {
             gate_(request, route, reply, std::move(run));
         } else {
-            run({});
+            run({}, reply);
         }
         return;
     }
