@@ -139,6 +139,8 @@ z2m=$(python3 -c "import json, sys; d = json.load(open(sys.argv[1]))['devices'];
   fail "no Zigbee2MQTT device with an on state: $(head -c 600 "$tmp/out")"
 expect_exit 6 set "$z2m" on --wait --timeout 2
 err_has "did not confirm the command"
+# Back to the state the scene and undo steps below expect.
+expect_exit 0 set bedroom.ceiling_light brightness=30 --wait --timeout 30
 echo "ok: set and command --wait end when the device confirms (exit 0), or at --timeout (exit 6)"
 
 expect_exit 1 set bedroom.ceiling_light brightness=150
