@@ -96,6 +96,7 @@ eventually 20 port_open "$mqtt_port" || fail "mosquitto does not listen on $mqtt
 
 # The notify socket: every datagram becomes one line of notify.log ("\n" inside shown as "|").
 notify=$tmp/notify.sock
+: > "$tmp/notify.log"
 python3 -u - "$notify" > "$tmp/notify.log" 2>&1 <<'PY' &
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
