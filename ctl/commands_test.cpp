@@ -262,7 +262,7 @@ TEST_CASE("A refused command with --wait is a refusal, not a wait") {
     CHECK(run(api, {"set", "hall.light", "on", "--wait"}).exit == Exit::refused);
 }
 
-TEST_CASE("--timeout without --wait is a usage error") {
+TEST_CASE("A timeout without --wait is a usage error") {
     FakeApi api;
     CHECK(run(api, {"set", "hall.light", "on", "--timeout", "3"}).exit == Exit::usage);
     CHECK(api.calls.empty());
