@@ -13,7 +13,7 @@ constexpr std::size_t kMany = std::numeric_limits<std::size_t>::max();
 const std::vector<std::string_view> kGlobalOptions = {"url", "token", "token-file", "data", "ca-file"};
 const std::vector<std::string_view> kGlobalFlags = {"json", "help", "insecure"};
 // Flags of any command: a word after one of these is never taken as its value.
-const std::vector<std::string_view> kAllFlags = {"json", "help", "insecure", "dry-run"};
+const std::vector<std::string_view> kAllFlags = {"json", "help", "insecure", "dry-run", "wait"};
 // Names that start a two-word command.
 const std::vector<std::string_view> kGroups = {"scene", "rule", "token"};
 
@@ -91,14 +91,20 @@ const std::vector<CommandSpec>& command_specs() {
          1,
          {"attribute", "from", "to", "limit"},
          {}},
-        {"command", "ID JSON|-", "send a command given as JSON ('{\"on\":true}')", 2, 2, {}, {}},
+        {"command",
+         "ID JSON|-",
+         "send a command given as JSON ('{\"on\":true}'); --wait: until the device confirms it",
+         2,
+         2,
+         {"timeout"},
+         {"wait"}},
         {"set",
          "ID KEY=VALUE...",
-         "send a command from key=value words (on, off, brightness=30)",
+         "send a command from key=value words (on, off, brightness=30); --wait as for command",
          2,
          kMany,
-         {"transition"},
-         {}},
+         {"transition", "timeout"},
+         {"wait"}},
         {"scenes", "", "scenes and whether they are available", 0, 0, {}, {}},
         {"scene show", "ID", "one scene, as JSON", 1, 1, {}, {}},
         {"scene activate",

@@ -24,6 +24,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kDevicePage = 5000;
 constexpr std::chrono::seconds kHandshakeWait{30};
+constexpr double kDefaultWaitSeconds = 10;
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
 std::string encode(std::string_view text) {
@@ -257,14 +258,68 @@ class Runner {
         });
     }
 
+    static std::string sent_text(const json& j) {
+        return "sent to " + j.value("device", std::string()) + ": " +
+               j.value("set", json::object()).dump() + " (context " +
+               j.value("context_id", std::string()) + ")\n";
+    }
+
     Result<Exit> send_command(const std::string& device, const json& body) {
+        if (line_.flag("wait")) return send_and_wait(device, body);
+        if (line_.option("timeout")) return usage_error("--timeout goes with --wait");
         auto answer = call("POST", "/api/v1/devices/" + encode(device) + "/commands", body.dump());
         if (!answer) return answer.error();
-        return print(*answer, [](const json& j) {
-            return "sent to " + j.value("device", std::string()) + ": " +
-                   j.value("set", json::object()).dump() + " (context " +
-                   j.value("context_id", std::string()) + ")\n";
-        });
+        return print(*answer, sent_text);
+    }
+
+    /// Subscribes to the device's confirmations first, so none can pass unseen, then sends the
+    /// command and waits for the confirmation carrying its context id.
+    Result<Exit> send_and_wait(const std::string& device, const json& body) {
+        const auto timeout = seconds(line_, "timeout", false);
+        if (!timeout) return timeout.error();
+        const double wait_seconds = timeout->value_or(kDefaultWaitSeconds);
+        const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                 std::chrono::duration<double>(wait_seconds));
+        auto stream = api_.open_events();
+        if (!stream) return stream.error();
+        auto& ws = **stream;
+        const json subscribe{{"id", 1},
+                             {"type", "subscribe"},
+                             {"events", {"confirmation"}},
+                             {"devices", {device}}};
+        if (auto ready = tail_handshake(ws, subscribe, std::min(deadline, Clock::now() + kHandshakeWait));
+            !ready)
+            return ready.error();
+        auto answer = call("POST", "/api/v1/devices/" + encode(device) + "/commands", body.dump());
+        if (!answer) return answer.error();
+        const auto context = answer->value("context_id", std::string());
+        if (!line_.global.json) out() << sent_text(*answer) << std::flush;
+        for (;;) {
+            auto message = ws.receive(deadline);
+            if (!message) return message.error();
+            if (!*message) {
+                std::ostringstream waited;
+                waited << wait_seconds;
+                return Failure{Exit::timed_out, device + " did not confirm the command (context " +
+                                                    context + ") within " + waited.str() + " s"};
+            }
+            const auto parsed = json::parse(**message, nullptr, false);
+            if (parsed.is_discarded() || parsed.value("type", std::string()) != "confirmation" ||
+                parsed.value("context_id", std::string()) != context)
+                continue;
+            const double latency = parsed.value("latency_ms", 0.0);
+            if (line_.global.json) {
+                auto confirmed = *answer;
+                confirmed["confirmed"] = true;
+                confirmed["latency_ms"] = latency;
+                return print_json(confirmed);
+            }
+            std::ostringstream ms;
+            ms.precision(1);
+            ms << std::fixed << latency;
+            out() << "confirmed by " << device << " in " << ms.str() << " ms\n";
+            return Exit::ok;
+        }
     }
 
     Result<Exit> command() {

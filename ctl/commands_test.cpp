@@ -202,3 +202,68 @@ TEST_CASE(
     CHECK(run(api, {"tail"}).exit == Exit::unauthorized);
     CHECK(run(api, {"tail", "--events", "weather"}).exit == Exit::usage);
 }
+
+TEST_CASE("set --wait subscribes to the device's confirmations before sending, then waits for its context") {
+    FakeApi api;
+    api.incoming = {
+        json{{"type", "auth_ok"}}.dump(),
+        json{{"type", "result"}, {"id", 1}, {"success", true}, {"subscription", 1}}.dump(),
+        json{{"type", "confirmation"}, {"device", "bedroom.ceiling_light"}, {"context_id", "other"}}.dump(),
+        json{{"type", "confirmation"}, {"device", "bedroom.ceiling_light"}, {"context_id", "c7"}, {"latency_ms", 12.34}}.dump(),
+    };
+    api.answers.push_back(ok({{"device", "bedroom.ceiling_light"}, {"set", {{"on", true}}}, {"context_id", "c7"}}, 202));
+    const auto r = run(api, {"set", "bedroom.ceiling_light", "on", "--wait", "--timeout", "5"});
+    CHECK(r.exit == Exit::ok);
+    REQUIRE(api.sent.size() == 2);
+    const auto subscribe = json::parse(api.sent[1]);
+    CHECK(subscribe["events"] == json{"confirmation"});
+    CHECK(subscribe["devices"] == json{"bedroom.ceiling_light"});
+    REQUIRE(api.calls.size() == 1);
+    CHECK(api.calls[0].target == "/api/v1/devices/bedroom.ceiling_light/commands");
+    CHECK(r.out.find("sent to bedroom.ceiling_light") != std::string::npos);
+    CHECK(r.out.find("confirmed by bedroom.ceiling_light in 12.3 ms") != std::string::npos);
+}
+
+TEST_CASE("command --wait ends with the timed-out exit code when no confirmation comes") {
+    FakeApi api;
+    api.incoming = {
+        json{{"type", "auth_ok"}}.dump(),
+        json{{"type", "result"}, {"id", 1}, {"success", true}, {"subscription", 1}}.dump(),
+    };
+    api.answers.push_back(ok({{"device", "hall.light"}, {"set", {{"on", true}}}, {"context_id", "c8"}}, 202));
+    const auto r = run(api, {"command", "hall.light", "{\"on\":true}", "--wait", "--timeout", "0.5"});
+    CHECK(r.exit == Exit::timed_out);
+    CHECK(r.err == "hearthctl: hall.light did not confirm the command (context c8) within 0.5 s\n");
+}
+
+TEST_CASE("set --wait with --json prints the answer once, marked confirmed") {
+    FakeApi api;
+    api.incoming = {
+        json{{"type", "auth_ok"}}.dump(),
+        json{{"type", "result"}, {"id", 1}, {"success", true}, {"subscription", 1}}.dump(),
+        json{{"type", "confirmation"}, {"device", "hall.light"}, {"context_id", "c9"}, {"latency_ms", 3}}.dump(),
+    };
+    api.answers.push_back(ok({{"device", "hall.light"}, {"set", {{"on", false}}}, {"context_id", "c9"}}, 202));
+    const auto r = run(api, {"--json", "set", "hall.light", "off", "--wait"});
+    CHECK(r.exit == Exit::ok);
+    const auto printed = json::parse(r.out);
+    CHECK(printed["confirmed"] == true);
+    CHECK(printed["latency_ms"] == 3.0);
+    CHECK(printed["context_id"] == "c9");
+}
+
+TEST_CASE("A refused command with --wait is a refusal, not a wait") {
+    FakeApi api;
+    api.incoming = {
+        json{{"type", "auth_ok"}}.dump(),
+        json{{"type", "result"}, {"id", 1}, {"success", true}, {"subscription", 1}}.dump(),
+    };
+    api.answers.push_back({503, json{{"status", "refused"}, {"error", {{"code", "broker_unavailable"}, {"message", "held 5 s"}}}}.dump(), ""});
+    CHECK(run(api, {"set", "hall.light", "on", "--wait"}).exit == Exit::refused);
+}
+
+TEST_CASE("A timeout without --wait is a usage error") {
+    FakeApi api;
+    CHECK(run(api, {"set", "hall.light", "on", "--timeout", "3"}).exit == Exit::usage);
+    CHECK(api.calls.empty());
+}

@@ -14,7 +14,8 @@ enum class Exit : int {
     unreachable = 3,   // no connection, a timeout, or an answer that is not HTTP/JSON as expected
     unauthorized = 4,  // 401 or 403, no token at all, or the WebSocket refused the token
     not_found = 5,     // 404
-    timed_out = 6,     // tail: --timeout passed before --count messages arrived
+    timed_out = 6,     // tail: --timeout passed before --count messages arrived; set/command
+                       // --wait: the device did not confirm within --timeout
 };
 
 /// An expected failure: the exit code it ends the process with, and the message for stderr.

@@ -1,10 +1,10 @@
 #include "hub/assistant.hpp"
 
-#include <iostream>
 
 #include "assist/plan.hpp"
 #include "hub/answer.hpp"
 #include "hub/context_id.hpp"
+#include "hub/log.hpp"
 #include "proto/json.hpp"
 
 namespace hearth::hub {
@@ -41,11 +41,31 @@ const nlu::Recognizer& Assistant::recognizer() {
 
 proto::Result<json> Assistant::converse(const json& request) {
     const auto parsed = assist::conversation_request_from_json(request);
-    if (!parsed) return parsed.error();
+    if (!parsed) {
+        count(parsed.error());
+        return parsed.error();
+    }
     return converse(*parsed);
 }
 
 proto::Result<json> Assistant::converse(const assist::ConversationRequest& request) {
+    auto answer = understand(request);
+    count(answer);
+    return answer;
+}
+
+void Assistant::count(const proto::Result<json>& answer) {
+    const auto outcome = [&] {
+        if (!answer) return "invalid";
+        if (!answer->value("understood", false)) return "not_understood";
+        if (answer->value("dry_run", false)) return "dry_run";
+        const auto commands = answer->find("commands");
+        return commands != answer->end() && commands->is_array() && !commands->empty() ? "acted" : "answered";
+    }();
+    utterances_.add({outcome});
+}
+
+proto::Result<json> Assistant::understand(const assist::ConversationRequest& request) {
     if (request.area && !registry_.find_area(*request.area)) {
         return proto::make_error(Errc::invalid_field, "no area '" + request.area->value + "'", "area");
     }
@@ -87,7 +107,10 @@ bool Assistant::handle_mqtt(const std::string& topic, const std::string& payload
     }
     auto answer = [&]() -> proto::Result<json> {
         auto request = assist::conversation_request_from_json(body);
-        if (!request) return request.error();
+        if (!request) {
+            count(request.error());
+            return request.error();
+        }
         request->area = std::nullopt;
         if (const auto* d = registry_.find(proto::DeviceId{device}); d && !d->description.area.empty()) {
             request->area = d->description.area;
@@ -97,7 +120,7 @@ bool Assistant::handle_mqtt(const std::string& topic, const std::string& payload
     json reply = answer ? *answer : json{{"error", proto::to_json(answer.error())}};
     reply["device"] = device;
     auto published = publish_(prefix + device + "/response", reply.dump(-1, ' ', false, json::error_handler_t::replace));
-    if (!published) std::cerr << "hearthd: assist reply to " << device << " not sent: " << published.error().message << "\n";
+    if (!published) log::warning("assist reply to {} not sent: {}", device, published.error().message);
     return true;
 }
 

@@ -17,6 +17,7 @@
 #include "devices/registry.hpp"
 #include "hub/actions.hpp"
 #include "hub/definitions.hpp"
+#include "hub/metrics.hpp"
 #include "hub/phrasebook.hpp"
 #include "hub/rule_host.hpp"
 #include "proto/errc.hpp"
@@ -44,6 +45,9 @@ public:
     proto::Result<nlohmann::json> converse(const assist::ConversationRequest& request);
     /// The same for a request still in JSON (REST body, WebSocket message).
     proto::Result<nlohmann::json> converse(const nlohmann::json& request);
+    /// Utterances by outcome: "acted" (commands sent), "answered" (understood, nothing sent),
+    /// "dry_run", "not_understood", "invalid" (the request was refused).
+    const LabelledCounter& utterances() const noexcept { return utterances_; }
 
     /// "<prefix>/assist/+/text"
     std::string assist_subscription() const;
@@ -53,6 +57,8 @@ public:
 
 private:
     const nlu::Recognizer& recognizer();
+    proto::Result<nlohmann::json> understand(const assist::ConversationRequest& request);
+    void count(const proto::Result<nlohmann::json>& answer);
 
     const devices::Registry& registry_;
     Definitions& definitions_;
@@ -67,6 +73,7 @@ private:
     nlu::Vocabulary vocabulary_;
     bool recognizer_stale_ = true;
     std::thread warm_normalizer_;  // builds the shared ICU tables while the hub starts
+    LabelledCounter utterances_{{"outcome"}};
 };
 
 }  // namespace hearth::hub

@@ -114,6 +114,7 @@ proto::Result<CommandLine> parse_command_line(const std::vector<std::string>& ar
     std::string zigbee2mqtt = "off";
     std::string tasmota = c.tasmota_prefix;
     bool check_config = false;
+    std::string log_level = "info";
 
     CLI::App app{"hearthd: the Hearth home hub. Every option also comes from its environment variable or, as\n"
                  "`name = value`, from the config file (--config); a flag beats the environment, which beats the file.",
@@ -192,6 +193,12 @@ proto::Result<CommandLine> parse_command_line(const std::vector<std::string>& ar
            "0 refuses at once")
         ->type_name("S")
         ->check(CLI::Range(0.0, 300.0));
+    option("log-level", log_level, "HEARTH_LOG_LEVEL",
+           "debug, info, warning, error or off; lines go to stderr, with \"<N>\" priorities when it is the journal")
+        ->type_name("L")
+        ->check([](const std::string& text) {
+            return log::level_from(text) ? std::string{} : std::string("must be debug, info, warning, error or off");
+        });
     app.config_formatter(std::make_shared<EnvironmentFirst>(env_of_key));
 
     try {
@@ -251,6 +258,7 @@ proto::Result<CommandLine> parse_command_line(const std::vector<std::string>& ar
     auto broker = broker_of(c);
     if (!broker) return broker.error();
     out.broker = std::move(*broker);
+    out.log_level = *log::level_from(log_level);
     if (check_config) out.action = CommandLine::Action::check_config;
     return out;
 }

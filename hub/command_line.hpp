@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hub/hub.hpp"
+#include "hub/log.hpp"
 #include "proto/broker_url.hpp"
 #include "proto/errc.hpp"
 
@@ -20,6 +21,7 @@ struct CommandLine {
     HubConfig config;         // with the broker password read from its file
     proto::BrokerUrl broker;  // the broker, checked (broker_of)
     std::string config_file;  // the config file read; empty when none
+    log::Level log_level = log::Level::info;
 };
 
 /// Parses hearthd's arguments (without the program name), the environment and the config file.

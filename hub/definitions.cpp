@@ -2,11 +2,11 @@
 
 #include <chrono>
 #include <fstream>
-#include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "hub/automation_documents.hpp"
+#include "hub/log.hpp"
 #include "hub/request_bodies.hpp"
 #include "hub/time_zone_database.hpp"
 #include "proto/home.hpp"
@@ -91,7 +91,7 @@ proto::Result<void> Definitions::load(const std::vector<Document>& documents, co
         for (std::size_t i = 0; i < home_scenes.size(); ++i) {
             auto scene = scenes::scene_from_json(home_scenes[i]);
             if (!scene) {
-                std::cerr << "hearthd: home scenes[" << i << "]: " << scene.error().message << " (" << scene.error().field << ")\n";
+                log::warning("home scenes[{}]: {} ({})", i, scene.error().message, scene.error().field);
                 continue;
             }
             store_.put_document(kScenes, scene->id.value, scenes::to_json(*scene), t);
@@ -124,7 +124,7 @@ proto::Result<void> Definitions::load(const std::vector<Document>& documents, co
     if (seed) {
         for (std::size_t i = 0; i < home_rules.size(); ++i) {
             if (!install(home_rules[i], "rules-" + std::to_string(i))) {
-                std::cerr << "hearthd: home rules[" << i << "]: " << broken_rules_.rbegin()->second << "\n";
+                log::warning("home rules[{}]: {}", i, broken_rules_.rbegin()->second);
                 continue;
             }
             store_.put_document(kRules, home_rules[i]["id"].get<std::string>(), home_rules[i], t);

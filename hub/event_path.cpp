@@ -34,11 +34,13 @@ void EventPath::take(const devices::adapters::Effects& effects) {
     const bool devices_changed = !applied.upserted.empty() || !effects.removals.empty() || !effects.problems.empty();
 
     // A report that answers a command confirms it, even when it changes nothing.
+    std::vector<std::pair<const devices::adapters::StateReport*, std::chrono::nanoseconds>> confirmed;
     for (const auto& report : effects.states) {
         if (report.context_id.empty()) continue;
         if (const auto latency = book_.confirm(report.device, report.context_id, at)) {
             ++stats_.commands_confirmed;
             stats_.command_confirmation.observe(*latency);
+            confirmed.emplace_back(&report, std::chrono::duration_cast<std::chrono::nanoseconds>(*latency));
         }
     }
     // Changes come grouped by device, one report after another: save the state once per group (the
@@ -67,6 +69,9 @@ void EventPath::take(const devices::adapters::Effects& effects) {
     }
     if (devices_changed) {
         for (auto* listener : listeners_) listener->devices_changed();
+    }
+    for (const auto& [report, latency] : confirmed) {
+        for (auto* listener : listeners_) listener->command_confirmed(report->device, report->context_id, latency);
     }
     if (rerecord_) {
         for (const auto& trace : book_.take_changed()) rerecord_(trace);

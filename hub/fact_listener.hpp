@@ -3,6 +3,7 @@
 // care and the Home Assistant-compatible API attach here too). Hub thread only; a listener must
 // not call back into the event path (post instead).
 #include <chrono>
+#include <string>
 
 #include "devices/adapters/effects.hpp"
 #include "devices/registry.hpp"
@@ -20,6 +21,10 @@ public:
     virtual void device_event(const devices::adapters::DeviceEvent& event) = 0;
     /// Devices were added, described anew or removed.
     virtual void devices_changed() {}
+    /// A device reported state carrying a command's context id, the first time for that device and
+    /// command: the command is confirmed, `latency` after it was sent. After the report's changes.
+    virtual void command_confirmed(const proto::DeviceId& /*device*/, const std::string& /*context_id*/,
+                                   std::chrono::nanoseconds /*latency*/) {}
 };
 
 }  // namespace hearth::hub

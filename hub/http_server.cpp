@@ -10,8 +10,10 @@
 #include <algorithm>
 #include <deque>
 #include <filesystem>
-#include <iostream>
 #include <type_traits>
+
+#include "hub/log.hpp"
+#include "hub/repeat_limiter.hpp"
 
 namespace hearth::hub {
 namespace {
@@ -29,7 +31,10 @@ void fail(beast::error_code ec, const char* what) {
         ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated) {
         return;
     }
-    std::cerr << "hearthd: http " << what << ": " << ec.message() << "\n";
+    // A client can cause these at will: each kind at most once per 10 s, per hub thread.
+    thread_local RepeatLimiter limiter(std::chrono::seconds(10), 100);
+    const auto admitted = limiter.admit(std::string(what) + '|' + ec.message(), std::chrono::steady_clock::now());
+    if (admitted) log::warning("http {}: {}{}", what, ec.message(), suppressed_note(*admitted));
 }
 
 bool contains(const std::vector<std::string>& list, std::string_view value) {

@@ -17,6 +17,7 @@
 #include "devices/adapters/zigbee2mqtt.hpp"
 #include "hub/device_routes.hpp"
 #include "hub/guarded_run.hpp"
+#include "hub/log.hpp"
 #include "hub/system_routes.hpp"
 #include "proto/home.hpp"
 #include "proto/json.hpp"
@@ -105,7 +106,7 @@ proto::Result<void> Hub::start() {
     // The fixed order of the fan-out: rules, then the live feed.
     events_->add_listener(*automation_);
     events_->add_listener(*live_);
-    events_->on_rerecord([this](const rules::Trace& trace) { automation_->rule_host().record(trace); });
+    events_->on_rerecord([this](const rules::Trace& trace) { automation_->rule_host().rerecord(trace); });
     if (auto started = automation_->start(*documents, *home); !started) return started;
     register_routes();
     http_ = std::make_unique<HttpServer>(io_, config_.http, router_, live_.get());
@@ -115,8 +116,8 @@ proto::Result<void> Hub::start() {
     // Rules go live when the broker connects; a broker that never answers does not keep them off.
     defer(config_.rules_wait_for_broker, [this] {
         if (automation_->rule_host().started()) return;
-        std::cerr << "hearthd: the broker did not answer in " << config_.rules_wait_for_broker.count() / 1000
-                  << " s; rules start without it (commands are held, then refused)\n";
+        log::warning("the broker did not answer in {} s; rules start without it (commands are held, then refused)",
+                     config_.rules_wait_for_broker.count() / 1000);
         automation_->broker_ready();
     });
     return {};
@@ -153,7 +154,7 @@ void Hub::start_mqtt() {
     handlers.synced = [this] { on_broker_synced(); };
     handlers.disconnected = [this](const std::string& reason) {
         broker_.lost(std::chrono::system_clock::now(), reason);
-        std::cerr << "hearthd: mqtt: " << reason << "\n";
+        log::warning("mqtt: {}", reason);
     };
     auto post = [this](std::function<void()> f) { boost::asio::post(io_, std::move(f)); };
     mqtt_ = std::make_unique<MqttLink>(std::move(mqtt_config), std::move(handlers), post,
@@ -168,13 +169,12 @@ void Hub::on_broker_connected() {
     for (const auto& adapter : adapters_) (void)publish_all(adapter->on_connect());
     release_held();
     automation_->broker_ready();
-    std::cerr << "hearthd: connected to " << broker_url_.redacted() << " (MQTT "
-              << (mqtt_->protocol_version() == 5 ? "5" : "3.1.1") << ")\n";
+    log::info("connected to {} (MQTT {})", broker_url_.redacted(), mqtt_->protocol_version() == 5 ? "5" : "3.1.1");
     // A marker that never comes back (a broker that drops it) must not leave availability unknown.
     const auto reconnects = broker_.reconnects();
     defer(std::chrono::seconds(10), [this, reconnects] {
         if (broker_.state() != BrokerStatus::State::resyncing || broker_.reconnects() != reconnects) return;
-        std::cerr << "hearthd: mqtt: the resynchronisation marker did not come back in 10 s; taking the state as read\n";
+        log::warning("mqtt: the resynchronisation marker did not come back in 10 s; taking the state as read");
         broker_.synced(std::chrono::system_clock::now());
     });
 }
@@ -182,9 +182,8 @@ void Hub::on_broker_connected() {
 void Hub::on_broker_synced() {
     broker_.synced(std::chrono::system_clock::now());
     if (broker_.reconnects() > 0) {
-        std::cerr << "hearthd: mqtt: resubscribed and resynchronised " << broker_.last_resync()->count()
-                  << " ms after reconnecting (outage " << broker_.last_outage().value_or(std::chrono::milliseconds(0)).count()
-                  << " ms)\n";
+        log::info("mqtt: resubscribed and resynchronised {} ms after reconnecting (outage {} ms)",
+                  broker_.last_resync()->count(), broker_.last_outage().value_or(std::chrono::milliseconds(0)).count());
     }
 }
 
@@ -217,7 +216,7 @@ proto::Result<std::vector<Document>> Hub::open_store() {
         if (stored.state) registry_.restore(stored.id, stored.state->attributes, stored.state->version, stored.state->availability);
     });
     if (!home) return home.error();
-    for (const auto& problem : home->problems) std::cerr << "hearthd: storage: " << problem << "\n";
+    for (const auto& problem : home->problems) log::warning("storage: {}", problem);
     for (auto& area : home->areas) registry_.upsert_area(std::move(area));
     if (auto loaded = load_tokens(home->documents); !loaded) return loaded.error();
     return std::move(home->documents);
@@ -228,7 +227,7 @@ proto::Result<void> Hub::load_tokens(const std::vector<Document>& documents) {
         if (doc.collection != kTokens) continue;
         auto token = token_from_json(doc.body);
         if (!token) {
-            std::cerr << "hearthd: storage: token " << doc.id << " is unreadable: " << token.error().message << "\n";
+            log::warning("storage: token {} is unreadable: {}", doc.id, token.error().message);
             continue;
         }
         tokens_.add(std::move(*token));
@@ -240,6 +239,7 @@ proto::Result<void> Hub::load_tokens(const std::vector<Document>& documents) {
     const auto saved = store_->document(kTokens, owner.token.id);
     if (!saved || !*saved) return proto::make_error(Errc::storage_failed, "cannot save the owner token");
     if (auto written = write_secret(owner_token_path(), owner.secret); !written) return written;
+    log::info("created the owner token (admin scope) in {}, mode 0600", owner_token_path().string());
     if (config_.print_owner_token) {
         std::cout << "hearthd: owner token (shown once; also in " << owner_token_path().string()
                   << ", mode 0600): " << owner.secret << std::endl;
@@ -250,7 +250,7 @@ proto::Result<void> Hub::load_tokens(const std::vector<Document>& documents) {
 void Hub::run() {
     run_guarded(io_, [this](const std::exception& e) {
         ++stats_.internal_errors;
-        std::cerr << "hearthd: internal error (the hub goes on): " << e.what() << "\n";
+        log::error("internal error (the hub goes on): {}", e.what());
     });
 }
 
@@ -286,8 +286,7 @@ proto::Result<nlohmann::json> Hub::read_home_file() {
 }
 
 void Hub::register_routes() {
-    router_.set_gate([this](const HttpRequest& request, const Route& route, Reply reply,
-                            std::function<void(std::string)> proceed) {
+    router_.set_gate([this](const HttpRequest& request, const Route& route, Reply reply, Proceed proceed) {
         gate(request, route, std::move(reply), std::move(proceed));
     });
     const DeviceRouteLinks device_links{registry_, *store_, clock_, adapters_,
@@ -308,7 +307,8 @@ void Hub::register_routes() {
                                                 [this]() -> const scenes::TimeZone& {
                                                     return automation_->definitions().place().time_zone;
                                                 },
-                                                broker_, [this] { return held_.size(); }});
+                                                broker_, [this] { return held_.size(); },
+                                                automation_->rule_host().runs(), automation_->assistant().utterances()});
     add_scene_routes(router_, automation_->definitions(), automation_->actions());
     add_rule_routes(router_, automation_->definitions(), automation_->rule_host());
     add_conversation_routes(router_, automation_->phrasebook(), automation_->assistant());
@@ -316,12 +316,12 @@ void Hub::register_routes() {
     add_web_routes(router_, web_);
 }
 
-void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, std::function<void(std::string)> proceed) {
+void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, Proceed proceed) {
     const auto now = std::chrono::steady_clock::now();
-    ++stats_.http_requests;
-    // Every answer is measured and counted, whoever gives it.
-    reply = [this, now, reply = std::move(reply)](HttpResponse response) {
-        stats_.http_latency.observe(std::chrono::steady_clock::now() - now);
+    // Every answer is measured and counted, whoever gives it, under the route's pattern.
+    reply = [this, now, method = request.method, route = route.pattern, reply = std::move(reply)](HttpResponse response) {
+        stats_.http_latency.observe({route}, std::chrono::steady_clock::now() - now);
+        stats_.http_requests.add({method, route, std::to_string(response.status)});
         if (response.status >= 400) ++stats_.http_errors;
         reply(std::move(response));
     };
@@ -330,7 +330,7 @@ void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, std:
         r.headers.emplace_back("Retry-After", "1");
         return reply(std::move(r));
     }
-    if (!route.scope) return proceed({});
+    if (!route.scope) return proceed({}, std::move(reply));
     if (const auto locked = guard_.locked_for(request.remote, now); locked.count() > 0) {
         auto r = error_response(429, Errc::rate_limited, "too many bad tokens from " + request.remote + "; try again in " +
                                                               std::to_string(locked.count()) + " s");
@@ -353,7 +353,7 @@ void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, std:
         return reply(error_response(403, Errc::forbidden, "this needs a token with the " +
                                                               std::string(to_string(*route.scope)) + " scope"));
     }
-    proceed(token->name);
+    proceed(token->name, std::move(reply));
 }
 
 proto::Result<proto::Command> Hub::send_command(const proto::DeviceId& device, proto::Command command,
@@ -464,7 +464,7 @@ void Hub::arm_hold_expiry() {
 
 void Hub::settle(const HeldCommand& command, const rules::Settlement& settlement) {
     traces_.settle(command.device, command.command.context_id, settlement, clock_.now());
-    for (const auto& trace : traces_.take_changed()) automation_->rule_host().record(trace);
+    for (const auto& trace : traces_.take_changed()) automation_->rule_host().rerecord(trace);
     const auto waiters = settle_waiters_.find(command.command.context_id);
     if (waiters == settle_waiters_.end()) return;
     auto done = std::move(waiters->second);
@@ -481,8 +481,11 @@ proto::Result<void> Hub::publish(const std::string& topic, const std::string& pa
 
 void Hub::reject(const std::string& topic, const proto::Error& error) {
     ++stats_.mqtt_rejected;
-    std::cerr << "hearthd: rejected " << topic << ": " << proto::to_string(error.code) << ": " << error.message
-              << (error.field.empty() ? "" : " [" + error.field + "]") << "\n";
+    const auto admitted = rejections_.admit(topic + '|' + std::string(proto::to_string(error.code)) + '|' + error.field,
+                                            std::chrono::steady_clock::now());
+    if (!admitted) return;
+    log::warning("rejected {}: {}: {}{}{}", topic, proto::to_string(error.code), error.message,
+                 error.field.empty() ? "" : " [" + error.field + "]", suppressed_note(*admitted));
 }
 
 void Hub::on_mqtt_message(const MqttMessage& message) {

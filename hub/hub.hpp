@@ -25,6 +25,7 @@
 #include "hub/live_feed.hpp"
 #include "hub/metrics.hpp"
 #include "hub/mqtt_link.hpp"
+#include "hub/repeat_limiter.hpp"
 #include "hub/router.hpp"
 #include "hub/store.hpp"
 #include "hub/web_app.hpp"
@@ -144,7 +145,7 @@ private:
     /// (location, scenes, rules) is returned for the automation; null when there is no home file.
     proto::Result<nlohmann::json> read_home_file();
     void register_routes();
-    void gate(const HttpRequest& request, const Route& route, Reply reply, std::function<void(std::string)> proceed);
+    void gate(const HttpRequest& request, const Route& route, Reply reply, Proceed proceed);
     void on_mqtt_message(const MqttMessage& message);
     /// Hands one message to an adapter and its effects to the event path.
     void take(devices::adapters::Adapter& adapter, const MqttMessage& message);
@@ -169,6 +170,7 @@ private:
     proto::Topics topics_;
     devices::Registry registry_;
     HubStats stats_;
+    RepeatLimiter rejections_;  // MQTT rejections in the log: each topic and reason once per 10 s
     Tokens tokens_;
     ClientGuard guard_;
     Router router_;

@@ -1,7 +1,7 @@
 #include "hub/live_feed.hpp"
 
-#include <iostream>
 
+#include "hub/log.hpp"
 #include "hub/router.hpp"
 #include "proto/json.hpp"
 #include "proto/value.hpp"
@@ -113,7 +113,7 @@ void LiveFeed::message(const std::shared_ptr<LiveClient>& socket, std::string te
     } catch (const std::exception& e) {
         // A broken invariant in one message's handling ends that message, never the hub.
         ++internal_errors_;
-        std::cerr << "hearthd: websocket message failed: " << e.what() << "\n";
+        log::error("websocket message failed: {}", e.what());
         send(client, {{"id", request->value("id", nlohmann::json())}, {"type", "result"}, {"success", false},
                       {"error", error_json(proto::make_error(Errc::internal, "the message could not be handled"))}});
     }
@@ -150,7 +150,8 @@ void LiveFeed::handle(Client& client, const std::shared_ptr<LiveClient>& socket,
         }
         Subscription s{std::move(*kinds), std::move(*devices), std::move(*areas)};
         for (const auto& kind : s.kinds) {
-            if (kind != "state" && kind != "availability" && kind != "event" && kind != "trace" && kind != "notification") {
+            if (kind != "state" && kind != "availability" && kind != "event" && kind != "trace" && kind != "notification" &&
+                kind != "confirmation") {
                 return fail(proto::make_error(Errc::invalid_field, "unknown event kind '" + kind + "'", "events"));
             }
         }
@@ -207,6 +208,12 @@ void LiveFeed::device_event(const devices::adapters::DeviceEvent& event) {
     auto body = proto::to_json(event.attributes);
     body["event"] = event.name;
     publish("event", event.device.value, {{"event", std::move(body)}});
+}
+
+void LiveFeed::command_confirmed(const proto::DeviceId& device, const std::string& context_id,
+                                 std::chrono::nanoseconds latency) {
+    publish("confirmation", device.value,
+            {{"context_id", context_id}, {"latency_ms", std::chrono::duration<double, std::milli>(latency).count()}});
 }
 
 void LiveFeed::state_changed(const devices::StateChange& change, const proto::Context& cause,

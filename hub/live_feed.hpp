@@ -43,11 +43,14 @@ public:
     /// Adds a request type ("command", "conversation", …) callable with at least `scope`.
     void add_request(std::string type, Scope scope, RequestHandler handler);
 
-    // ---- FactListener: state, availability and event messages to the subscribers ----
+    // ---- FactListener: state, availability, event and confirmation messages to the subscribers ----
     void state_changed(const devices::StateChange& change, const proto::Context& cause,
                        std::chrono::system_clock::time_point at) override;
     void availability_changed(const devices::adapters::AvailabilityChange& change) override;
     void device_event(const devices::adapters::DeviceEvent& event) override;
+    /// {"type":"confirmation","device":…,"context_id":…,"latency_ms":…}
+    void command_confirmed(const proto::DeviceId& device, const std::string& context_id,
+                           std::chrono::nanoseconds latency) override;
 
     /// kind is "trace", "notification" or "rule"; device may be empty.
     void publish(const std::string& kind, const std::string& device, nlohmann::json body);

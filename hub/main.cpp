@@ -8,6 +8,8 @@
 
 #include "hub/command_line.hpp"
 #include "hub/hub.hpp"
+#include "hub/log.hpp"
+#include "hub/service_notifier.hpp"
 
 int main(int argc, char** argv) {
     using namespace hearth;
@@ -20,7 +22,7 @@ int main(int argc, char** argv) {
         std::cout << parsed->text << std::endl;
         return 0;
     }
-    const auto& config = parsed->config;
+    auto& config = parsed->config;
     const auto& broker = parsed->broker;
     if (parsed->action == hub::CommandLine::Action::check_config) {
         std::cout << "hearthd: the settings are valid" << (parsed->config_file.empty() ? "" : " (" + parsed->config_file + ")")
@@ -28,32 +30,40 @@ int main(int argc, char** argv) {
                   << ", data in " << config.data_dir.string() << std::endl;
         return 0;
     }
+    const auto log_format = hub::log::format_for_environment();
+    hub::log::setup(parsed->log_level, log_format);
+    // A secret has no place in the journal: there it is only in the owner token file.
+    if (log_format == hub::log::Format::journal) config.print_owner_token = false;
 
     try {
         boost::asio::io_context io(1);
         hub::Hub hub(io, config);
         if (auto started = hub.start(); !started) {
-            std::cerr << "hearthd: cannot start: " << started.error().message << "\n";
+            hub::log::error("cannot start: {}", started.error().message);
             return 1;
         }
-        std::cout << "hearthd: API on " << (config.http.tls() ? "https://" : "http://") << config.http.address << ":" << hub.http_port() << "/api/v1"
-                  << ", broker " << broker.redacted() << ", data in " << config.data_dir.string() << std::endl;
+        const auto scheme = config.http.tls() ? "https://" : "http://";
+        hub::log::info("API on {}{}:{}/api/v1, broker {}, data in {}", scheme, config.http.address, hub.http_port(),
+                       broker.redacted(), config.data_dir.string());
         if (hub.web_app().available()) {
-            std::cout << "hearthd: dashboard on " << (config.http.tls() ? "https://" : "http://") << config.http.address << ":"
-                      << hub.http_port() << "/ (" << hub.web_app().file_count() << " files from " << config.web_dir.string() << ")"
-                      << std::endl;
+            hub::log::info("dashboard on {}{}:{}/ ({} files from {})", scheme, config.http.address, hub.http_port(),
+                           hub.web_app().file_count(), config.web_dir.string());
         } else {
-            std::cerr << "hearthd: no dashboard: " << (config.web_dir.empty() ? std::string("none built") : config.web_dir.string() + " has no index.html")
-                      << "; / answers 404 (build the hearth-web target or pass --web DIR)" << std::endl;
+            hub::log::warning("no dashboard: {}; / answers 404 (build the hearth-web target or pass --web DIR)",
+                              config.web_dir.empty() ? std::string("none built") : config.web_dir.string() + " has no index.html");
         }
+        hub::ServiceNotifier service(io);
         boost::asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code&, int) {
+            service.stopping();
             hub.stop();
             io.stop();
         });
+        // The store is open and the API listens: systemd may start what depends on the hub.
+        service.ready("API on port " + std::to_string(hub.http_port()));
         hub.run();
     } catch (const std::exception& e) {
-        std::cerr << "hearthd: fatal: " << e.what() << "\n";
+        hub::log::error("fatal: {}", e.what());
         return 1;
     }
     return 0;

@@ -3,7 +3,8 @@
 #include <mqtt/async_client.h>
 
 #include <algorithm>
-#include <iostream>
+
+#include "hub/log.hpp"
 
 namespace hearth::hub {
 namespace {
@@ -126,7 +127,7 @@ void MqttLink::connect() {
         client_->connect(options, nullptr, *std::static_pointer_cast<Listener>(connect_listener_));
     } catch (const mqtt::exception& e) {
         connecting_ = false;
-        std::cerr << "hearthd: mqtt connect: " << e.what() << "\n";
+        log::error("mqtt connect: {}", e.what());
         retry_later();
     }
 }
@@ -177,7 +178,7 @@ void MqttLink::on_connected() {
             client_->publish(config_.sync_topic, sync_marker_.data(), sync_marker_.size(), 1, false);
         }
     } catch (const mqtt::exception& e) {
-        std::cerr << "hearthd: mqtt subscribe: " << e.what() << "\n";
+        log::error("mqtt subscribe: {}", e.what());
     }
     if (handlers_.connected) handlers_.connected();
 }

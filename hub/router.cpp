@@ -67,7 +67,7 @@ void Router::set_fallback(std::string method, Handler handler) {
 
 void Router::dispatch(const HttpRequest& request, Reply reply) const {
     const auto start = [&](const Route& route, PathParams params) {
-        auto run = [&route, request = HttpRequest(request), params = std::move(params), reply](std::string caller) mutable {
+        auto run = [&route, request = HttpRequest(request), params = std::move(params)](std::string caller, Reply reply) mutable {
             request.caller = std::move(caller);
             try {
                 route.handler(request, params, reply);
@@ -78,7 +78,7 @@ void Router::dispatch(const HttpRequest& request, Reply reply) const {
         if (gate_) {
             gate_(request, route, reply, std::move(run));
         } else {
-            run({});
+            run({}, reply);
         }
     };
     bool path_known = false;

@@ -47,9 +47,11 @@ struct Route {
     Handler handler;
 };
 
-/// Runs before a route's handler: calls `proceed` with the caller's token name to let the request
-/// through, or replies itself.
-using Gate = std::function<void(const HttpRequest&, const Route&, Reply, std::function<void(std::string caller)> proceed)>;
+/// Lets a request through to its handler with the caller's token name; the handler answers through
+/// `reply`, which the gate may have wrapped (to measure and count every answer).
+using Proceed = std::function<void(std::string caller, Reply reply)>;
+/// Runs before a route's handler: calls `proceed` to let the request through, or replies itself.
+using Gate = std::function<void(const HttpRequest&, const Route&, Reply, Proceed proceed)>;
 
 class Router {
 public:

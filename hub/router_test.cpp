@@ -67,9 +67,9 @@ TEST_CASE("The gate sees the route's scope and may answer instead of the handler
         handled = true;
         reply({});
     });
-    router.set_gate([](const HttpRequest&, const Route& route, Reply reply, std::function<void(std::string)> proceed) {
+    router.set_gate([](const HttpRequest&, const Route& route, Reply reply, Proceed proceed) {
         if (route.scope == Scope::admin) return reply(error_response(403, hearth::proto::Errc::forbidden, "no"));
-        proceed("kitchen-panel");
+        proceed("kitchen-panel", reply);
     });
     CHECK(dispatch(router, "POST", "/x").status == 403);
     CHECK_FALSE(handled);
@@ -82,11 +82,28 @@ TEST_CASE("A handler sees the name of the token the gate let through") {
         caller = request.caller;
         reply({});
     });
-    router.set_gate([](const HttpRequest&, const Route&, Reply, std::function<void(std::string)> proceed) {
-        proceed("kitchen-panel");
+    router.set_gate([](const HttpRequest&, const Route&, Reply reply, Proceed proceed) {
+        proceed("kitchen-panel", reply);
     });
     CHECK(dispatch(router, "GET", "/y").status == 200);
     CHECK(caller == "kitchen-panel");
+}
+
+TEST_CASE("The handler answers through the reply the gate passes on, so the gate sees every answer") {
+    Router router;
+    router.add("GET", "/api/v1/devices/{id}", Scope::read, [](const HttpRequest&, const PathParams&, Reply reply) {
+        reply(HttpResponse{404, "{}"});
+    });
+    std::vector<std::pair<std::string, int>> seen;
+    router.set_gate([&](const HttpRequest&, const Route& route, Reply reply, Proceed proceed) {
+        proceed("panel", [&seen, pattern = route.pattern, reply](HttpResponse response) {
+            seen.emplace_back(pattern, response.status);
+            reply(std::move(response));
+        });
+    });
+    CHECK(dispatch(router, "GET", "/api/v1/devices/lamp").status == 404);
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0] == std::pair<std::string, int>{"/api/v1/devices/{id}", 404});
 }
 
 TEST_CASE("A query's '+' is a space and its %2B a plus, so offsets in timestamps survive") {

@@ -5,11 +5,11 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
-#include <iostream>
 
 #include "hub/answer.hpp"
 #include "hub/automation_documents.hpp"
 #include "hub/context_id.hpp"
+#include "hub/log.hpp"
 
 namespace hearth::hub {
 
@@ -91,7 +91,7 @@ void RuleHost::start() {
     started_ = true;
     if (!pending_.is_null()) {
         for (const auto& e : engine_->resume(std::exchange(pending_, nullptr), now())) {
-            std::cerr << "hearthd: pending timers: " << e.message << "\n";
+            log::warning("pending timers: {}", e.message);
         }
     }
     engine_->start(now());
@@ -128,7 +128,7 @@ void RuleHost::arm_timer() {
         try {
             engine_->advance(now());
         } catch (const std::exception& e) {
-            std::cerr << "hearthd: rules: " << e.what() << "\n";
+            log::error("rules: {}", e.what());
         }
         after_engine();
     });
@@ -197,6 +197,11 @@ void RuleHost::notify(const rules::Notification& notification) {
 void RuleHost::push_undo(scenes::Snapshot snapshot) { undo_.push(std::move(snapshot)); }
 
 void RuleHost::record(const rules::Trace& trace) {
+    if (trace.outcome != rules::Outcome::running) runs_.add({std::string(rules::to_string(trace.outcome))});
+    rerecord(trace);
+}
+
+void RuleHost::rerecord(const rules::Trace& trace) {
     auto body = rules::to_json(trace);
     store_.append_trace(trace.id, trace.rule, trace.started, body, rules::devices_of(trace));
     live_.publish("trace", "", std::move(body));
@@ -207,7 +212,7 @@ void RuleHost::status_changed(const rules::RuleStatus& status) {
 }
 
 void RuleHost::record_own(rules::Trace trace) {
-    record(trace);
+    rerecord(trace);
     traces_.keep(std::move(trace));
 }
 

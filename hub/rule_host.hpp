@@ -22,6 +22,7 @@
 #include "devices/registry.hpp"
 #include "hub/clock.hpp"
 #include "hub/live_feed.hpp"
+#include "hub/metrics.hpp"
 #include "hub/store.hpp"
 #include "hub/undo_history.hpp"
 #include "proto/command.hpp"
@@ -91,6 +92,11 @@ public:
     // ---- traces ----
     /// Records a hub-made trace and keeps it in the trace book, where confirmations find it.
     void record_own(rules::Trace trace);
+    /// Stores and publishes a trace without counting a run: one recorded again after it changed (a
+    /// confirmation, a held command's outcome).
+    void rerecord(const rules::Trace& trace);
+    /// The engine's finished runs (and non-runs) by result: "ran", "condition_false", …
+    const LabelledCounter& runs() const noexcept { return runs_; }
     /// The rule's traces, newest first (the caller knows the rule exists).
     proto::Result<nlohmann::json> rule_traces(const proto::RuleId& id, std::size_t limit) const;
     /// Traces about the device (rules::devices_of), newest first.
@@ -100,6 +106,7 @@ public:
     proto::Result<void> send(const scenes::DeviceCommand& command, const proto::Context& context) override;
     void notify(const rules::Notification& notification) override;
     void push_undo(scenes::Snapshot snapshot) override;
+    /// A run the engine finished (or did not start): counted by result, then stored and published.
     void record(const rules::Trace& trace) override;
     void status_changed(const rules::RuleStatus& status) override;
 
@@ -124,6 +131,7 @@ private:
     std::string saved_pending_;
     bool save_scheduled_ = false;
     bool started_ = false;
+    LabelledCounter runs_{{"result"}};
 };
 
 }  // namespace hearth::hub

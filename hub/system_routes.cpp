@@ -35,6 +35,8 @@ std::string metrics_text(const SystemRouteLinks& links) {
     for (const auto* d : links.registry.list()) online += d->availability == devices::Availability::online;
     std::string out;
     out.reserve(8192);
+    out += "# HELP hearth_build_info the running hearthd's version\n# TYPE hearth_build_info gauge\n";
+    out += "hearth_build_info{version=\"" + escape_label_value(HEARTH_VERSION) + "\"} 1\n";
     render_metric(out, "hearth_mqtt_messages_in_total", "counter", "MQTT messages received", double(s.mqtt_messages_in));
     render_metric(out, "hearth_mqtt_retained_in_total", "counter", "retained MQTT messages received (re-read after every (re)connection)",
                   double(s.mqtt_retained_in));
@@ -59,7 +61,7 @@ std::string metrics_text(const SystemRouteLinks& links) {
     render_metric(out, "hearth_commands_confirmed_total", "counter", "commands whose state came back with their context id", double(s.commands_confirmed));
     render_metric(out, "hearth_devices", "gauge", "registered devices", double(links.registry.size()));
     render_metric(out, "hearth_devices_online", "gauge", "devices online", double(online));
-    render_metric(out, "hearth_http_requests_total", "counter", "HTTP requests", double(s.http_requests));
+    s.http_requests.render(out, "hearth_http_requests_total", "HTTP requests answered, by method, route pattern and status code");
     render_metric(out, "hearth_http_errors_total", "counter", "HTTP answers with status >= 400", double(s.http_errors));
     render_metric(out, "hearth_websocket_clients", "gauge", "connected WebSocket clients", double(links.live.client_count()));
     render_metric(out, "hearth_websocket_messages_total", "counter", "WebSocket messages queued to clients", double(links.live.messages_sent()));
@@ -74,7 +76,10 @@ std::string metrics_text(const SystemRouteLinks& links) {
     render_metric(out, "hearth_store_commits_total", "counter", "SQLite transactions committed", double(store.commits));
     render_metric(out, "hearth_store_last_commit_seconds", "gauge", "duration of the last commit",
                   std::chrono::duration<double>(store.last_commit_latency).count());
-    s.http_latency.render(out, "hearth_http_request_seconds", "time to answer an HTTP request");
+    s.http_latency.render(out, "hearth_http_request_seconds", "time to answer an HTTP request, by route pattern");
+    links.rule_runs.render(out, "hearth_rule_runs_total", "rule runs and non-runs by result (ran, condition_false, dropped, …)");
+    links.utterances.render(out, "hearth_utterances_total",
+                            "utterances (REST, WebSocket, MQTT assist) by outcome (acted, answered, not_understood, invalid, …)");
     s.mqtt_handling.render(out, "hearth_mqtt_message_seconds", "time to handle one MQTT message on the hub thread");
     s.command_confirmation.render(out, "hearth_command_confirmation_seconds", "command published until the device reports it applied");
     return out;

@@ -22,6 +22,7 @@ class Clock;
 class LiveFeed;
 class Store;
 struct HubStats;
+class LabelledCounter;
 
 /// What the system routes use of the hub.
 struct SystemRouteLinks {
@@ -37,6 +38,8 @@ struct SystemRouteLinks {
     std::function<const scenes::TimeZone&()> time_zone;  // the home's
     const BrokerStatus& broker;
     std::function<std::size_t()> held_commands;  // waiting for the broker
+    const LabelledCounter& rule_runs;   // by result
+    const LabelledCounter& utterances;  // by outcome
 };
 
 /// GET /api/v1/health's body.

@@ -1,16 +1,16 @@
 #include "hub/undo_history.hpp"
 
 #include <chrono>
-#include <iostream>
 
 #include "hub/automation_documents.hpp"
+#include "hub/log.hpp"
 
 namespace hearth::hub {
 
 void UndoHistory::load(const std::vector<Document>& documents) {
     for (const auto& d : documents) {
         if (d.collection != documents::kAutomation || d.id != documents::kUndo || d.body.is_null()) continue;
-        if (auto loaded = stack_.load_json(d.body); !loaded) std::cerr << "hearthd: undo stack: " << loaded.error().message << "\n";
+        if (auto loaded = stack_.load_json(d.body); !loaded) log::warning("undo stack: {}", loaded.error().message);
     }
 }
 

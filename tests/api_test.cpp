@@ -11,6 +11,7 @@
 
 #include "tests/support/broker.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/metric_value.hpp"
 #include "tests/support/mqtt_client.hpp"
 #include "tests/support/running_hub.hpp"
 #include "tests/support/ws_client.hpp"
@@ -248,6 +249,24 @@ TEST_CASE("Metrics are served as Prometheus text with counters and histograms") 
         INFO(name);
         CHECK(r.body.find(name) != std::string::npos);
     }
+}
+
+TEST_CASE("Metrics count HTTP requests by route pattern and status, never by the raw path, and carry the build") {
+    Api api;
+    api.announce();
+    REQUIRE(api.get("/api/v1/devices/bedroom.ceiling_light", api.token()).status == 200);
+    REQUIRE(api.get("/api/v1/devices/bedroom.ceiling_light", api.token()).status == 200);
+    REQUIRE(api.get("/api/v1/devices/no_such.lamp", api.token()).status == 404);
+    REQUIRE(api.get("/api/v1/devices", "hth_wrong").status == 401);
+    const auto text = api.get("/metrics", api.token()).body;
+    using hearth::testing::metric_value;
+    CHECK(metric_value(text, R"(hearth_http_requests_total{method="GET",route="/api/v1/devices/{id}",code="200"})") == 2);
+    CHECK(metric_value(text, R"(hearth_http_requests_total{method="GET",route="/api/v1/devices/{id}",code="404"})") == 1);
+    CHECK(metric_value(text, R"(hearth_http_requests_total{method="GET",route="/api/v1/devices",code="401"})") == 1);
+    CHECK(metric_value(text, R"(hearth_http_request_seconds_count{route="/api/v1/devices/{id}"})") == 3);
+    CHECK(metric_value(text, R"(hearth_http_request_seconds_bucket{route="/api/v1/devices/{id}",le="+Inf"})") == 3);
+    CHECK(text.find("no_such.lamp") == std::string::npos);
+    CHECK(metric_value(text, R"(hearth_build_info{version=")" HEARTH_TEST_VERSION R"("})") == 1);
 }
 
 TEST_CASE("Attribute history is recorded and served by time range") {

@@ -4,6 +4,7 @@
 
 #include "proto/yaml.hpp"
 #include "tests/sim_home.hpp"
+#include "tests/support/metric_value.hpp"
 
 using namespace hearth::testing;
 using nlohmann::json;
@@ -133,6 +134,10 @@ TEST_CASE("A hot occupied bedroom turns the AC to 26 with a confirmed trace and 
     bool explained = false;
     for (const auto& t : home.get("/api/v1/traces?device=bedroom.ac").json().value("traces", json::array())) explained |= t["id"] == ran["id"];
     CHECK(explained);
+    // Both outcomes are counted by result.
+    const auto metrics = home.get("/metrics").body;
+    CHECK(hearth::testing::metric_value(metrics, R"(hearth_rule_runs_total{result="condition_false"})") >= 1);
+    CHECK(hearth::testing::metric_value(metrics, R"(hearth_rule_runs_total{result="ran"})") >= 1);
 }
 
 TEST_CASE("Rule CRUD refuses bad definitions by field and rules can be disabled and enabled and run and fired by webhook") {

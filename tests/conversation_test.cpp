@@ -4,6 +4,7 @@
 
 #include "scenes/calendar.hpp"
 #include "tests/sim_home.hpp"
+#include "tests/support/metric_value.hpp"
 #include "tests/support/ws_client.hpp"
 
 using namespace hearth::testing;
@@ -99,6 +100,9 @@ TEST_CASE("我困了 in the bedroom dims the lights and sets the AC for sleep an
     CHECK(home.state_becomes("bedroom.speaker", [](const json& s) { return s["playback"] == "stopped" && s["volume"] == 40; }));
     // Nothing left to undo.
     CHECK(home.post("/api/v1/undo").status == 404);
+    const auto metrics = home.get("/metrics").body;
+    CHECK(hearth::testing::metric_value(metrics, R"(hearth_utterances_total{outcome="dry_run"})") == 1);
+    CHECK(!hearth::testing::metric_value(metrics, R"(hearth_utterances_total{outcome="acted"})"));
 }
 
 TEST_CASE("A dry run understands and plans but sends nothing and pushes no undo") {
@@ -190,6 +194,7 @@ TEST_CASE("Conversation refuses bad requests with the field named and works over
     CHECK(home.post("/api/v1/conversation", {{"area", "bedroom"}}).json()["error"]["field"] == "text");
     CHECK(home.post("/api/v1/conversation", {{"text", "hi"}, {"area", "attic"}}).json()["error"]["field"] == "area");
     CHECK(home.post("/api/v1/conversation", {{"text", "hi"}, {"dry_run", "yes"}}).json()["error"]["field"] == "dry_run");
+    CHECK(hearth::testing::metric_value(home.get("/metrics").body, R"(hearth_utterances_total{outcome="invalid"})") == 3);
 
     WsClient ws(home.hub.port());
     ws.send({{"type", "auth"}, {"token", home.token()}});

@@ -121,6 +121,28 @@ ctl devices --area bedroom
 grep -E '^bedroom\.ceiling_light ' "$tmp/out" | grep -q 'on=true brightness=30' || fail "the table does not show the new state"
 echo "ok: set and command reach the devices; their state reads back through hearthctl and curl"
 
+# --wait returns once the device confirmed: the state reads back at once, without polling.
+expect_exit 0 set bedroom.ceiling_light brightness=45 --wait --timeout 30
+out_has "confirmed by bedroom.ceiling_light in"
+state_is bedroom.ceiling_light "state.get('brightness') == 45" ||
+  fail "set --wait returned before the state was 45: $(cat "$tmp/out")"
+# The same value again changes nothing, yet the device's report still confirms the command.
+expect_exit 0 command bedroom.ceiling_light '{"brightness": 45}' --wait --timeout 30
+out_has "confirmed by bedroom.ceiling_light in"
+expect_exit 0 --json set bedroom.ceiling_light brightness=46 --wait --timeout 30
+python3 -c "import json, sys; a = json.load(open(sys.argv[1])); sys.exit(0 if a['confirmed'] is True and a['latency_ms'] >= 0 else 1)" \
+  "$tmp/out" || fail "set --wait --json lacks confirmed/latency_ms: $(cat "$tmp/out")"
+# A Zigbee2MQTT device (through HA discovery) reports state without the command's context: it
+# never confirms, so --wait ends at its timeout with exit 6.
+ctl --json devices
+z2m=$(python3 -c "import json, sys; d = json.load(open(sys.argv[1]))['devices']; print(next(x['id'] for x in d if x['id'].startswith('zigbee2mqtt_') and 'on' in x.get('state', {})))" "$tmp/out") ||
+  fail "no Zigbee2MQTT device with an on state: $(head -c 600 "$tmp/out")"
+expect_exit 6 set "$z2m" on --wait --timeout 2
+err_has "did not confirm the command"
+# Back to the state the scene and undo steps below expect.
+expect_exit 0 set bedroom.ceiling_light brightness=30 --wait --timeout 30
+echo "ok: set and command --wait end when the device confirms (exit 0), or at --timeout (exit 6)"
+
 expect_exit 1 set bedroom.ceiling_light brightness=150
 err_has "HTTP 422 out_of_range"
 err_has "(field brightness)"
