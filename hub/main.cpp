@@ -2,6 +2,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -15,6 +17,23 @@
 
 namespace {
 
+/// Every open connection is a descriptor, besides the broker's, SQLite's and the logs': lift the
+/// soft limit to the hard one (often 1024 → 1048576), and keep the connection cap below what is left.
+void fit_descriptor_limit(hearth::hub::HttpServerConfig& http) {
+    constexpr rlim_t kReserved = 64;
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= http.max_connections + kReserved) return;
+    const auto fits = limit.rlim_cur > 2 * kReserved ? static_cast<std::size_t>(limit.rlim_cur - kReserved) : std::size_t{64};
+    std::cerr << "hearthd: only " << limit.rlim_cur << " file descriptors allowed; at most " << fits
+              << " connections instead of " << http.max_connections << "\n";
+    http.max_connections = fits;
+}
+
 const char* kUsage = R"(usage: hearthd [options]
   --http HOST:PORT     API listen address (default 127.0.0.1:8480, env HEARTH_HTTP)
   --tls-cert FILE      serve HTTPS and WSS with this PEM certificate chain (env HEARTH_TLS_CERT);
@@ -22,8 +41,13 @@ const char* kUsage = R"(usage: hearthd [options]
   --tls-key FILE       the certificate's PEM private key (env HEARTH_TLS_KEY)
   --cors-origin ORIGIN let browser pages from ORIGIN (e.g. https://app.example) call the API;
                        repeatable (env HEARTH_CORS_ORIGINS, comma-separated)
-  --rate-limit N       requests per second per client address, bursts up to 2 N; 0 = no limit
-                       (default 50, env HEARTH_RATE_LIMIT)
+  --rate-limit N       requests per second per client address, and messages per second per
+                       WebSocket connection, bursts up to 2 N; 0 = no limit (default 50, env
+                       HEARTH_RATE_LIMIT)
+  --connections-per-address N
+                       open HTTP and WebSocket connections one client address may hold (loopback
+                       too: give 0 behind a local reverse proxy); 0 = only the total cap of 1000
+                       (default 64, env HEARTH_CONNECTIONS_PER_ADDRESS)
   --mqtt URL           broker, e.g. tcp://127.0.0.1:1883 (env HEARTH_MQTT_URL)
   --device-rate N      MQTT messages per second per topic (per device), bursts up to 5 N; the
                        excess is dropped and counted; 0 = no limit (default 100, env HEARTH_DEVICE_RATE)
@@ -103,6 +127,7 @@ int main(int argc, char** argv) {
     bool cors_from_flags = false;
     std::string rate_limit = env_or("HEARTH_RATE_LIMIT", "");
     std::string device_rate = env_or("HEARTH_DEVICE_RATE", "");
+    std::string per_address = env_or("HEARTH_CONNECTIONS_PER_ADDRESS", "");
     std::string clock_speed = env_or("HEARTH_CLOCK_SPEED", "");
     std::string command_hold = env_or("HEARTH_COMMAND_HOLD", "");
     for (int i = 1; i < argc; ++i) {
@@ -124,6 +149,7 @@ int main(int argc, char** argv) {
             cors_origins.push_back(next());
         } else if (arg == "--rate-limit") rate_limit = next();
         else if (arg == "--device-rate") device_rate = next();
+        else if (arg == "--connections-per-address") per_address = next();
         else if (arg == "--mqtt") config.mqtt_url = next();
         else if (arg == "--mqtt-user") config.mqtt_username = next();
         else if (arg == "--mqtt-password-file") password_file = next();
@@ -166,6 +192,15 @@ int main(int argc, char** argv) {
         config.limits.requests_per_second = *rate;
         config.limits.burst = 2 * *rate;
     }
+    if (!per_address.empty()) {
+        const auto n = parse_rate(per_address);
+        if (!n || *n != static_cast<double>(static_cast<std::size_t>(*n))) {
+            std::cerr << "hearthd: --connections-per-address needs a whole number of connections (0 = no per-address cap), not '"
+                      << per_address << "'\n";
+            return 2;
+        }
+        config.http.max_connections_per_address = *n == 0 ? config.http.max_connections : static_cast<std::size_t>(*n);
+    }
     if (!device_rate.empty()) {
         const auto rate = parse_rate(device_rate);
         if (!rate) {
@@ -204,6 +239,7 @@ int main(int argc, char** argv) {
         return 2;
     }
 
+    fit_descriptor_limit(config.http);
     try {
         boost::asio::io_context io(1);
         hub::Hub hub(io, config);
