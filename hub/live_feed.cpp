@@ -43,7 +43,9 @@ void LiveFeed::add_request(std::string type, Scope scope, RequestHandler handler
 }
 
 void LiveFeed::opened(const std::shared_ptr<LiveClient>& client) {
-    clients_[client.get()] = Client{.socket = client};
+    auto& state = clients_[client.get()];
+    state = Client{};
+    state.socket = client;
     defer_(kAuthDeadline, [this, weak = std::weak_ptr<LiveClient>(client)] {
         const auto socket = weak.lock();
         if (!socket) return;
