@@ -14,6 +14,10 @@
 //       bare-broker floor), the 29 reading itself arriving is the "command".
 //       Prints one JSON object: sent, triggers, matched, lost, extra, latency percentiles (ms),
 //       achieved publish rate and commands per second.
+//   hearth-loadgen flood --broker HOST:PORT --reading TOPIC --from K --rate R --seconds S
+//       One device (number K of the TOPIC template) floods: readings alternating 27/29 °C at R
+//       messages/s for S seconds, QoS 0 (as fast as the client can when R is beyond it).
+//       Prints one JSON object: topic, sent, achieved_rate.
 //   hearth-loadgen voice --broker HOST:PORT --http HOST:PORT --token T --via mqtt|rest
 //                        --utterance U --assist-device D --area A --expect DEV,DEV,...
 //                        --reset-scene S --count N
@@ -62,7 +66,7 @@ Options parse(int argc, char** argv) {
     if (argc < 2) usage("no mode");
     Options o;
     o.mode = argv[1];
-    if (o.mode != "register" && o.mode != "run" && o.mode != "voice") usage("unknown mode " + o.mode);
+    if (o.mode != "register" && o.mode != "run" && o.mode != "voice" && o.mode != "flood") usage("unknown mode " + o.mode);
     for (int i = 2; i < argc; ++i) {
         const std::string arg = argv[i];
         if (i + 1 >= argc) usage(arg + " needs a value");
@@ -170,7 +174,7 @@ void on_command(mosquitto*, void* self, const mosquitto_message* m) {
 
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "hearth-loadgen: " << why << "\n"
-              << "usage: hearth-loadgen register|run|voice --broker HOST:PORT [options] (see "
+              << "usage: hearth-loadgen register|run|flood|voice --broker HOST:PORT [options] (see "
                  "bench/loadgen.cpp)\n";
     std::exit(2);
 }
@@ -301,6 +305,30 @@ int do_run(const Options& o) {
     return 0;
 }
 
+int do_flood(const Options& o) {
+    const Template reading(o.reading);
+    const auto topic = reading.topic(o.from);
+    Client pub(o, "hearth-loadgen-flood-" + std::to_string(::getpid()), nullptr);
+    pub.start();
+    const std::string payloads[] = {R"({"temperature":27})", R"({"temperature":29})"};
+    const long total = std::max(1L, long(o.rate * o.seconds));
+    const auto start = Clock::now();
+    for (long i = 0; i < total;) {
+        const auto due =
+            std::min(total, long(o.rate * std::chrono::duration<double>(Clock::now() - start).count()) + 1);
+        if (i >= due) {
+            std::this_thread::sleep_for(100us);
+            continue;
+        }
+        for (; i < due; ++i) pub.publish(topic, payloads[i % 2], 0, false);
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    std::this_thread::sleep_for(200ms);  // the network thread writes what is still queued
+    std::printf("{\"topic\":\"%s\",\"sent\":%ld,\"achieved_rate\":%.1f}\n", topic.c_str(), total,
+                double(total) / seconds);
+    return 0;
+}
+
 }  // namespace loadgen
 
 int main(int argc, char** argv) {
@@ -309,6 +337,7 @@ int main(int argc, char** argv) {
     mosquitto_lib_init();
     const int rc = options.mode == "register" ? do_register(options)
                    : options.mode == "voice"  ? do_voice(options)
+                   : options.mode == "flood"  ? do_flood(options)
                                               : do_run(options);
     mosquitto_lib_cleanup();
     return rc;

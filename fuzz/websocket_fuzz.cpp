@@ -20,7 +20,7 @@ using namespace hearth;
 class RecordingClient final : public hub::LiveClient {
 public:
     void send(std::string text) override { sent.push_back(std::move(text)); }
-    void close(std::string) override { closed = true; }
+    void close(std::string, hub::CloseCode) override { closed = true; }
     const std::string& remote() const override { return remote_; }
 
     std::vector<std::string> sent;
@@ -58,7 +58,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static const auto registry = fuzz::demo_registry();
     hub::Tokens tokens;
     tokens.add({"tok_fuzz", "fuzz", hub::Scope::admin, hub::sha256_hex("hth_fuzz"), {}});
-    hub::LiveFeed feed(tokens, registry, [](std::chrono::milliseconds, std::function<void()>) {});
+    hub::ClientGuard guard;
+    // No message rate: a fuzz input is a burst, and every message should reach the handlers.
+    hub::LiveFeed feed(tokens, guard, registry, [](std::chrono::milliseconds, std::function<void()>) {},
+                       hub::LiveLimits{.messages_per_second = 0});
     add_hub_requests(feed);
 
     auto client = std::make_shared<RecordingClient>();

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -86,9 +87,26 @@ std::vector<const Token*> Tokens::list() const {
     return out;
 }
 
+ClientGuard::Client& ClientGuard::client(const std::string& address, std::chrono::steady_clock::time_point now) {
+    if (const auto it = clients_.find(address); it != clients_.end()) return it->second;
+    if (clients_.size() >= prune_above_) {
+        std::erase_if(clients_, [&](const auto& entry) { return idle(entry.second, now); });
+        prune_above_ = std::max<std::size_t>(4096, 2 * clients_.size());
+    }
+    return clients_[address];
+}
+
+bool ClientGuard::idle(const Client& c, std::chrono::steady_clock::time_point now) const {
+    if (c.locked_until > now) return false;
+    if (c.failures > 0 && now - c.first_failure <= limits_.bad_token_window) return false;
+    if (c.tokens < 0 || limits_.requests_per_second <= 0) return true;
+    const double elapsed = std::chrono::duration<double>(now - c.refilled).count();
+    return c.tokens + elapsed * limits_.requests_per_second >= limits_.burst;
+}
+
 bool ClientGuard::take_request(const std::string& address, std::chrono::steady_clock::time_point now) {
     if (limits_.requests_per_second <= 0) return true;
-    auto& c = clients_[address];
+    auto& c = client(address, now);
     if (c.tokens < 0) {
         c.tokens = limits_.burst;
         c.refilled = now;
@@ -96,7 +114,10 @@ bool ClientGuard::take_request(const std::string& address, std::chrono::steady_c
     const double elapsed = std::chrono::duration<double>(now - c.refilled).count();
     c.tokens = std::min(limits_.burst, c.tokens + elapsed * limits_.requests_per_second);
     c.refilled = now;
-    if (c.tokens < 1) return false;
+    if (c.tokens < 1) {
+        ++stats_.rate_limited;
+        return false;
+    }
     c.tokens -= 1;
     return true;
 }
@@ -108,7 +129,8 @@ std::chrono::seconds ClientGuard::locked_for(const std::string& address, std::ch
 }
 
 std::chrono::milliseconds ClientGuard::bad_token(const std::string& address, std::chrono::steady_clock::time_point now) {
-    auto& c = clients_[address];
+    ++stats_.bad_tokens;
+    auto& c = client(address, now);
     if (c.failures == 0 || now - c.first_failure > limits_.bad_token_window) {
         c.failures = 0;
         c.first_failure = now;
@@ -117,6 +139,7 @@ std::chrono::milliseconds ClientGuard::bad_token(const std::string& address, std
     if (c.failures >= limits_.bad_tokens_before_lockout) {
         c.locked_until = now + limits_.lockout;
         c.failures = 0;
+        ++stats_.lockouts;
     }
     if (c.failures < limits_.bad_tokens_before_slowdown) return std::chrono::milliseconds(0);
     return std::chrono::milliseconds(250 * (c.failures - limits_.bad_tokens_before_slowdown + 1));

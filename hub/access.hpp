@@ -2,6 +2,7 @@
 // Who may call the API: bearer tokens (stored hashed, scoped read ⊂ control ⊂ admin) and the
 // per-client limits that protect the hub (requests per second, repeated bad tokens). Hub thread only.
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -61,7 +62,18 @@ struct ClientLimits {
     std::chrono::seconds lockout{300};
 };
 
-/// Per-address request budget and bad-token tracking.
+struct GuardStats {
+    std::uint64_t bad_tokens = 0;        // requests and WebSocket logins with a missing or wrong token
+    std::uint64_t lockouts = 0;          // times an address was locked out
+    std::uint64_t locked_refusals = 0;   // requests and logins refused because their address was locked out
+    std::uint64_t rate_limited = 0;      // requests refused because their address was over its budget
+};
+
+/// Per-address request budget and bad-token tracking. An address is the client's IP address as
+/// the socket sees it, loopback included: 127.0.0.1 and 127.0.0.2 are two clients, and a locked
+/// address is refused whatever token it then shows (otherwise the lockout would not stop guessing).
+/// Addresses with nothing to remember are forgotten once there are many, so a flood of distinct
+/// addresses costs memory only while their lockouts or budgets last.
 class ClientGuard {
 public:
     explicit ClientGuard(ClientLimits limits = {}) : limits_(limits) {}
@@ -74,6 +86,10 @@ public:
     /// Records a bad token; returns how long to delay the answer.
     std::chrono::milliseconds bad_token(const std::string& address, std::chrono::steady_clock::time_point now);
     void good_token(const std::string& address);
+    /// Counts a request or login refused because its address is locked out.
+    void locked_refusal() noexcept { ++stats_.locked_refusals; }
+    const GuardStats& stats() const noexcept { return stats_; }
+    std::size_t tracked() const noexcept { return clients_.size(); }
 
 private:
     struct Client {
@@ -83,8 +99,13 @@ private:
         std::chrono::steady_clock::time_point first_failure;
         std::chrono::steady_clock::time_point locked_until;
     };
+    Client& client(const std::string& address, std::chrono::steady_clock::time_point now);
+    bool idle(const Client& c, std::chrono::steady_clock::time_point now) const;
+
     ClientLimits limits_;
     std::map<std::string, Client> clients_;
+    std::size_t prune_above_ = 4096;
+    GuardStats stats_;
 };
 
 /// SHA-256 of text as lowercase hex.

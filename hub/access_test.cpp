@@ -71,3 +71,36 @@ TEST_CASE("Repeated bad tokens are slowed down, then locked out for a while") {
     CHECK(guard.locked_for("x", t0 + 61s) == 0s);
     CHECK(guard.locked_for("y", t0) == 0s);
 }
+
+TEST_CASE("Bad tokens, lockouts, refusals while locked and requests over budget are counted") {
+    ClientGuard guard({.requests_per_second = 1, .burst = 1, .bad_tokens_before_slowdown = 2, .bad_tokens_before_lockout = 3});
+    const auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+    for (int i = 0; i < 3; ++i) guard.bad_token("x", t0);
+    guard.locked_refusal();
+    CHECK(guard.take_request("y", t0));
+    CHECK_FALSE(guard.take_request("y", t0));
+    CHECK(guard.stats().bad_tokens == 3);
+    CHECK(guard.stats().lockouts == 1);
+    CHECK(guard.stats().locked_refusals == 1);
+    CHECK(guard.stats().rate_limited == 1);
+}
+
+TEST_CASE("Each loopback address is its own client: a locked 127.0.0.2 leaves 127.0.0.1 alone") {
+    ClientGuard guard({.bad_tokens_before_lockout = 10});
+    const auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+    for (int i = 0; i < 10; ++i) guard.bad_token("127.0.0.2", t0);
+    CHECK(guard.locked_for("127.0.0.2", t0) > 0s);
+    CHECK(guard.locked_for("127.0.0.1", t0) == 0s);
+}
+
+TEST_CASE("Many distinct addresses are forgotten once they have nothing left to remember, lockouts kept") {
+    ClientGuard guard({.requests_per_second = 50, .burst = 100, .bad_tokens_before_lockout = 1, .lockout = 300s});
+    const auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+    guard.bad_token("10.9.9.9", t0);
+    for (int i = 0; i < 10000; ++i) guard.take_request("10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256), t0);
+    CHECK(guard.tracked() == 10001);
+    // Ten seconds on, every budget has refilled: those addresses hold nothing worth keeping.
+    for (int i = 0; i < 10000; ++i) guard.take_request("10.1." + std::to_string(i / 256) + "." + std::to_string(i % 256), t0 + 10s);
+    CHECK(guard.tracked() < 20001);
+    CHECK(guard.locked_for("10.9.9.9", t0 + 10s) > 0s);
+}

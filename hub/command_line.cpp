@@ -108,6 +108,7 @@ proto::Result<CommandLine> parse_command_line(const std::vector<std::string>& ar
     std::string password_file;
     double rate_limit = c.limits.requests_per_second;
     double device_rate = c.device_flood.per_second;
+    std::size_t per_address = c.http.max_connections_per_address;
     double clock_speed = c.clock_speed;
     double command_hold = static_cast<double>(c.command_hold.count()) / 1000;
     std::string ha_discovery = c.ha_discovery_prefix;
@@ -153,9 +154,15 @@ proto::Result<CommandLine> parse_command_line(const std::vector<std::string>& ar
         ->type_name("ORIGIN")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->delimiter(',');
-    option("rate-limit", rate_limit, "HEARTH_RATE_LIMIT", "requests per second per client address, bursts up to 2 N; 0 = no limit")
+    option("rate-limit", rate_limit, "HEARTH_RATE_LIMIT",
+           "requests per second per client address, and messages per second per WebSocket connection, bursts up to 2 N; "
+           "0 = no limit")
         ->type_name("N")
         ->check(CLI::Range(0.0, 1e9));
+    option("connections-per-address", per_address, "HEARTH_CONNECTIONS_PER_ADDRESS",
+           "open HTTP and WebSocket connections one client address may hold (loopback too: give 0 behind a local reverse "
+           "proxy); 0 = only the total cap")
+        ->type_name("N");
     option("mqtt", c.mqtt_url, "HEARTH_MQTT_URL",
            "broker URL: mqtt:// or tcp:// (port 1883), mqtts:// or ssl:// (TLS, port 8883), optionally with user:password@")
         ->type_name("URL");
@@ -232,6 +239,7 @@ proto::Result<CommandLine> parse_command_line(const std::vector<std::string>& ar
     }
     c.http = *listen;
     c.http.cors_origins = cors;
+    c.http.max_connections_per_address = per_address == 0 ? c.http.max_connections : per_address;
     if (tls_cert.empty() != tls_key.empty()) {
         return proto::make_error(Errc::invalid_field, "TLS needs both --tls-cert and --tls-key", "--tls-cert");
     }

@@ -8,15 +8,76 @@
 #include <boost/asio/ssl.hpp>
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <type_traits>
 
 #include "hub/log.hpp"
 #include "hub/repeat_limiter.hpp"
 
 namespace hearth::hub {
+
+/// Open connections, in total and per client address. Hub thread only. A session holds a Slot; the
+/// place is given back when the last holder (the HTTP session, then its WebSocket) ends.
+class HttpServer::Connections : public std::enable_shared_from_this<Connections> {
+public:
+    struct Slot {
+        Slot(std::shared_ptr<Connections> owner, std::string address) : owner(std::move(owner)), address(std::move(address)) {}
+        ~Slot() { owner->release(address); }
+        Slot(const Slot&) = delete;
+        Slot& operator=(const Slot&) = delete;
+        std::shared_ptr<Connections> owner;
+        std::string address;
+    };
+
+    Connections(std::size_t max_total, std::size_t max_per_address) : max_total_(max_total), max_per_address_(max_per_address) {}
+
+    /// A place for a new connection from `address`; null when a cap is reached (counted).
+    std::shared_ptr<Slot> admit(const std::string& address) {
+        const auto it = by_address_.find(address);
+        const std::size_t from_address = it == by_address_.end() ? 0 : it->second;
+        if (total_ >= max_total_ || from_address >= max_per_address_) {
+            ++stats_.refused;
+            return nullptr;
+        }
+        ++total_;
+        ++by_address_[address];
+        return std::make_shared<Slot>(shared_from_this(), address);
+    }
+
+    /// Why admit() refused: "…from ADDRESS" or the total.
+    std::string refusal(const std::string& address) const {
+        if (total_ >= max_total_) return "the hub has " + std::to_string(total_) + " connections open, its most";
+        return "at most " + std::to_string(max_per_address_) + " connections from " + address;
+    }
+
+    void header_timed_out() noexcept { ++stats_.header_timeouts; }
+
+    HttpServerStats stats() const {
+        auto s = stats_;
+        s.connections = total_;
+        return s;
+    }
+
+private:
+    void release(const std::string& address) {
+        --total_;
+        const auto it = by_address_.find(address);
+        if (it != by_address_.end() && --it->second == 0) by_address_.erase(it);
+    }
+
+    const std::size_t max_total_;
+    const std::size_t max_per_address_;
+    std::size_t total_ = 0;
+    std::map<std::string, std::size_t> by_address_;
+    HttpServerStats stats_;
+};
+
 namespace {
+
+using Slot = std::shared_ptr<HttpServer::Connections::Slot>;
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -60,8 +121,8 @@ constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 template <class Stream>
 class WebSocketSession : public LiveClient, public std::enable_shared_from_this<WebSocketSession<Stream>> {
 public:
-    WebSocketSession(Stream stream, const HttpServerConfig& config, LiveHandler& handler, std::string remote)
-        : ws_(std::move(stream)), config_(config), handler_(handler), remote_(std::move(remote)) {}
+    WebSocketSession(Stream stream, const HttpServerConfig& config, LiveHandler& handler, std::string remote, Slot slot)
+        : ws_(std::move(stream)), config_(config), handler_(handler), remote_(std::move(remote)), slot_(std::move(slot)) {}
 
     void run(http::request<http::string_body> request) {
         beast::get_lowest_layer(ws_).expires_never();
@@ -92,13 +153,13 @@ public:
         if (!writing_) do_write();
     }
 
-    void close(std::string reason) override {
+    void close(std::string reason, CloseCode code) override {
         if (closing_) return;
         closing_ = true;
         drop_queue();
         finish();
         if (reason.size() > 120) reason.resize(120);
-        ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, reason),
+        ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),
                         [self = this->shared_from_this()](beast::error_code) {});
     }
 
@@ -118,7 +179,9 @@ private:
 
     void on_read(beast::error_code ec) {
         if (ec == websocket::error::message_too_big) {
-            return close("message over " + std::to_string(config_.max_websocket_message_bytes) + " bytes");
+            // Beast has sent the close frame (1009) already; this ends the session.
+            return close("message over " + std::to_string(config_.max_websocket_message_bytes) + " bytes",
+                         CloseCode::too_big);
         }
         if (ec) {
             fail(ec, "websocket read");
@@ -167,6 +230,7 @@ private:
     const HttpServerConfig& config_;
     LiveHandler& handler_;
     std::string remote_;
+    Slot slot_;
     std::deque<std::string> queue_;
     bool open_ = false;
     bool closing_ = false;
@@ -178,9 +242,14 @@ private:
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
 public:
-    Session(Stream stream, const HttpServerConfig& config, const Router& router, LiveHandler* live,
+    Session(Stream stream, const HttpServerConfig& config, const Router& router, LiveHandler* live, Slot slot,
             beast::flat_buffer buffer = {})
-        : stream_(std::move(stream)), buffer_(std::move(buffer)), config_(config), router_(router), live_(live) {}
+        : stream_(std::move(stream)),
+          buffer_(std::move(buffer)),
+          config_(config),
+          router_(router),
+          live_(live),
+          slot_(std::move(slot)) {}
 
     void run() {
         if constexpr (kIsTls<Stream>) {
@@ -203,10 +272,30 @@ private:
         do_read();
     }
 
+    /// The first request's header must be complete within header_timeout of the connection's start;
+    /// a kept-alive connection may wait idle_timeout for the next request's first byte.
     void do_read() {
         parser_.emplace();
         parser_->body_limit(config_.max_body_bytes);
         parser_->header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
+        if (!kept_alive_ || buffer_.size() > 0) return read_header();
+        beast::get_lowest_layer(stream_).expires_after(config_.idle_timeout);
+        stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+            if (ec) return fail(ec, "read");
+            self->buffer_.commit(n);
+            self->read_header();
+        });
+    }
+
+    void read_header() {
+        beast::get_lowest_layer(stream_).expires_after(config_.header_timeout);
+        http::async_read_header(stream_, buffer_, *parser_,
+                                [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    }
+
+    void on_header(beast::error_code ec) {
+        if (ec == beast::error::timeout) slot_->owner->header_timed_out();
+        if (ec) return on_read(ec);
         beast::get_lowest_layer(stream_).expires_after(config_.idle_timeout);
         http::async_read(stream_, buffer_, *parser_,
                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -263,7 +352,7 @@ private:
             keep_alive_ = false;
             return send(error_response(403, Errc::forbidden, "WebSocket from origin " + origin_ + " is not allowed"));
         }
-        std::make_shared<WebSocketSession<Stream>>(std::move(stream_), config_, *live_, request.remote)
+        std::make_shared<WebSocketSession<Stream>>(std::move(stream_), config_, *live_, request.remote, slot_)
             ->run(parser_->release());
     }
 
@@ -302,6 +391,7 @@ private:
 
     void on_write(beast::error_code ec, bool keep_alive) {
         if (ec) return fail(ec, "write");
+        kept_alive_ = true;
         if (keep_alive) return do_read();
         if constexpr (kIsTls<Stream>) {
             beast::get_lowest_layer(stream_).expires_after(config_.tls_handshake_timeout);
@@ -317,9 +407,11 @@ private:
     const HttpServerConfig& config_;
     const Router& router_;
     LiveHandler* live_;
+    Slot slot_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::string origin_;
     bool keep_alive_ = true;
+    bool kept_alive_ = false;  // a request was answered on this connection already
     unsigned version_ = 11;
 };
 
@@ -328,8 +420,8 @@ private:
 class TlsDetector : public std::enable_shared_from_this<TlsDetector> {
 public:
     TlsDetector(tcp::socket socket, asio::ssl::context& tls, const HttpServerConfig& config, const Router& router,
-                LiveHandler* live)
-        : stream_(std::move(socket)), tls_(tls), config_(config), router_(router), live_(live) {}
+                LiveHandler* live, Slot slot)
+        : stream_(std::move(socket)), tls_(tls), config_(config), router_(router), live_(live), slot_(std::move(slot)) {}
 
     void run() {
         stream_.expires_after(config_.tls_handshake_timeout);
@@ -343,7 +435,7 @@ private:
         if (ec) return fail(ec, "tls detect");
         if (is_tls) {
             std::make_shared<Session<TlsStream>>(TlsStream(std::move(stream_), tls_), config_, router_, live_,
-                                                 std::move(buffer_))
+                                                 std::move(slot_), std::move(buffer_))
                 ->run();
             return;
         }
@@ -366,6 +458,7 @@ private:
     const HttpServerConfig& config_;
     const Router& router_;
     LiveHandler* live_;
+    Slot slot_;
 };
 
 proto::Result<std::unique_ptr<asio::ssl::context>> make_tls_context(const HttpServerConfig& config) {
@@ -397,8 +490,9 @@ proto::Result<std::unique_ptr<asio::ssl::context>> make_tls_context(const HttpSe
 
 class HttpServer::Listener : public std::enable_shared_from_this<Listener> {
 public:
-    Listener(asio::io_context& io, const HttpServerConfig& config, const Router& router, LiveHandler* live)
-        : io_(io), acceptor_(io), config_(config), router_(router), live_(live) {}
+    Listener(asio::io_context& io, const HttpServerConfig& config, const Router& router, LiveHandler* live,
+             std::shared_ptr<Connections> connections)
+        : io_(io), acceptor_(io), config_(config), router_(router), live_(live), connections_(std::move(connections)) {}
 
     proto::Result<void> open() {
         if (config_.tls()) {
@@ -451,12 +545,38 @@ private:
         // Answers and WebSocket frames are small and go out at once, not held back by Nagle.
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        if (tls_) {
-            std::make_shared<TlsDetector>(std::move(socket), *tls_, config_, router_, live_)->run();
+        const auto endpoint = socket.remote_endpoint(ignored);
+        const auto address = ignored ? std::string{} : endpoint.address().to_string();
+        auto slot = connections_->admit(address);
+        if (!slot) {
+            refuse(std::move(socket), address);
+        } else if (tls_) {
+            std::make_shared<TlsDetector>(std::move(socket), *tls_, config_, router_, live_, std::move(slot))->run();
         } else {
-            std::make_shared<Session<PlainStream>>(PlainStream(std::move(socket)), config_, router_, live_)->run();
+            std::make_shared<Session<PlainStream>>(PlainStream(std::move(socket)), config_, router_, live_, std::move(slot))
+                ->run();
         }
         do_accept();
+    }
+
+    /// Over a cap: a plain HTTP client gets a 429 it can read (one non-blocking write of a few
+    /// hundred bytes to a fresh socket, which its buffer always takes), then the connection closes.
+    /// What the client sent already is read first: closing a socket with unread input resets it,
+    /// and the reset would discard the answer.
+    void refuse(tcp::socket socket, const std::string& address) {
+        beast::error_code ignored;
+        socket.non_blocking(true, ignored);
+        std::array<char, 4096> sink{};
+        for (int i = 0; i < 16 && !ignored; ++i) socket.read_some(asio::buffer(sink), ignored);
+        if (!tls_) {
+            const auto error = error_response(429, Errc::rate_limited, connections_->refusal(address) + "; try again later");
+            const auto text = "HTTP/1.1 429 Too Many Requests\r\nServer: hearthd\r\nContent-Type: " + error.content_type +
+                              "\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: " + std::to_string(error.body.size()) +
+                              "\r\n\r\n" + error.body;
+            socket.write_some(asio::buffer(text), ignored);
+        }
+        socket.shutdown(tcp::socket::shutdown_both, ignored);
+        socket.close(ignored);
     }
 
     asio::io_context& io_;
@@ -464,6 +584,7 @@ private:
     const HttpServerConfig& config_;
     const Router& router_;
     LiveHandler* live_;
+    std::shared_ptr<Connections> connections_;
     // Shared by every TLS connection; OpenSSL keeps it alive for the ones that outlive the listener.
     std::unique_ptr<asio::ssl::context> tls_;
 };
@@ -485,12 +606,16 @@ proto::Result<HttpServerConfig> parse_listen_address(const std::string& text, Ht
 }
 
 HttpServer::HttpServer(asio::io_context& io, HttpServerConfig config, const Router& router, LiveHandler* live)
-    : io_(io), config_(std::move(config)), router_(router), live_(live) {}
+    : io_(io),
+      config_(std::move(config)),
+      router_(router),
+      live_(live),
+      connections_(std::make_shared<Connections>(config_.max_connections, config_.max_connections_per_address)) {}
 
 HttpServer::~HttpServer() { stop(); }
 
 proto::Result<void> HttpServer::start() {
-    listener_ = std::make_shared<Listener>(io_, config_, router_, live_);
+    listener_ = std::make_shared<Listener>(io_, config_, router_, live_, connections_);
     auto opened = listener_->open();
     if (!opened) listener_.reset();
     return opened;
@@ -502,5 +627,7 @@ void HttpServer::stop() {
 }
 
 std::uint16_t HttpServer::port() const noexcept { return listener_ ? listener_->port() : 0; }
+
+HttpServerStats HttpServer::stats() const { return connections_->stats(); }
 
 }  // namespace hearth::hub

@@ -1,6 +1,9 @@
 #pragma once
 // The HTTP listener (Boost.Beast): accepts connections on the hub thread and hands each parsed
-// request to the Router. Limits: body and header size, idle timeout. With a certificate and key it
+// request to the Router. Limits: body and header size; a request's header must be complete within
+// header_timeout (from the connection's start, or from the first byte of a later request on a
+// kept-alive one), so half-open (slowloris) connections are closed; open connections are capped in
+// total and per client address — one over a cap is answered 429 at once and closed. With a certificate and key it
 // speaks only HTTPS and WSS (OpenSSL); a plain HTTP request on that port gets a 400 and is closed.
 // Beast and OpenSSL stay inside the .cpp.
 #include <chrono>
@@ -25,7 +28,10 @@ struct HttpServerConfig {
     std::uint16_t port = 8480;
     std::size_t max_body_bytes = 1024 * 1024;
     std::size_t max_header_bytes = 16 * 1024;
-    std::chrono::seconds idle_timeout{60};
+    std::chrono::seconds idle_timeout{60};             // a kept-alive connection waiting for its next request
+    std::chrono::seconds header_timeout{10};           // to receive a whole request header
+    std::size_t max_connections = 1000;                // open HTTP and WebSocket connections
+    std::size_t max_connections_per_address = 64;      // from one client address (loopback included)
     std::string websocket_path = "/api/v1/ws";
     std::size_t max_websocket_message_bytes = 64 * 1024;
     std::size_t websocket_queue_limit = 1024;  // frames waiting for a slow client before it is dropped
@@ -35,6 +41,12 @@ struct HttpServerConfig {
     std::chrono::seconds tls_handshake_timeout{10};
 
     bool tls() const noexcept { return !tls_cert_file.empty() || !tls_key_file.empty(); }
+};
+
+struct HttpServerStats {
+    std::size_t connections = 0;             // open now (HTTP and WebSocket)
+    std::uint64_t refused = 0;               // connections closed at once: a cap was reached
+    std::uint64_t header_timeouts = 0;       // connections closed because a header did not arrive in time
 };
 
 /// "127.0.0.1:8480", ":8480" or "8480" → address and port.
@@ -52,6 +64,9 @@ public:
     void stop();
     /// The bound port (useful when configured with port 0).
     std::uint16_t port() const noexcept;
+    HttpServerStats stats() const;
+
+    class Connections;
 
 private:
     class Listener;
@@ -60,6 +75,7 @@ private:
     const Router& router_;
     LiveHandler* live_;
     std::shared_ptr<Listener> listener_;
+    std::shared_ptr<Connections> connections_;
 };
 
 }  // namespace hearth::hub

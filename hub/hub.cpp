@@ -94,8 +94,11 @@ proto::Result<void> Hub::start() {
     adapters_.push_back(std::move(native));
     events_ = std::make_unique<EventPath>(registry_, *store_, traces_, stats_, [this] { return clock_.now(); },
                                           [this](const proto::Error& e) { reject("adapter", e); });
-    live_ = std::make_unique<LiveFeed>(tokens_, registry_,
-                                       [this](std::chrono::milliseconds d, std::function<void()> f) { defer(d, std::move(f)); });
+    // --rate-limit sets a WebSocket connection's message rate too (0: neither is limited).
+    live_ = std::make_unique<LiveFeed>(
+        tokens_, guard_, registry_,
+        [this](std::chrono::milliseconds d, std::function<void()> f) { defer(d, std::move(f)); },
+        LiveLimits{.messages_per_second = config_.limits.requests_per_second, .burst = config_.limits.burst});
     automation_ = std::make_unique<Automation>(
         io_, AutomationLinks{registry_, *store_, *live_, traces_, clock_,
                              [this](const proto::DeviceId& device, proto::Command command, const proto::Context& cause,
@@ -308,7 +311,8 @@ void Hub::register_routes() {
                                                     return automation_->definitions().place().time_zone;
                                                 },
                                                 broker_, [this] { return held_.size(); },
-                                                automation_->rule_host().runs(), automation_->assistant().utterances()});
+                                                automation_->rule_host().runs(), automation_->assistant().utterances(), guard_,
+                                                [this] { return http_ ? http_->stats() : HttpServerStats{}; }});
     add_scene_routes(router_, automation_->definitions(), automation_->actions());
     add_rule_routes(router_, automation_->definitions(), automation_->rule_host());
     add_conversation_routes(router_, automation_->phrasebook(), automation_->assistant());
@@ -332,6 +336,7 @@ void Hub::gate(const HttpRequest& request, const Route& route, Reply reply, Proc
     }
     if (!route.scope) return proceed({}, std::move(reply));
     if (const auto locked = guard_.locked_for(request.remote, now); locked.count() > 0) {
+        guard_.locked_refusal();
         auto r = error_response(429, Errc::rate_limited, "too many bad tokens from " + request.remote + "; try again in " +
                                                               std::to_string(locked.count()) + " s");
         r.headers.emplace_back("Retry-After", std::to_string(locked.count()));

@@ -1,5 +1,6 @@
 #include "hub/live_feed.hpp"
 
+#include <algorithm>
 
 #include "hub/log.hpp"
 #include "hub/router.hpp"
@@ -33,15 +34,18 @@ proto::Result<std::set<std::string>> string_set(const nlohmann::json& request, c
 
 }  // namespace
 
-LiveFeed::LiveFeed(const Tokens& tokens, const devices::Registry& registry, Defer defer)
-    : tokens_(tokens), registry_(registry), defer_(std::move(defer)) {}
+LiveFeed::LiveFeed(const Tokens& tokens, ClientGuard& guard, const devices::Registry& registry, Defer defer,
+                   LiveLimits limits)
+    : tokens_(tokens), guard_(guard), registry_(registry), defer_(std::move(defer)), limits_(limits) {}
 
 void LiveFeed::add_request(std::string type, Scope scope, RequestHandler handler) {
     requests_[std::move(type)] = {scope, std::move(handler)};
 }
 
 void LiveFeed::opened(const std::shared_ptr<LiveClient>& client) {
-    clients_[client.get()] = Client{client, std::nullopt, {}, {}, 1};
+    auto& state = clients_[client.get()];
+    state = Client{};
+    state.socket = client;
     defer_(kAuthDeadline, [this, weak = std::weak_ptr<LiveClient>(client)] {
         const auto socket = weak.lock();
         if (!socket) return;
@@ -103,6 +107,18 @@ void LiveFeed::message(const std::shared_ptr<LiveClient>& socket, std::string te
     if (it == clients_.end()) return;
     const FanOut guard(*this);  // `client` stays valid even if an answer drops it
     auto& client = it->second;
+    if (!admit(client, std::chrono::steady_clock::now())) {
+        ++rate_limited_;
+        const auto rate = std::to_string(static_cast<long>(limits_.messages_per_second));
+        if (++client.refused_in_row > limits_.refused_before_close) {
+            ++clients_dropped_;
+            return socket->close("over " + rate + " messages per second");
+        }
+        return send(client, {{"type", "result"}, {"success", false},
+                             {"error", error_json(proto::make_error(Errc::rate_limited, "over " + rate +
+                                                                        " messages per second; this one was not handled"))}});
+    }
+    client.refused_in_row = 0;
     auto request = proto::parse_json(text);
     if (!request || !request->is_object()) {
         const auto error = request ? proto::make_error(Errc::bad_json, "a message is a JSON object") : request.error();
@@ -126,18 +142,7 @@ void LiveFeed::handle(Client& client, const std::shared_ptr<LiveClient>& socket,
         send(client, {{"id", id}, {"type", "result"}, {"success", false}, {"error", error_json(e)}});
     };
 
-    if (!client.scope) {
-        const auto secret = proto::optional_string(request, "token");
-        const auto* token = type && *type == "auth" && secret && *secret ? tokens_.verify(**secret) : nullptr;
-        if (!token) {
-            send(client, {{"type", "auth_failed"}, {"message", "the first message must be {\"type\":\"auth\",\"token\":…} with a valid token"}});
-            ++clients_dropped_;
-            return socket->close("authentication failed");
-        }
-        client.scope = token->scope;
-        client.caller = token->name;
-        return send(client, {{"type", "auth_ok"}, {"scope", to_string(token->scope)}});
-    }
+    if (!client.scope) return authenticate(client, socket, request);
 
     if (!type) return fail(type.error());
     if (*type == "ping") return send(client, {{"id", id}, {"type", "pong"}});
@@ -147,6 +152,11 @@ void LiveFeed::handle(Client& client, const std::shared_ptr<LiveClient>& socket,
         auto areas = string_set(request, "areas");
         for (const auto* list : {&kinds, &devices, &areas}) {
             if (!*list) return fail(list->error());
+        }
+        if (client.subscriptions.size() >= limits_.max_subscriptions) {
+            return fail(proto::make_error(Errc::payload_too_large,
+                                          "at most " + std::to_string(limits_.max_subscriptions) +
+                                              " subscriptions per connection; unsubscribe one first"));
         }
         Subscription s{std::move(*kinds), std::move(*devices), std::move(*areas)};
         for (const auto& kind : s.kinds) {
@@ -188,6 +198,47 @@ void LiveFeed::handle(Client& client, const std::shared_ptr<LiveClient>& socket,
         if (!result.contains("success")) result["success"] = !result.contains("error");
         send(it->second, result);
     });
+}
+
+bool LiveFeed::admit(Client& client, std::chrono::steady_clock::time_point now) {
+    if (limits_.messages_per_second <= 0) return true;
+    if (client.budget < 0) {
+        client.budget = limits_.burst;
+        client.refilled = now;
+    }
+    const double elapsed = std::chrono::duration<double>(now - client.refilled).count();
+    client.budget = std::min(limits_.burst, client.budget + elapsed * limits_.messages_per_second);
+    client.refilled = now;
+    if (client.budget < 1) return false;
+    client.budget -= 1;
+    return true;
+}
+
+void LiveFeed::authenticate(Client& client, const std::shared_ptr<LiveClient>& socket, const nlohmann::json& request) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto& address = socket->remote();
+    if (const auto locked = guard_.locked_for(address, now); locked.count() > 0) {
+        guard_.locked_refusal();
+        ++clients_dropped_;
+        const auto message = "too many bad tokens from " + address + "; try again in " + std::to_string(locked.count()) + " s";
+        send(client, {{"type", "auth_failed"}, {"message", message}, {"retry_after", locked.count()}});
+        return socket->close(message, CloseCode::try_again_later);
+    }
+    const auto type = proto::optional_string(request, "type");
+    const auto secret = proto::optional_string(request, "token");
+    const bool is_auth = type && *type == "auth";
+    const auto* token = is_auth && secret && *secret ? tokens_.verify(**secret) : nullptr;
+    if (!token) {
+        // Only a token that was tried counts against the address; a wrong first message does not.
+        if (is_auth) guard_.bad_token(address, now);
+        send(client, {{"type", "auth_failed"}, {"message", "the first message must be {\"type\":\"auth\",\"token\":…} with a valid token"}});
+        ++clients_dropped_;
+        return socket->close("authentication failed");
+    }
+    guard_.good_token(address);
+    client.scope = token->scope;
+    client.caller = token->name;
+    send(client, {{"type", "auth_ok"}, {"scope", to_string(token->scope)}});
 }
 
 bool LiveFeed::wants(const Subscription& s, const std::string& kind, const std::string& device) const {

@@ -2,6 +2,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <sys/resource.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -10,6 +12,27 @@
 #include "hub/hub.hpp"
 #include "hub/log.hpp"
 #include "hub/service_notifier.hpp"
+
+namespace {
+
+/// Every open connection is a descriptor, besides the broker's, SQLite's and the logs': lift the
+/// soft limit to the hard one (often 1024 → 1048576), and keep the connection cap below what is left.
+void fit_descriptor_limit(hearth::hub::HttpServerConfig& http) {
+    constexpr rlim_t kReserved = 64;
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= http.max_connections + kReserved) return;
+    const auto fits = limit.rlim_cur > 2 * kReserved ? static_cast<std::size_t>(limit.rlim_cur - kReserved) : std::size_t{64};
+    hearth::hub::log::warning("only {} file descriptors allowed; at most {} connections instead of {}", limit.rlim_cur, fits,
+                              http.max_connections);
+    http.max_connections = fits;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     using namespace hearth;
@@ -34,6 +57,7 @@ int main(int argc, char** argv) {
     hub::log::setup(parsed->log_level, log_format);
     // A secret has no place in the journal: there it is only in the owner token file.
     if (log_format == hub::log::Format::journal) config.print_owner_token = false;
+    fit_descriptor_limit(config.http);
 
     try {
         boost::asio::io_context io(1);

@@ -76,6 +76,23 @@ std::string metrics_text(const SystemRouteLinks& links) {
     render_metric(out, "hearth_store_commits_total", "counter", "SQLite transactions committed", double(store.commits));
     render_metric(out, "hearth_store_last_commit_seconds", "gauge", "duration of the last commit",
                   std::chrono::duration<double>(store.last_commit_latency).count());
+    const auto& guard = links.guard.stats();
+    render_metric(out, "hearth_auth_failures_total", "counter", "requests and WebSocket logins with a missing or wrong token",
+                  double(guard.bad_tokens));
+    render_metric(out, "hearth_auth_lockouts_total", "counter", "client addresses locked out after repeated bad tokens",
+                  double(guard.lockouts));
+    render_metric(out, "hearth_auth_locked_refused_total", "counter", "requests and logins refused while their address was locked out",
+                  double(guard.locked_refusals));
+    render_metric(out, "hearth_http_rate_limited_total", "counter", "requests refused because their address was over its rate",
+                  double(guard.rate_limited));
+    const auto http = links.http();
+    render_metric(out, "hearth_http_connections", "gauge", "open HTTP and WebSocket connections", double(http.connections));
+    render_metric(out, "hearth_http_connections_refused_total", "counter",
+                  "connections closed at once because the total or per-address cap was reached", double(http.refused));
+    render_metric(out, "hearth_http_header_timeouts_total", "counter",
+                  "connections closed because a request header did not arrive in time", double(http.header_timeouts));
+    render_metric(out, "hearth_websocket_rate_limited_total", "counter",
+                  "WebSocket messages refused because their connection was over its message rate", double(links.live.rate_limited()));
     s.http_latency.render(out, "hearth_http_request_seconds", "time to answer an HTTP request, by route pattern");
     links.rule_runs.render(out, "hearth_rule_runs_total", "rule runs and non-runs by result (ran, condition_false, dropped, …)");
     links.utterances.render(out, "hearth_utterances_total",

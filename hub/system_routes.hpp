@@ -8,7 +8,9 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "hub/broker_status.hpp"
+#include "hub/access.hpp"
 #include "hub/flood_guard.hpp"
+#include "hub/http_server.hpp"
 #include "hub/router.hpp"
 #include "scenes/time_zone.hpp"
 
@@ -40,6 +42,8 @@ struct SystemRouteLinks {
     std::function<std::size_t()> held_commands;  // waiting for the broker
     const LabelledCounter& rule_runs;   // by result
     const LabelledCounter& utterances;  // by outcome
+    const ClientGuard& guard;                     // bad tokens, lockouts, requests over budget
+    std::function<HttpServerStats()> http;        // open connections, refused, header timeouts
 };
 
 /// GET /api/v1/health's body.

@@ -86,8 +86,9 @@ class Http:
 class WebSocket:
     """The smallest RFC 6455 client: text frames out (masked), frames in."""
 
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    def __init__(self, port, source=None):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10,
+                                             source_address=(source, 0) if source else None)
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall((f"GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
@@ -460,7 +461,9 @@ class Campaign:
         return {k: v for k, v in lamp["state"].items() if k in ("on", "brightness")}
 
     def open_ws(self, authenticated):
-        ws = WebSocket(self.home.http_port)
+        # Bad logins count against their address (and lock it out after ten): the unauthenticated
+        # probes come from 127.0.0.2, so the authenticated ones on 127.0.0.1 keep working.
+        ws = WebSocket(self.home.http_port, source=None if authenticated else "127.0.0.2")
         if authenticated:
             ws.send(json.dumps({"type": "auth", "token": self.home.http.token}))
             reply = ws.reply()
