@@ -181,13 +181,24 @@ class Hub:
         return self.request("GET", "/api/v1/health")[1]
 
     def error_lines(self, allowed=()):
-        """Lines of the hub's log that report a problem (anything but the known start-up lines)."""
-        benign = [r"^hearthd: connected to ", r"^hearthd: owner token", r"^hearthd: API on ", *allowed]
+        """Lines of the hub's log that report a problem: warnings and errors (docs/deployment.md, "Logs":
+        "<time> <level> message", or "<N>message" under the journal), and any line in neither form."""
         out = []
         with open(self.log_path, errors="replace") as f:
             for line in f:
                 line = line.rstrip("\n")
-                if line and not any(re.search(p, line) for p in benign):
+                # The owner token, printed once on stdout at the first start, is no log line.
+                if not line or line.startswith("hearthd: owner token") or any(re.search(p, line) for p in allowed):
+                    continue
+                timestamped = re.match(r"^\d{4}-\d\d-\d\dT\S+Z (\w+)\s", line)
+                journal = re.match(r"^<(\d)>", line)
+                if timestamped:
+                    problem = timestamped.group(1) in ("warning", "error")
+                elif journal:
+                    problem = int(journal.group(1)) <= 4
+                else:
+                    problem = True
+                if problem:
                     out.append(line)
         return out
 

@@ -144,7 +144,7 @@ for name in ("hearth_rule_runs_total", "hearth_utterances_total", "hearth_mqtt_m
     family(name)
 print(len(families), "families")
 PY
-eventually 30 grep -q '^<6>connected to tcp://' "$tmp/hub.log" || fail "no <6> journal line saying the broker connected"
+eventually 30 grep -Eq '^<6>connected to (tcp|mqtt)://' "$tmp/hub.log" || fail "no <6> journal line saying the broker connected"
 grep -q '^<6>API on http://127.0.0.1:' "$tmp/hub.log" || fail "no <6> journal line for the API"
 if grep -vq '^<[0-7]>' "$tmp/hub.log"; then fail "a log line without a priority prefix: $(grep -v '^<[0-7]>' "$tmp/hub.log" | head -n 3)"; fi
 if grep -qF "$secret" "$tmp/hub.log"; then fail "the owner token's secret is in the journal"; fi
