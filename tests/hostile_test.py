@@ -186,8 +186,10 @@ class Home:
             self.publish(f"hearth/device/{d['id']}/config", json.dumps(d), retain=True)
             self.publish(f"hearth/device/{d['id']}/state", json.dumps(state), retain=True)
             self.publish(f"hearth/device/{d['id']}/availability", "online", retain=True)
+        # Each device's three retained messages come over separate connections: wait for all of them.
         wait_for("the devices", lambda: len(self.http.get("/api/v1/devices")["devices"]) == 2 and
-                 all(d.get("state") for d in self.http.get("/api/v1/devices")["devices"]))
+                 all(d.get("state") and d.get("availability") == "online"
+                     for d in self.http.get("/api/v1/devices")["devices"]))
 
     def publish(self, topic, payload, retain=False):
         args = ["mosquitto_pub", "-p", str(self.mqtt_port), "-t", topic, "-q", "1"]
