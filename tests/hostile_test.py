@@ -10,18 +10,19 @@ the next attempt starts from the same home.
 
     tests/hostile_test.py BUILD_DIR [--quick]
 """
-import base64
 import http.client
 import json
 import os
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
+from harness import WebSocket, free_port, wait_for  # noqa: E402  (the scripts' shared client)
 
 HUGE = [10**400, -10**400, 2**64, -(2**63) - 1, 1e308, -1e308]
 WRONG = [None, True, False, 0, -1, 1.5, "", "x", [], {}, [None], {"": None}, "\u0000", "🏠" * 100] + HUGE[2:]
@@ -36,24 +37,6 @@ failures = []
 def fail(what):
     failures.append(what)
     print("FAIL:", what, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(what, check, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError("timed out waiting for " + what)
 
 
 class Http:
@@ -83,77 +66,6 @@ class Http:
         return body
 
 
-class WebSocket:
-    """The smallest RFC 6455 client: text frames out (masked), frames in."""
-
-    def __init__(self, port, source=None):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10,
-                                             source_address=(source, 0) if source else None)
-        key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall((f"GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = self.sock.recv(4096)
-            if not chunk:
-                raise OSError("closed during the handshake")
-            head += chunk
-        if not head.startswith(b"HTTP/1.1 101"):
-            raise OSError("handshake refused: " + head.split(b"\r\n")[0].decode())
-        self.buffer = head.split(b"\r\n\r\n", 1)[1]
-
-    def send(self, payload, opcode=1):
-        if isinstance(payload, str):
-            payload = payload.encode()
-        mask = os.urandom(4)
-        n = len(payload)
-        header = bytes([0x80 | opcode])
-        if n < 126:
-            header += bytes([0x80 | n])
-        elif n < 65536:
-            header += bytes([0x80 | 126]) + struct.pack(">H", n)
-        else:
-            header += bytes([0x80 | 127]) + struct.pack(">Q", n)
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.sock.sendall(header + mask + masked)
-
-    def _read(self, n):
-        while len(self.buffer) < n:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise OSError("closed")
-            self.buffer += chunk
-        out, self.buffer = self.buffer[:n], self.buffer[n:]
-        return out
-
-    def receive(self):
-        """(opcode, payload) of the next frame; opcode 8 is a close."""
-        b0, b1 = self._read(2)
-        n = b1 & 0x7F
-        if n == 126:
-            n = struct.unpack(">H", self._read(2))[0]
-        elif n == 127:
-            n = struct.unpack(">Q", self._read(8))[0]
-        return b0 & 0x0F, self._read(n)
-
-    def reply(self):
-        """The next text message as JSON, skipping pushed events; None when the socket closed."""
-        try:
-            while True:
-                opcode, payload = self.receive()
-                if opcode == 8:
-                    return None
-                if opcode == 1:
-                    message = json.loads(payload)
-                    if message.get("type") in ("result", "pong", "auth_ok", "auth_failed"):
-                        return message
-        except (OSError, socket.timeout):
-            return None
-
-    def close(self):
-        self.sock.close()
-
-
 class Home:
     """A broker, a hub and two native devices published by hand (so nothing changes on its own)."""
 
@@ -165,7 +77,7 @@ class Home:
             f.write(f"listener {self.mqtt_port} 127.0.0.1\nallow_anonymous true\nuser root\n"
                     "persistence false\nmessage_size_limit 0\n")
         self.broker = subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for("the broker", lambda: socket.create_connection(("127.0.0.1", self.mqtt_port), timeout=1).close() or True)
+        wait_for("the broker", lambda: socket.create_connection(("127.0.0.1", self.mqtt_port), timeout=1).close() or True, 60)
         data = os.path.join(work, "data")
         os.mkdir(data)
         self.hub_log = open(os.path.join(work, "hub.log"), "w")
@@ -174,10 +86,10 @@ class Home:
                                      "--rate-limit", "0"],
                                     stdout=subprocess.DEVNULL, stderr=self.hub_log)
         token_file = os.path.join(data, "owner.token")
-        wait_for("the hub's token", lambda: os.path.exists(token_file) and os.path.getsize(token_file) > 0)
+        wait_for("the hub's token", lambda: os.path.exists(token_file) and os.path.getsize(token_file) > 0, 60)
         with open(token_file) as f:
             self.http = Http(self.http_port, f.read().strip())
-        wait_for("the hub's health", lambda: self.http.request("GET", "/api/v1/health", token=False)[0] == 200)
+        wait_for("the hub's health", lambda: self.http.request("GET", "/api/v1/health", token=False)[0] == 200, 60)
         lamp = {"id": "lamp", "name": {"en": "Lamp", "zh": "台灯"}, "area": "bedroom", "kind": "light",
                 "capabilities": ["on", "brightness"]}
         sensor = {"id": "thermo", "name": {"en": "Thermometer"}, "area": "bedroom", "kind": "sensor",
@@ -189,7 +101,7 @@ class Home:
         # Each device's three retained messages come over separate connections: wait for all of them.
         wait_for("the devices", lambda: len(self.http.get("/api/v1/devices")["devices"]) == 2 and
                  all(d.get("state") and d.get("availability") == "online"
-                     for d in self.http.get("/api/v1/devices")["devices"]))
+                     for d in self.http.get("/api/v1/devices")["devices"]), 60)
 
     def publish(self, topic, payload, retain=False):
         args = ["mosquitto_pub", "-p", str(self.mqtt_port), "-t", topic, "-q", "1"]
