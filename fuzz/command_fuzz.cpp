@@ -7,12 +7,6 @@
 #include "proto/command.hpp"
 #include "proto/json.hpp"
 
-namespace {
-const hearth::devices::Registry& home() {
-    static const auto registry = hearth::fuzz::demo_registry();
-    return registry;
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace hearth;
@@ -24,6 +18,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::require(again.has_value(), "a command's payload is JSON");
     const auto reread = proto::command_from_json(*again);
     fuzz::require(reread.has_value() && *reread == *command, "a command survives its own payload");
-    for (const auto* device : home().list()) (void)home().validate(device->description.id, *command);
+    for (const auto* device : hearth::fuzz::demo_home().list()) (void)hearth::fuzz::demo_home().validate(device->description.id, *command);
     return 0;
 }

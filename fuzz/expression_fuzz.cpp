@@ -7,10 +7,6 @@
 #include "scenes/expression.hpp"
 
 namespace {
-const hearth::devices::Registry& home() {
-    static const auto registry = hearth::fuzz::demo_registry();
-    return registry;
-}
 
 void require_column(const hearth::proto::Error& error) {
     hearth::fuzz::require(error.message.starts_with("at column "), "an expression error names its column");
@@ -27,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const proto::Value current = 21.5;
     const auto now = scenes::TimePoint(std::chrono::hours(24 * 365 * 56) + std::chrono::minutes(1234));
     for (const auto& place : {scenes::Place(31.2, 121.5, 480), scenes::Place(-33.9, 151.2, 600)}) {
-        const scenes::EvalContext context{&home(), &current, now, place};
+        const scenes::EvalContext context{&hearth::fuzz::demo_home(), &current, now, place};
         const auto value = expression->evaluate(context);
         if (!value) require_column(value.error());
     }

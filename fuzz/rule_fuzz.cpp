@@ -10,12 +10,6 @@
 #include "rules/rule.hpp"
 #include "rules/trace_book.hpp"
 
-namespace {
-const hearth::devices::Registry& home() {
-    static const auto registry = hearth::fuzz::demo_registry();
-    return registry;
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace hearth;
@@ -23,12 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!body) return 0;
     const auto rule = rules::rule_from_json(*body);
     if (!rule) return 0;
-    (void)rules::rule_problem(*rule, home(), {});
+    (void)rules::rule_problem(*rule, hearth::fuzz::demo_home(), {});
 
     const scenes::SceneBook scene_book;
     rules::RecordingEffects effects;
     rules::TraceBook book;
-    rules::Engine engine(home(), scene_book, effects, book);
+    rules::Engine engine(hearth::fuzz::demo_home(), scene_book, effects, book);
     const auto start = scenes::TimePoint(std::chrono::hours(24 * 365 * 56));
     const auto installed = engine.upsert(*body, start);
     if (!installed) return 0;

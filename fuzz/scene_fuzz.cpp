@@ -6,12 +6,6 @@
 #include "proto/json.hpp"
 #include "scenes/scene.hpp"
 
-namespace {
-const hearth::devices::Registry& home() {
-    static const auto registry = hearth::fuzz::demo_registry();
-    return registry;
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace hearth;
@@ -22,9 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto written = scenes::to_json(*scene);
     const auto reread = scenes::scene_from_json(written);
     fuzz::require(reread.has_value() && scenes::to_json(*reread) == written, "a scene survives its own JSON");
-    (void)scenes::scene_problem(*scene, home());
+    (void)scenes::scene_problem(*scene, hearth::fuzz::demo_home());
     scenes::EvalContext context;
     context.now = scenes::TimePoint(std::chrono::hours(24 * 365 * 56));
-    (void)scenes::plan_scene(*scene, home(), context, "fuzz.1");
+    (void)scenes::plan_scene(*scene, hearth::fuzz::demo_home(), context, "fuzz.1");
     return 0;
 }

@@ -150,6 +150,9 @@ def from_tests(out):
     write(out, "url", ["/api/v1/devices?area=living_room&kind=light&name=%E5%AE%A2+x\0GET",
                        "/api/v1/devices/bedroom.ac/history?from=2026-03-29T03:00:00%2B02:00&limit=10\0GET",
                        "/api/v1/scenes/sleep/activate\0POST", "/api/v1/rules/%7Bid%7D\0DELETE"])
+    write(out, "broker_url", ["mqtt://192.0.2.10:1883\0\0", "mqtts://user:p%40ss@broker.lan\0\0",
+                              "tcp://[::1]:1884\0alice\0secret", "ssl://host\0\0", "mqtt://:pw@host\0\0",
+                              "mqtt://host:0\0\0", "http://host\0\0", "mqtt://host/path?q#f\0\0"])
     write(out, "recognizer", [s + "\0bedroom" for s in literals("nlu/recognizer_test.cpp")
                               if s and not s.isascii() or re.fullmatch(r"[A-Za-z' ,%0-9]+", s or "x") and " " in s][:300])
 

@@ -7,12 +7,6 @@
 #include "nlu/recognizer.hpp"
 #include "proto/json.hpp"
 
-namespace {
-const hearth::devices::Registry& home() {
-    static const auto registry = hearth::fuzz::demo_registry();
-    return registry;
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace hearth;
@@ -30,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (sentence->field == "scene") custom.scene = proto::SceneId(sentence->target);
     if (sentence->field == "rule") custom.rule = proto::RuleId(sentence->target);
     vocabulary.sentences.push_back(custom);
-    const nlu::Recognizer recognizer(home(), vocabulary);
-    (void)recognizer.recognize({sentence->pattern, std::nullopt, "fuzz-1", {}}, home());
+    const nlu::Recognizer recognizer(hearth::fuzz::demo_home(), vocabulary);
+    (void)recognizer.recognize({sentence->pattern, std::nullopt, "fuzz-1", {}}, hearth::fuzz::demo_home());
     return 0;
 }

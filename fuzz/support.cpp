@@ -73,4 +73,9 @@ devices::Registry demo_registry() {
     return registry;
 }
 
+const devices::Registry& demo_home() {
+    static const auto registry = demo_registry();
+    return registry;
+}
+
 }  // namespace hearth::fuzz

@@ -39,4 +39,7 @@ std::string source_file(std::string_view relative);
 /// The demo home (sim/homes/demo.yaml): its areas and devices, each online with a plausible state.
 devices::Registry demo_registry();
 
+/// The demo home, built once and shared by the targets that only read it.
+const devices::Registry& demo_home();
+
 }  // namespace hearth::fuzz

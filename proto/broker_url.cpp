@@ -53,7 +53,12 @@ Result<BrokerUrl> parse_broker_url(std::string_view text, std::string_view field
     if (!u.has_authority() || u.encoded_host().empty()) return bad("it names no host");
     if (u.host_type() == boost::urls::host_type::ipvfuture) return bad("the host is not a name or an IP address");
     url.host = u.host_address();
-    if (url.host.find_first_of(" /?#@") != std::string::npos) return bad("the host name has a character hosts never have");
+    // A name is what resolvers take: letters, digits, '-', '.', '_' (percent-decoded, so "%CC"
+    // cannot smuggle a byte that paho's own URI would not carry).
+    if (u.host_type() == boost::urls::host_type::name &&
+        url.host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") != std::string::npos) {
+        return bad("a host name has only letters, digits, '-', '.' and '_'");
+    }
     if (u.has_port()) {
         const auto digits = u.port();
         if (digits.empty() || digits.size() > 5 || u.port_number() == 0) return bad("the port is 1–65535");

@@ -63,6 +63,9 @@ TEST_CASE("A bad broker URL is refused with what is wrong, naming the field and 
     refused("mqtt://broker.local?x=1", "no query");
     refused("mqtt://:s3cret@broker.local", "user name");
     refused("mqtt://u:s3cret@bro ker", "scheme://host");
+    refused("mqtt://u:s3cret@bro%20ker", "only letters, digits");
+    refused("mqtt://expr%cc.lan", "only letters, digits");  // a raw byte paho's URI would not carry
+    refused("mqtt://客厅.lan", "scheme://host");
 }
 
 TEST_CASE("Credentials given apart join the URL's, and the same one given twice is an error") {
