@@ -79,10 +79,43 @@ void MqttLink::make_client(int protocol) {
     });
     client_->set_message_callback([this](mqtt::const_message_ptr m) {
         if (!flood_.admit(m->get_topic(), std::chrono::steady_clock::now())) return;
-        post_([this, msg = MqttMessage{m->get_topic(), m->to_string(), m->is_retained()}]() mutable {
-            on_message(std::move(msg));
-        });
+        bool first = false;
+        {
+            std::lock_guard lock(inbox_mutex_);
+            first = inbox_.empty();
+            inbox_.push_back(MqttMessage{m->get_topic(), m->to_string(), m->is_retained()});
+        }
+        if (first) post_([this] { drain_inbox(); });
     });
+}
+
+// Order: a connection's messages are handled in the order they came. Those of a new connection
+// cannot overtake the old connection's loss: they arrive only after on_connected (posted after
+// on_lost) has subscribed.
+void MqttLink::drain_inbox() {
+    {
+        std::lock_guard lock(inbox_mutex_);
+        batch_.swap(inbox_);
+    }
+    std::size_t next = 0;
+    try {
+        for (; next < batch_.size(); ++next) on_message(std::move(batch_[next]));
+    } catch (...) {
+        // A handler that throws does not take the rest of the batch with it: what is left goes
+        // back first in line, and the exception on to the hub's guard.
+        bool post = false;
+        {
+            std::lock_guard lock(inbox_mutex_);
+            const bool drain_pending = !inbox_.empty();
+            inbox_.insert(inbox_.begin(), std::make_move_iterator(batch_.begin() + static_cast<std::ptrdiff_t>(next) + 1),
+                          std::make_move_iterator(batch_.end()));
+            post = !drain_pending && !inbox_.empty();
+        }
+        batch_.clear();
+        if (post) post_([this] { drain_inbox(); });
+        throw;
+    }
+    batch_.clear();  // keeps its capacity for the next batch (the two vectors trade places)
 }
 
 void MqttLink::start() {

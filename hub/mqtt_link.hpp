@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -99,6 +100,7 @@ private:
     void on_lost(const std::string& cause);
     void retry_later();
     void on_message(MqttMessage message);
+    void drain_inbox();
 
     MqttLinkConfig config_;
     MqttLinkHandlers handlers_;
@@ -117,6 +119,11 @@ private:
     std::atomic<int> protocol_{5};
     std::atomic<bool> stopping_{false};
     FloodGuard flood_;
+    // Messages from paho's thread wait here for the hub thread, which takes them all at once: one
+    // post per batch instead of one per message. A non-empty inbox has a drain posted.
+    std::mutex inbox_mutex_;
+    std::vector<MqttMessage> inbox_;
+    std::vector<MqttMessage> batch_;  // hub thread only: the batch being handled
     // Last, so it goes first: paho's threads call back into the members above until it is gone.
     std::unique_ptr<mqtt::async_client> client_;
 };
