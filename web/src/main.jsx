@@ -11,6 +11,7 @@ import { DeviceCard } from './controls.jsx';
 import { VoiceBox } from './voice.jsx';
 import { DeviceDetail } from './history.jsx';
 import { Scenes, Rules, Notifications, Settings } from './pages.jsx';
+import { Areas } from './areas.jsx';
 
 const path = signal(location.pathname);
 addEventListener('popstate', () => path.set(location.pathname));
@@ -58,7 +59,7 @@ function Home({ onError }) {
   );
 }
 
-const nav = [['/', 'home'], ['/scenes', 'scenes'], ['/rules', 'rules'], ['/notifications', 'notifications'], ['/settings', 'settings']];
+const nav = [['/', 'home'], ['/scenes', 'scenes'], ['/rules', 'rules'], ['/areas', 'areas'], ['/notifications', 'notifications'], ['/settings', 'settings']];
 
 function App() {
   const tok = useSignal(token);
@@ -86,6 +87,7 @@ function App() {
     page = <DeviceDetail device={all.get(id)} onError={onError} back={() => go('/')} />;
   } else if (p === '/scenes') page = <Scenes onError={onError} onInfo={onInfo} />;
   else if (p === '/rules') page = <Rules onError={onError} onInfo={onInfo} />;
+  else if (p === '/areas') page = <Areas onError={onError} onInfo={onInfo} />;
   else if (p === '/notifications') page = <Notifications />;
   else if (p === '/settings') page = <Settings onError={onError} />;
   else page = <Home onError={onError} />;
