@@ -33,21 +33,6 @@ Upsert Registry::upsert_area(proto::Area area) {
     return Upsert::updated;
 }
 
-bool Registry::remove_area(const proto::AreaId& id) { return areas_.erase(id) > 0; }
-
-bool Registry::assign_area(const proto::DeviceId& device, const proto::AreaId& area) {
-    assigned_.insert_or_assign(device, area);
-    const auto it = devices_.find(device);
-    if (it == devices_.end() || it->second.description.area == area) return false;
-    it->second.description.area = area;
-    return true;
-}
-
-const proto::AreaId* Registry::assigned_area(const proto::DeviceId& device) const {
-    const auto it = assigned_.find(device);
-    return it == assigned_.end() ? nullptr : &it->second;
-}
-
 const proto::Area* Registry::find_area(const proto::AreaId& id) const {
     const auto it = areas_.find(id);
     return it == areas_.end() ? nullptr : &it->second;
@@ -62,7 +47,6 @@ std::vector<const proto::Area*> Registry::areas() const {
 
 Upsert Registry::upsert(proto::DeviceDescription description) {
     const auto id = description.id;
-    if (const auto* area = assigned_area(id)) description.area = *area;
     const auto [it, inserted] = devices_.try_emplace(id);
     auto& device = it->second;
     if (!inserted && device.description == description) return Upsert::unchanged;

@@ -57,17 +57,8 @@ enum class Upsert { added, updated, unchanged };
 class Registry {
 public:
     Upsert upsert_area(proto::Area area);
-    /// Removes an area; its devices keep naming it until they are assigned elsewhere.
-    bool remove_area(const proto::AreaId& id);
     const proto::Area* find_area(const proto::AreaId& id) const;
     std::vector<const proto::Area*> areas() const;
-
-    /// Puts a device in an area whatever area its own description names, now and in every later
-    /// description (a device re-announcing itself keeps the home's choice). The device need not
-    /// exist yet. Returns true when a known device's area changed.
-    bool assign_area(const proto::DeviceId& device, const proto::AreaId& area);
-    /// The area the home assigned the device to, if any.
-    const proto::AreaId* assigned_area(const proto::DeviceId& device) const;
 
     /// Adds or replaces a description. State and availability are kept; state attributes the
     /// new description no longer has are dropped.
@@ -96,7 +87,6 @@ public:
 
 private:
     std::map<proto::AreaId, proto::Area> areas_;
-    std::map<proto::DeviceId, proto::AreaId> assigned_;
     std::map<proto::DeviceId, Device> devices_;
 };
 

@@ -168,32 +168,3 @@ TEST_CASE("Replacing a description drops state of capabilities it no longer has"
     CHECK(r.find(DeviceId{"a"})->state.count("brightness") == 0);
     CHECK(r.find(DeviceId{"a"})->state.count("on") == 1);
 }
-
-TEST_CASE("A device assigned to an area stays there when it announces another area") {
-    Registry r;
-    r.upsert(light("desk.lamp", "study"));
-    CHECK(r.assign_area(DeviceId{"desk.lamp"}, proto::AreaId{"bedroom"}));
-    CHECK(r.find(DeviceId{"desk.lamp"})->description.area.value == "bedroom");
-    CHECK_FALSE(r.assign_area(DeviceId{"desk.lamp"}, proto::AreaId{"bedroom"}));
-    r.upsert(light("desk.lamp", "study"));
-    CHECK(r.find(DeviceId{"desk.lamp"})->description.area.value == "bedroom");
-    CHECK(r.list({.area = proto::AreaId{"study"}}).empty());
-}
-
-TEST_CASE("An assignment made before the device exists applies when it appears") {
-    Registry r;
-    CHECK_FALSE(r.assign_area(DeviceId{"hall.light"}, proto::AreaId{"hall"}));
-    REQUIRE(r.assigned_area(DeviceId{"hall.light"}));
-    r.upsert(light("hall.light", "bedroom"));
-    CHECK(r.find(DeviceId{"hall.light"})->description.area.value == "hall");
-}
-
-TEST_CASE("Removing an area forgets it and leaves its devices where they were") {
-    Registry r;
-    r.upsert_area(proto::Area{proto::AreaId{"study"}, {"书房", "study"}, std::nullopt});
-    r.upsert(light("desk.lamp", "study"));
-    CHECK(r.remove_area(proto::AreaId{"study"}));
-    CHECK_FALSE(r.remove_area(proto::AreaId{"study"}));
-    CHECK(r.find_area(proto::AreaId{"study"}) == nullptr);
-    CHECK(r.find(DeviceId{"desk.lamp"})->description.area.value == "study");
-}

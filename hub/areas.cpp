@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "devices/adapters/effects.hpp"
 #include "devices/registry.hpp"
 #include "hub/automation_reply.hpp"
 #include "hub/store.hpp"
@@ -43,6 +44,12 @@ proto::Result<proto::Area> area_of(const json& body, const std::optional<proto::
     return area;
 }
 
+/// The description as it is, in another area.
+proto::DeviceDescription moved(proto::DeviceDescription description, const proto::AreaId& area) {
+    description.area = area;
+    return description;
+}
+
 json area_view(const devices::Registry& registry, const proto::Area& area) {
     auto j = proto::to_json(area);
     auto ids = json::array();
@@ -57,11 +64,33 @@ void Areas::load(const std::vector<Document>& documents) {
     for (const auto& doc : documents) {
         if (doc.collection != kDeviceAreas) continue;
         const auto area = doc.body.is_object() ? doc.body.value("area", json()) : json();
-        if (area.is_string()) links_.registry.assign_area(proto::DeviceId{doc.id}, proto::AreaId{area.get<std::string>()});
+        if (!area.is_string()) continue;
+        const proto::DeviceId device{doc.id};
+        const proto::AreaId to{area.get<std::string>()};
+        assigned_.insert_or_assign(device, to);
+        if (const auto* d = links_.registry.find(device); d && d->description.area != to) {
+            links_.registry.upsert(moved(d->description, to));
+        }
     }
     deleted_.clear();
     for (const auto& doc : documents) {
         if (doc.collection == kDeletedAreas) deleted_.insert(doc.id);
+    }
+}
+
+const proto::Area* Areas::find(const proto::AreaId& id) const {
+    return deleted_.contains(id.value) ? nullptr : links_.registry.find_area(id);
+}
+
+std::vector<const proto::Area*> Areas::list() const {
+    auto all = links_.registry.areas();
+    std::erase_if(all, [this](const proto::Area* a) { return deleted_.contains(a->id.value); });
+    return all;
+}
+
+void Areas::place(devices::adapters::Effects& effects) const {
+    for (auto& description : effects.upserts) {
+        if (const auto it = assigned_.find(description.id); it != assigned_.end()) description.area = it->second;
     }
 }
 
@@ -76,7 +105,7 @@ void Areas::seed(const std::vector<proto::Area>& home_areas) {
 void Areas::create(const json& body, Answer done) {
     auto area = area_of(body, std::nullopt);
     if (!area) return done(area.error());
-    if (links_.registry.find_area(area->id)) {
+    if (find(area->id)) {
         return done(proto::make_error(Errc::conflict, "area " + area->id.value + " exists already", "id"));
     }
     links_.store.erase_document(kDeletedAreas, area->id.value);
@@ -90,7 +119,7 @@ void Areas::create(const json& body, Answer done) {
 }
 
 void Areas::rename(const proto::AreaId& id, const json& body, Answer done) {
-    if (!links_.registry.find_area(id)) return done(no_area(id.value, "id"));
+    if (!find(id)) return done(no_area(id.value, "id"));
     auto area = area_of(body, id);
     if (!area) return done(area.error());
     links_.store.put_area(*area, [this, area = *area, done = std::move(done)](proto::Result<void> r) {
@@ -102,7 +131,7 @@ void Areas::rename(const proto::AreaId& id, const json& body, Answer done) {
 }
 
 void Areas::remove(const proto::AreaId& id, Answer done) {
-    if (!links_.registry.find_area(id)) return done(no_area(id.value, "id"));
+    if (!find(id)) return done(no_area(id.value, "id"));
     const auto inside = links_.registry.list({.area = id});
     if (!inside.empty()) {
         std::string names;
@@ -115,7 +144,6 @@ void Areas::remove(const proto::AreaId& id, Answer done) {
     links_.store.remove_area(id, [this, id, done = std::move(done)](proto::Result<void> r) {
         if (!r) return done(r.error());
         deleted_.insert(id.value);
-        links_.registry.remove_area(id);
         links_.changed();
         done(ok(json{{"id", id.value}, {"deleted", true}}));
     });
@@ -127,20 +155,26 @@ void Areas::assign(const proto::DeviceId& device, const json& body, Answer done)
     if (!body.is_object()) return done(proto::make_error(Errc::bad_json, "the body is {\"area\": an area id}"));
     const auto area = proto::required_string(body, "area");
     if (!area) return done(area.error());
-    if (!links_.registry.find_area(proto::AreaId{*area})) return done(no_area(*area, "area"));
+    if (!find(proto::AreaId{*area})) return done(no_area(*area, "area"));
     links_.store.put_document(kDeviceAreas, device.value, json{{"area", *area}}, links_.now(),
                               [this, device, area = proto::AreaId{*area}, done = std::move(done)](proto::Result<void> r) {
                                   if (!r) return done(r.error());
-                                  links_.registry.assign_area(device, area);
+                                  assigned_.insert_or_assign(device, area);
                                   const auto* d = links_.registry.find(device);
                                   if (!d) return done(ok(json{{"id", device.value}, {"area", area.value}}));
+                                  if (d->description.area != area) links_.registry.upsert(moved(d->description, area));
                                   links_.store.put_device(d->description, d->problem);
                                   links_.changed();
                                   done(ok(devices::to_json(*d)));
                               });
 }
 
-void add_area_routes(Router& router, Areas& areas) {
+void add_area_routes(Router& router, Areas& areas, const devices::Registry& registry) {
+    router.add("GET", "/api/v1/areas", Scope::read, [&areas, &registry](const HttpRequest&, const PathParams&, Reply reply) {
+        auto list = json::array();
+        for (const auto* area : areas.list()) list.push_back(area_view(registry, *area));
+        reply(json_response({{"areas", std::move(list)}}));
+    });
     router.add("POST", "/api/v1/areas", Scope::admin, [&areas](const HttpRequest& request, const PathParams&, Reply reply) {
         auto body = body_json(request);
         if (!body) return reply(error_response(body.error()));

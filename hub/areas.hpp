@@ -2,9 +2,13 @@
 // The home's areas as the API edits them: create, rename, delete, and which area a device is in.
 // The home file seeds the areas the store does not have yet, except those deleted through the API;
 // from then on the store is the truth (a rename survives a restart). A device assigned to an area
-// stays there whatever area it announces (devices::Registry::assign_area).
+// stays there whatever area it announces: `place` rewrites the area of every description that comes
+// in from an adapter. A deleted area is gone from the store and from the API at once; the registry
+// forgets it at the next start (it has no removal of areas), so until then rules and the
+// vocabulary still know its name.
 // Every answer is sent after the commit. Hub thread only; what the links refer to outlives Areas.
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,6 +17,11 @@
 #include "hub/router.hpp"
 #include "hub/store_types.hpp"
 #include "proto/area.hpp"
+#include "proto/ids.hpp"
+
+namespace hearth::devices::adapters {
+struct Effects;
+}
 
 namespace hearth::devices {
 class Registry;
@@ -49,12 +58,21 @@ public:
     /// {"area": id} of an existing area.
     void assign(const proto::DeviceId& device, const nlohmann::json& body, Answer done);
 
+    /// Gives every device description in `effects` the area the home assigned it, if any.
+    void place(devices::adapters::Effects& effects) const;
+    /// The areas the API shows: the registry's, without those deleted.
+    std::vector<const proto::Area*> list() const;
+
 private:
+    const proto::Area* find(const proto::AreaId& id) const;
+
     AreaLinks links_;
+    std::map<proto::DeviceId, proto::AreaId> assigned_;
     std::set<std::string> deleted_;  // area ids deleted through the API
 };
 
-/// POST /api/v1/areas, PUT and DELETE /api/v1/areas/{id}, PUT /api/v1/devices/{id}/area (admin).
-void add_area_routes(Router& router, Areas& areas);
+/// GET /api/v1/areas (read); POST /api/v1/areas, PUT and DELETE /api/v1/areas/{id},
+/// PUT /api/v1/devices/{id}/area (admin).
+void add_area_routes(Router& router, Areas& areas, const devices::Registry& registry);
 
 }  // namespace hearth::hub

@@ -305,7 +305,7 @@ void Hub::register_routes() {
                                             return when_settled(context_id, std::move(done));
                                         }};
     add_device_routes(router_, device_links);
-    add_area_routes(router_, *areas_);
+    add_area_routes(router_, *areas_, registry_);
     add_device_requests(*live_, device_links);
     add_system_routes(router_, SystemRouteLinks{registry_, *store_, tokens_, *live_, stats_, clock_,
                                                 [this] { return mqtt_connected(); },
@@ -520,6 +520,7 @@ void Hub::take(devices::adapters::Adapter& adapter, const MqttMessage& message) 
     if (effects.empty()) return;
     for (const auto& filter : effects.subscribe) mqtt_->subscribe(filter);
     for (const auto& filter : effects.unsubscribe) mqtt_->unsubscribe(filter);
+    areas_->place(effects);
     events_->take(effects);
 }
 
