@@ -204,7 +204,10 @@ test('a rule edited as YAML shows an error at its line and column, and is saved 
   const error = editor.locator('[role=alert]');
   await error.waitFor();
   assert.match(await error.innerText(), /^line 10, column 5: .*colour/);
-  assert.equal(await editor.locator('.gutter [data-error-line]').innerText(), '10');
+  const marked = editor.locator('.gutter [data-error-line]');
+  assert.equal(await marked.count(), 1);
+  assert.equal(await marked.getAttribute('data-error-line'), '10');
+  assert.equal((await marked.innerText()).trim(), '10', 'the gutter marks line 10');
   const caret = await yaml.evaluate((el) => el.selectionStart);
   assert.equal(caret, lines.slice(0, 9).join('\n').length + 1 + 4, 'the caret is put at line 10, column 5');
   assert.equal((await rest('GET', '/rules/bathroom_light_off')).triggers[0].for, '40m', 'a refused rule changes nothing');
