@@ -20,7 +20,7 @@ const en = {
   illuminance: 'Light', power: 'Power', contact: 'Closed', cleaning: 'Cleaning', yes: 'yes', no: 'no', enable: 'Enable', disable: 'Disable', save: 'Save', cancel: 'Cancel', edit: 'Edit',
   editYaml: 'Edit as YAML', newRule: 'New rule', lineColumn: 'line {line}, column {column}', delete: 'Delete', reallyDelete: 'Delete?', deleted: 'deleted',
   areas: 'Rooms', rename: 'Rename', moveTo: 'Move to', noDevices: 'No devices.', noArea: 'In no known room', adminOnly: 'Only an admin token can change rooms.',
-  from: 'From', to: 'To', show: 'Show', badTime: 'Choose both times.', fromBeforeTo: '“From” must be before “To”.',
+  reloadPage: 'This page could not be loaded (reload the dashboard)', from: 'From', to: 'To', show: 'Show', badTime: 'Choose both times.', fromBeforeTo: '“From” must be before “To”.',
 };
 const zh = {
   title: 'Hearth 家庭中枢', signIn: '登录', token: '访问令牌', tokenHint: '粘贴一个令牌（hearthctl token create 名称，或 var/owner.token）。',
@@ -41,7 +41,7 @@ const zh = {
   illuminance: '照度', power: '功率', contact: '关闭', cleaning: '清扫', yes: '是', no: '否', enable: '启用', disable: '停用', save: '保存', cancel: '取消', edit: '编辑',
   editYaml: '以 YAML 编辑', newRule: '新规则', lineColumn: '第 {line} 行，第 {column} 列', delete: '删除', reallyDelete: '确定删除？', deleted: '已删除',
   areas: '房间', rename: '改名', moveTo: '移到', noDevices: '没有设备。', noArea: '不在已知房间', adminOnly: '只有管理员令牌可以修改房间。',
-  from: '从', to: '到', show: '显示', badTime: '请选择两个时间。', fromBeforeTo: '“从”必须早于“到”。',
+  reloadPage: '无法加载此页面（请重新加载仪表盘）', from: '从', to: '到', show: '显示', badTime: '请选择两个时间。', fromBeforeTo: '“从”必须早于“到”。',
 };
 const tables = { en, zh };
 
