@@ -224,7 +224,8 @@ TEST_CASE("Areas are created, renamed, given devices and deleted over REST, and 
     home.announce("bathroom.light", {{"on", true}, {"brightness", 50}});
     REQUIRE(home.online("bathroom.light"));
     const auto area_named = [&](const std::string& id) {
-        for (const auto& a : home.get("/api/v1/areas").json()["areas"])
+        const auto areas = home.get("/api/v1/areas").json();
+        for (const auto& a : areas["areas"])
             if (a["id"] == id) return a;
         return json();
     };
