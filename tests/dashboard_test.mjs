@@ -260,7 +260,8 @@ test('a scene made with the form is checked against the devices, saved, and acti
 });
 
 test('areas are created, renamed, given a device and deleted on the Rooms page', async () => {
-  await page.click('nav a[href="/areas"]');
+  await page.click('nav a[href="/settings"]');
+  await page.click('main a[href="/areas"]');  // Settings leads to the Rooms page
   const create = page.locator('form[name=new-area]');
   await create.locator('input[name=id]').fill('garage');
   await create.locator('input[name=zh]').fill('车库');

@@ -141,6 +141,8 @@ export function Settings({ onError }) {
       <p>{t('language')}: <select value={l} onChange={(e) => setLang(e.currentTarget.value)}><option value="zh">中文</option><option value="en">English</option></select>
         {' '}{t('theme')}: <select value={th} onChange={(e) => setTheme(e.currentTarget.value)}>
           <option value="system">{t('system')}</option><option value="light">{t('light')}</option><option value="dark">{t('dark')}</option></select></p>
+      <h3>{t('areas')}</h3>
+      <p><a href="/areas" onClick={(e) => { e.preventDefault(); history.pushState(null, '', '/areas'); dispatchEvent(new PopStateEvent('popstate')); }}>{t('areasHint')}</a></p>
       <h3>{t('tokens')}</h3>
       {error && <p class="error">{error}</p>}
       <form class="row" onSubmit={create}>
