@@ -78,18 +78,6 @@ HttpResponse unknown_device(const std::string& id) {
 }  // namespace
 
 void add_device_routes(Router& router, DeviceRouteLinks links) {
-    router.add("GET", "/api/v1/areas", Scope::read, [links](const HttpRequest&, const PathParams&, Reply reply) {
-        auto areas = nlohmann::json::array();
-        for (const auto* area : links.registry.areas()) {
-            auto j = proto::to_json(*area);
-            auto ids = nlohmann::json::array();
-            for (const auto* d : links.registry.list({.area = area->id})) ids.push_back(d->description.id.value);
-            j["devices"] = std::move(ids);
-            areas.push_back(std::move(j));
-        }
-        reply(json_response({{"areas", std::move(areas)}}));
-    });
-
     router.add("GET", "/api/v1/devices", Scope::read, [links](const HttpRequest& request, const PathParams&, Reply reply) {
         const auto filter = filter_from(request);
         if (!filter) return reply(error_response(filter.error()));

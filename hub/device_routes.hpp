@@ -1,5 +1,5 @@
 #pragma once
-// REST routes for areas, devices, their history, adapters and commands under /api/v1, and the
+// REST routes for devices, their history, adapters and commands under /api/v1, and the
 // WebSocket's command request.
 // Hub thread only; what the links refer to outlives the router.
 #include <functional>

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "hub/areas.hpp"
 #include "hub/automation.hpp"
 #include "devices/adapters/ha_discovery.hpp"
 #include "devices/adapters/tasmota.hpp"
@@ -87,6 +88,10 @@ proto::Result<void> Hub::start() {
     broker_url_ = std::move(*broker);
     auto documents = open_store();
     if (!documents) return documents.error();
+    areas_ = std::make_unique<Areas>(AreaLinks{registry_, *store_, [this] { return clock_.now(); }, [this] {
+                                                   if (automation_) automation_->devices_changed();
+                                               }});
+    areas_->load(*documents);
     auto home = read_home_file();
     if (!home) return home.error();
     auto native = std::make_unique<devices::adapters::Native>(config_.prefix, registry_);
@@ -282,9 +287,7 @@ proto::Result<nlohmann::json> Hub::read_home_file() {
     if (!j) return at_file(j.error());
     auto home = proto::home_from_json(*j);
     if (!home) return at_file(home.error());
-    for (auto& area : home->areas) {
-        if (registry_.upsert_area(area) != devices::Upsert::unchanged) store_->put_area(area);
-    }
+    areas_->seed(home->areas);
     return proto::Result<nlohmann::json>(boost::system::in_place_value, std::move(*j));
 }
 
@@ -302,6 +305,7 @@ void Hub::register_routes() {
                                             return when_settled(context_id, std::move(done));
                                         }};
     add_device_routes(router_, device_links);
+    add_area_routes(router_, *areas_, registry_);
     add_device_requests(*live_, device_links);
     add_system_routes(router_, SystemRouteLinks{registry_, *store_, tokens_, *live_, stats_, clock_,
                                                 [this] { return mqtt_connected(); },
@@ -516,6 +520,7 @@ void Hub::take(devices::adapters::Adapter& adapter, const MqttMessage& message) 
     if (effects.empty()) return;
     for (const auto& filter : effects.subscribe) mqtt_->subscribe(filter);
     for (const auto& filter : effects.unsubscribe) mqtt_->unsubscribe(filter);
+    areas_->place(effects);
     events_->take(effects);
 }
 

@@ -72,6 +72,7 @@ struct HubConfig {
 /// option (`--mqtt`, `--mqtt-user`, `--mqtt-ca`, …).
 proto::Result<proto::BrokerUrl> broker_of(const HubConfig& config);
 
+class Areas;
 class Automation;
 
 class Hub {
@@ -189,6 +190,7 @@ private:
     rules::TraceBook traces_;
     std::unique_ptr<EventPath> events_;
     std::chrono::steady_clock::time_point started_;
+    std::unique_ptr<Areas> areas_;  // after the registry and the store it writes to
     std::unique_ptr<Automation> automation_;  // last: destroyed first, it uses the members above
 };
 

@@ -64,20 +64,36 @@ nlohmann::json scalar(const YAML::Node& node) {
     return plain(s);
 }
 
-nlohmann::json convert(const YAML::Node& node, int depth) {
+using Positions = std::map<std::string, TextPosition>;
+
+TextPosition position(const YAML::Mark& mark) {
+    if (mark.is_null()) return {};
+    return {mark.line + 1, mark.column + 1};
+}
+
+/// `positions` (when given) receives the position of every value under its field path, named as
+/// the core's errors name fields: "a.b", "a[2]", "a[2].b".
+nlohmann::json convert(const YAML::Node& node, int depth, const std::string& path = {}, Positions* positions = nullptr) {
     if (depth > 64) throw YAML::Exception(node.Mark(), "nested deeper than 64 levels");
     switch (node.Type()) {
         case YAML::NodeType::Scalar: return scalar(node);
         case YAML::NodeType::Sequence: {
             auto a = nlohmann::json::array();
-            for (const auto& item : node) a.push_back(convert(item, depth + 1));
+            for (const auto& item : node) {
+                const auto item_path = positions ? path + "[" + std::to_string(a.size()) + "]" : std::string();
+                if (positions) positions->emplace(item_path, position(item.Mark()));
+                a.push_back(convert(item, depth + 1, item_path, positions));
+            }
             return a;
         }
         case YAML::NodeType::Map: {
             auto o = nlohmann::json::object();
             for (const auto& kv : node) {
                 if (!kv.first.IsScalar() && !kv.first.IsNull()) throw YAML::Exception(kv.first.Mark(), "a key must be text");
-                o[kv.first.IsNull() ? std::string("null") : text_of(kv.first)] = convert(kv.second, depth + 1);
+                const auto key = kv.first.IsNull() ? std::string("null") : text_of(kv.first);
+                const auto key_path = positions ? (path.empty() ? key : path + "." + key) : std::string();
+                if (positions) positions->insert_or_assign(key_path, position(kv.first.Mark()));
+                o[key] = convert(kv.second, depth + 1, key_path, positions);
             }
             return o;
         }
@@ -126,6 +142,31 @@ Result<nlohmann::json> yaml_to_json(std::string_view yaml) {
         return Result<nlohmann::json>(boost::system::in_place_value, convert(YAML::Load(std::string(yaml)), 0));
     } catch (const YAML::Exception& e) {
         return make_error(Errc::bad_json, "YAML error at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+}
+
+YamlDocument read_yaml_document(std::string_view yaml) {
+    YamlDocument document;
+    try {
+        const auto root = YAML::Load(std::string(yaml));
+        document.positions.emplace("", position(root.Mark()));
+        document.value = convert(root, 0, {}, &document.positions);
+    } catch (const YAML::Exception& e) {
+        document.value = nullptr;
+        document.positions.clear();
+        document.error = make_error(Errc::bad_json, "YAML error at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+        document.error_position = position(e.mark);
+    }
+    return document;
+}
+
+TextPosition YamlDocument::position_of(std::string_view field) const {
+    std::string path(field);
+    while (true) {
+        if (const auto it = positions.find(path); it != positions.end()) return it->second;
+        if (path.empty()) return {};
+        const auto cut = path.find_last_of(".[");
+        path.resize(cut == std::string::npos ? 0 : cut);
     }
 }
 

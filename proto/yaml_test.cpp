@@ -74,3 +74,30 @@ TEST_CASE("nan and inf are text, not numbers JSON cannot hold") {
     CHECK((*j)["d"] == 1e5);
     CHECK(*yaml_to_json(json_to_yaml(*j)) == *j);
 }
+
+TEST_CASE("A YAML document remembers the line and column of every field") {
+    const auto d = read_yaml_document("id: night\ntriggers:\n  - platform: time\n    at: \"22:00\"\nactions:\n  - device: hall.light\n    set: {on: false}\n");
+    REQUIRE_FALSE(d.error);
+    CHECK(d.value == yaml_to_json("id: night\ntriggers:\n  - platform: time\n    at: \"22:00\"\nactions:\n  - device: hall.light\n    set: {on: false}\n").value());
+    CHECK(d.position_of("id") == TextPosition{1, 1});
+    CHECK(d.position_of("triggers[0]") == TextPosition{3, 5});
+    CHECK(d.position_of("triggers[0].at") == TextPosition{4, 5});
+    CHECK(d.position_of("actions[0].set.on") == TextPosition{7, 11});
+}
+
+TEST_CASE("A field the YAML lacks points at the nearest enclosing field it has") {
+    const auto d = read_yaml_document("id: night\nactions:\n  - device: hall.light\n");
+    REQUIRE_FALSE(d.error);
+    CHECK(d.position_of("actions[0].set") == TextPosition{3, 5});
+    CHECK(d.position_of("triggers") == TextPosition{1, 1});
+    CHECK(d.position_of("") == TextPosition{1, 1});
+}
+
+TEST_CASE("Malformed YAML in a document is refused with the line and column where reading stopped") {
+    const auto d = read_yaml_document("id: night\nactions:\n  - device: [a, b\n");
+    REQUIRE(d.error);
+    CHECK(d.error->code == Errc::bad_json);
+    CHECK(d.value.is_null());
+    CHECK(d.error_position.line >= 3);
+    CHECK(d.error_position.column >= 1);
+}

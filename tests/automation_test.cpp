@@ -182,6 +182,84 @@ TEST_CASE("Rule CRUD refuses bad definitions by field and rules can be disabled 
     CHECK(home.get("/api/v1/rules/hook").status == 404);
 }
 
+TEST_CASE("A rule sent as YAML is saved, read back as YAML, and its errors name their line and column") {
+    SimHome home;
+    home.announce("bathroom.light", {{"on", true}, {"brightness", 50}});
+    REQUIRE(home.online("bathroom.light"));
+    const auto send = [&](const std::string& method, const std::string& target, const std::string& yaml) {
+        return http_request(home.hub.port(), method, target, yaml,
+                            {{"Authorization", "Bearer " + home.token()}, {"Content-Type", "application/yaml"}});
+    };
+
+    const std::string good = "id: hook\ntriggers:\n  - webhook: bell\nactions:\n  - command: bathroom.light\n    set: {on: false}\n";
+    REQUIRE(send("POST", "/api/v1/rules", good).status == 201);
+    const auto yaml = http_request(home.hub.port(), "GET", "/api/v1/rules/hook", {},
+                                   {{"Authorization", "Bearer " + home.token()}, {"Accept", "application/yaml"}});
+    REQUIRE(yaml.status == 200);
+    CHECK(yaml.headers.at("Content-Type").starts_with("application/yaml"));
+    CHECK(yaml.body.find("status") == std::string::npos);
+    CHECK(hearth::proto::yaml_to_json(yaml.body).value() == hearth::proto::yaml_to_json(good).value());
+
+    // A field the rule cannot take: the error names the field, its line and its column.
+    const auto bad = send("PUT", "/api/v1/rules/hook",
+                          "id: hook\ntriggers:\n  - webhook: bell\n    for: 5m\nactions:\n  - command: bathroom.light\n    set: {on: false}\n");
+    CHECK(bad.status == 422);
+    const auto error = bad.json()["error"];
+    CHECK(error["field"].get<std::string>().starts_with("triggers[0]"));
+    CHECK(error["line"] == (error["field"] == "triggers[0].for" ? 4 : 3));
+    CHECK(error["column"] == 5);
+
+    // Not YAML at all: where the reading stopped.
+    const auto broken = send("PUT", "/api/v1/rules/hook", "id: hook\ntriggers: [\n  - webhook: bell\n");
+    CHECK(broken.status == 400);
+    CHECK(broken.json()["error"]["line"].get<int>() >= 2);
+    CHECK(broken.json()["error"].contains("column"));
+
+    // Neither changed the rule.
+    CHECK(home.post("/api/v1/webhooks/bell").json()["rules"] == 1);
+}
+
+TEST_CASE("Areas are created, renamed, given devices and deleted over REST, and the changes survive a restart") {
+    SimHome home;
+    home.announce("bathroom.light", {{"on", true}, {"brightness", 50}});
+    REQUIRE(home.online("bathroom.light"));
+    const auto area_named = [&](const std::string& id) {
+        const auto areas = home.get("/api/v1/areas").json();
+        for (const auto& a : areas["areas"])
+            if (a["id"] == id) return a;
+        return json();
+    };
+
+    CHECK(home.post("/api/v1/areas", {{"id", "garage"}}).status == 422);  // no name
+    CHECK(home.post("/api/v1/areas", {{"id", "Bad Id"}, {"name", {{"en", "x"}}}}).json()["error"]["field"] == "id");
+    CHECK(home.post("/api/v1/areas", {{"id", "bedroom"}, {"name", {{"en", "again"}}}}).status == 409);
+    REQUIRE(home.post("/api/v1/areas", {{"id", "garage"}, {"name", {{"zh", "车库"}, {"en", "garage"}}}}).status == 201);
+    CHECK(area_named("garage")["name"]["zh"] == "车库");
+
+    REQUIRE(home.put("/api/v1/areas/garage", {{"name", {{"zh", "车房"}, {"en", "car port"}}}}).status == 200);
+    CHECK(home.put("/api/v1/areas/garage", {{"id", "other"}, {"name", {{"en", "x"}}}}).status == 422);
+    CHECK(home.put("/api/v1/areas/nowhere", {{"name", {{"en", "x"}}}}).status == 404);
+
+    CHECK(home.put("/api/v1/devices/bathroom.light/area", {{"area", "nowhere"}}).json()["error"]["field"] == "area");
+    REQUIRE(home.put("/api/v1/devices/bathroom.light/area", {{"area", "garage"}}).status == 200);
+    CHECK(home.get("/api/v1/devices/bathroom.light").json()["area"] == "garage");
+    // The device announcing its own area again does not move it back.
+    home.announce("bathroom.light", {{"on", true}, {"brightness", 60}});
+    REQUIRE(home.state_becomes("bathroom.light", [](const json& s) { return s.value("brightness", 0) == 60; }));
+    CHECK(home.get("/api/v1/devices/bathroom.light").json()["area"] == "garage");
+
+    const auto refused = home.del("/api/v1/areas/garage");
+    CHECK(refused.status == 409);
+    CHECK(refused.json()["error"]["message"].get<std::string>().find("bathroom.light") != std::string::npos);
+    REQUIRE(home.del("/api/v1/areas/study").status == 200);
+
+    home.restart();
+    CHECK(area_named("garage")["name"]["en"] == "car port");
+    CHECK(area_named("garage")["devices"] == json::array({"bathroom.light"}));
+    CHECK(area_named("study").is_null());  // the home file does not bring a deleted area back
+    CHECK(area_named("bedroom")["name"]["zh"] == "卧室");
+}
+
 TEST_CASE("Pending for-windows and delays survive a hub restart") {
     SimHome home;
     home.announce("bathroom.presence", {{"occupancy", true}, {"illuminance", 10}});

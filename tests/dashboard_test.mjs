@@ -131,16 +131,37 @@ test('a device\'s history is plotted (pixels drawn, not just a node) and its tra
   // The speaker: its volume went 30 → 15 → 30 with 我困了 and undo, and both left traces.
   await card('bedroom.speaker').locator('header a').click();
   await page.locator('.plot[data-attribute=volume] canvas').waitFor();
-  const coloured = await eventually('the chart has drawn its line', () => page.evaluate(() => {
+  const linePixels = () => page.evaluate(() => {
     const canvas = document.querySelector('.plot[data-attribute=volume] canvas');
+    if (!canvas) return 0;
     const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
     let n = 0;
     for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 228) < 30 && Math.abs(data[i + 1] - 87) < 30 && Math.abs(data[i + 2] - 46) < 30 && data[i + 3] > 200) n++;
     return n > 50 ? n : 0;
-  }));
+  });
+  const coloured = await eventually('the chart has drawn its line', linePixels);
   assert.ok(coloured > 50, `the chart drew ${coloured} line pixels`);
   await page.click('button[data-range=h1]');
   await page.locator('.plot[data-attribute=volume] canvas').waitFor();
+
+  // A range chosen by date and time: the last two hours draw the line; a morning long past has nothing.
+  const localTime = (offsetMs) => page.evaluate((o) => {
+    const ms = Date.now() + o;
+    return new Date(ms - new Date(ms).getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+  }, offsetMs);
+  const setRange = async (from, to) => {
+    await page.fill('.ranges input[name=from]', from);
+    await page.fill('.ranges input[name=to]', to);
+    await page.click('.ranges button[name=show-range]');
+  };
+  await setRange(await localTime(-2 * 3600e3), await localTime(60e3));
+  await eventually('the chosen range draws the line', async () => (await linePixels()) > 50);
+  await setRange('2020-01-01T08:00', '2020-01-01T09:00');
+  await eventually('a range with no changes says so', async () => /No recorded changes in this range/.test(await page.locator('main').innerText()));
+  assert.equal(await page.locator('.plot[data-attribute=volume]').count(), 0);
+  await setRange('2020-01-01T09:00', '2020-01-01T08:00');
+  assert.match(await page.locator('.ranges [role=alert]').innerText(), /before/);
+  await page.click('button[data-range=h1]');
   await eventually('the voice command and the undo are among the device\'s traces', async () =>
     (await page.locator('.trace[data-rule=_voice]').count()) > 0 && (await page.locator('.trace[data-rule=_undo]').count()) > 0);
   await page.locator('.trace[data-rule=_voice] summary').first().click();
@@ -156,6 +177,49 @@ test('a rule runs now and its trace opens as a timeline', async () => {
   await eventually('the run\'s trace is listed', async () => (await rule.locator('.trace').count()) > 0);
   await trace.locator('summary').click();
   assert.match(await trace.innerText(), /living_room\.floor_lamp/);
+  await page.click('nav a[href="/"]');
+});
+
+test('a rule edited as YAML shows an error at its line and column, and is saved once fixed', async () => {
+  await page.click('nav a[href="/rules"]');
+  const rule = page.locator('li[data-rule=bathroom_light_off]');
+  await rule.locator('button[name=edit-yaml]').click();
+  const editor = page.locator('form[data-rule-editor=bathroom_light_off]');
+  const yaml = editor.locator('textarea[name=yaml]');
+  await eventually('the rule is loaded as YAML', async () => /for: 40m/.test(await yaml.inputValue()));
+  const lines = [
+    'id: bathroom_light_off',
+    'name: {zh: 卫生间无人关灯, en: empty bathroom light off}',
+    'triggers:',
+    '  - {state: bathroom.presence, attribute: occupancy, to: false, for: 30m}',
+    'conditions:',
+    '  - {state: bathroom.light, attribute: on, is: true}',
+    'actions:',
+    '  - command: bathroom.light',
+    '    set: {on: false}',
+    '    colour: red',
+  ];
+  await yaml.fill(lines.join('\n') + '\n');
+  await editor.locator('button[name=save-rule]').click();
+  const error = editor.locator('[role=alert]');
+  await error.waitFor();
+  assert.match(await error.innerText(), /^line 10, column 5: .*colour/);
+  const marked = editor.locator('.gutter [data-error-line]');
+  assert.equal(await marked.count(), 1);
+  assert.equal(await marked.getAttribute('data-error-line'), '10');
+  assert.equal((await marked.innerText()).trim(), '10', 'the gutter marks line 10');
+  const caret = await yaml.evaluate((el) => el.selectionStart);
+  assert.equal(caret, lines.slice(0, 9).join('\n').length + 1 + 4, 'the caret is put at line 10, column 5');
+  assert.equal((await rest('GET', '/rules/bathroom_light_off')).triggers[0].for, '40m', 'a refused rule changes nothing');
+
+  await yaml.fill('id: bathroom_light_off\ntriggers: [\n');
+  await editor.locator('button[name=save-rule]').click();
+  await eventually('a YAML syntax error names where reading stopped', async () => /^line \d+, column \d+: YAML error/.test(await error.innerText()));
+
+  await yaml.fill(lines.slice(0, 9).join('\n') + '\n');
+  await editor.locator('button[name=save-rule]').click();
+  await editor.waitFor({ state: 'detached' });
+  assert.equal((await rest('GET', '/rules/bathroom_light_off')).triggers[0].for, '30m');
   await page.click('nav a[href="/"]');
 });
 
@@ -188,6 +252,45 @@ test('a scene made with the form is checked against the devices, saved, and acti
     const s = await state('study.desk_lamp');
     return s.on === true && s.brightness === 35;
   });
+  await item.locator('button[name=delete]').click();
+  await item.locator('button[name=confirm-delete]').click();
+  await item.waitFor({ state: 'detached' });
+  await assert.rejects(rest('GET', '/scenes/dashboard_reading'), /404|no scene/);
+  await page.click('nav a[href="/"]');
+});
+
+test('areas are created, renamed, given a device and deleted on the Rooms page', async () => {
+  await page.click('nav a[href="/settings"]');
+  await page.click('main a[href="/areas"]');  // Settings leads to the Rooms page
+  const create = page.locator('form[name=new-area]');
+  await create.locator('input[name=id]').fill('garage');
+  await create.locator('input[name=zh]').fill('车库');
+  await create.locator('input[name=en]').fill('garage');
+  await create.locator('button[type=submit]').click();
+  const row = page.locator('li[data-area-row=garage]');
+  await row.waitFor();
+  await row.locator('input[name=en]').fill('car port');
+  await row.locator('button[name=rename]').click();
+  await eventually('the new name is saved', async () => (await rest('GET', '/areas')).areas.some((a) => a.id === 'garage' && a.name.en === 'car port'));
+
+  await page.locator('li[data-area-row=study] li[data-member="study.desk_lamp"] select[name=move]').selectOption('garage');
+  await row.locator('li[data-member="study.desk_lamp"]').waitFor();
+  assert.equal((await rest('GET', '/devices/study.desk_lamp')).area, 'garage');
+  await row.locator('button[name=delete]').click();
+  await row.locator('button[name=confirm-delete]').click();
+  await eventually('deleting an area with a device is refused, naming it', async () =>
+    /still has devices \(study\.desk_lamp\)/.test(await page.locator('.messages').innerText()));
+  await page.click('nav a[href="/"]');
+  await page.locator('section[data-area=garage] [data-device="study.desk_lamp"]').waitFor();
+  assert.match(await page.locator('section[data-area=garage] h2').innerText(), /car port/);
+
+  await page.click('nav a[href="/areas"]');
+  await row.locator('li[data-member="study.desk_lamp"] select[name=move]').selectOption('study');
+  await page.locator('li[data-area-row=study] li[data-member="study.desk_lamp"]').waitFor();
+  await row.locator('button[name=delete]').click();
+  await row.locator('button[name=confirm-delete]').click();
+  await row.waitFor({ state: 'detached' });
+  assert.equal((await rest('GET', '/areas')).areas.some((a) => a.id === 'garage'), false);
   await page.click('nav a[href="/"]');
 });
 

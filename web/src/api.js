@@ -17,26 +17,36 @@ export class ApiError extends Error {
     super(`${words}${error?.field ? ` (${error.field})` : ''}`);
     this.status = status;
     this.code = error?.code || 'http_' + status;
+    this.field = error?.field;
+    this.line = error?.line;       // for a body sent as YAML: where in the text
+    this.column = error?.column;
   }
 }
 
-export async function api(method, path, body, secret = token.get()) {
+async function request(method, path, { body, type, accept, secret = token.get() } = {}) {
   let response;
   try {
     response = await fetch('/api/v1' + path, {
       method,
-      headers: { Authorization: `Bearer ${secret}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+      headers: { Authorization: `Bearer ${secret}`, ...(type ? { 'Content-Type': type } : {}), ...(accept ? { Accept: accept } : {}) },
+      body,
     });
   } catch (e) {
     throw new ApiError(0, { code: 'unreachable', message: `${t('unreachable')}: ${e.message}` });
   }
   const text = await response.text();
+  if (response.ok && accept && !accept.includes('json')) return text;
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON: reported below */ }
   if (!response.ok) throw new ApiError(response.status, json?.error || { message: `HTTP ${response.status}: ${text.slice(0, 200)}` });
   return json;
 }
+
+export const api = (method, path, body, secret = token.get()) =>
+  request(method, path, body !== undefined ? { body: JSON.stringify(body), type: 'application/json', secret } : { secret });
+/** A YAML document: sent as text, or read as text (`yaml` undefined). */
+export const apiYaml = (method, path, yaml) =>
+  request(method, path, yaml !== undefined ? { body: yaml, type: 'application/yaml' } : { accept: 'application/yaml' });
 
 /** Checks a token against the hub; resolves to nothing, or throws ApiError saying why it was refused. */
 export async function signIn(secret) {
@@ -65,7 +75,8 @@ function patchDevice(id, change) {
   devices.set(next);
 }
 
-async function loadHome() {
+/** Reads areas and devices again (after the home itself changed: an area added, a device moved). */
+export async function loadHome() {
   const [a, d] = await Promise.all([api('GET', '/areas'), api('GET', '/devices?limit=5000')]);
   areas.set(a.areas || []);
   devices.set(new Map((d.devices || []).map((x) => [x.id, x])));

@@ -9,6 +9,37 @@ import { TraceTimeline } from './traces.jsx';
 
 const ranges = { h1: 3600e3, h6: 6 * 3600e3, h24: 24 * 3600e3, d7: 7 * 24 * 3600e3 };
 
+/** A time as a datetime-local input shows it (local time, to the minute), and back. */
+const local = (ms) => { const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60e3); return d.toISOString().slice(0, 16); };
+const parseLocal = (text) => (text ? new Date(text).getTime() : NaN);
+
+/** The range pickers: the fixed ranges up to now, or any from–to chosen to the minute. */
+function RangePicker({ span, onSpan }) {
+  const [from, setFrom] = useState(local(span.from));
+  const [to, setTo] = useState(local(span.to));
+  const [problem, setProblem] = useState('');
+  useEffect(() => { setFrom(local(span.from)); setTo(local(span.to)); }, [span.from, span.to]);
+  const apply = (e) => {
+    e.preventDefault();
+    const f = parseLocal(from), tt = parseLocal(to);
+    if (Number.isNaN(f) || Number.isNaN(tt)) return setProblem(t('badTime'));
+    if (f >= tt) return setProblem(t('fromBeforeTo'));
+    setProblem('');
+    onSpan({ key: 'custom', from: f, to: tt });
+  };
+  return (
+    <div class="ranges" role="group" aria-label={t('range')}>
+      {Object.keys(ranges).map((k) => <button class={k === span.key ? 'on' : ''} data-range={k} onClick={() => { const now = Date.now(); onSpan({ key: k, from: now - ranges[k], to: now }); }}>{t(k)}</button>)}
+      <form class={`custom ${span.key === 'custom' ? 'on' : ''}`} onSubmit={apply}>
+        <label>{t('from')} <input type="datetime-local" name="from" value={from} onInput={(e) => setFrom(e.currentTarget.value)} /></label>
+        <label>{t('to')} <input type="datetime-local" name="to" value={to} onInput={(e) => setTo(e.currentTarget.value)} /></label>
+        <button type="submit" name="show-range">{t('show')}</button>
+        {problem && <span class="error" role="alert">{problem}</span>}
+      </form>
+    </div>
+  );
+}
+
 function Chart({ series, unit }) {
   const ref = useRef(null);
   useEffect(() => {
@@ -24,7 +55,7 @@ function Chart({ series, unit }) {
 }
 
 export function DeviceDetail({ device, onError, back }) {
-  const [range, setRange] = useState('h24');
+  const [span, setSpan] = useState(() => ({ key: 'h24', from: Date.now() - ranges.h24, to: Date.now() }));
   const [rows, setRows] = useState(null);
   const [traces, setTraces] = useState(null);
   const tick = useSignal(traceTick);
@@ -32,10 +63,12 @@ export function DeviceDetail({ device, onError, back }) {
 
   useEffect(() => {
     if (!device) return;
-    const to = Date.now();
-    api('GET', `/devices/${encodeURIComponent(device.id)}/history?from=${to - ranges[range]}&to=${to + 60e3}&limit=5000`)
+    // A fixed range follows now: it is moved forward on every new reading.
+    const to = span.key === 'custom' ? span.to : Date.now();
+    const from = span.key === 'custom' ? span.from : to - ranges[span.key];
+    api('GET', `/devices/${encodeURIComponent(device.id)}/history?from=${Math.floor(from)}&to=${Math.floor(to) + (span.key === 'custom' ? 0 : 60e3)}&limit=5000`)
       .then((r) => setRows(r.points || []), (e) => onError(e.message));
-  }, [device?.id, range, version]);
+  }, [device?.id, span, span.key === 'custom' ? 0 : version]);
   useEffect(() => {
     if (!device) return;
     api('GET', `/traces?device=${encodeURIComponent(device.id)}&limit=20`).then((r) => setTraces(r.traces || []), (e) => onError(e.message));
@@ -57,17 +90,16 @@ export function DeviceDetail({ device, onError, back }) {
       <h2>{nameOf(device.name, device.id)} <small>{device.id}</small></h2>
       <div class="card wide"><Controls device={device} onError={onError} /></div>
       <h3>{t('history')}</h3>
-      <div class="ranges" role="group" aria-label={t('range')}>
-        {Object.keys(ranges).map((k) => <button class={k === range ? 'on' : ''} data-range={k} onClick={() => setRange(k)}>{t(k)}</button>)}
-      </div>
+      <RangePicker span={span} onSpan={setSpan} />
       {rows && attrs.length === 0 && <p class="muted">{t('noHistory')}</p>}
       {attrs.map((a) => {
         const pts = byAttr[a];
-        const now = Date.now() / 1000;
-        // A step chart: carry the last value to now so a quiet attribute still shows a line.
-        const x = pts.map((p) => p[0]).concat(now), y = pts.map((p) => p[1]).concat(pts[pts.length - 1][1]);
+        const end = (span.key === 'custom' ? Math.min(span.to, Date.now()) : Date.now()) / 1000;
+        const start = span.key === 'custom' ? span.from / 1000 : end - ranges[span.key] / 1000;
+        // A step chart: carry the last value to the range's end so a quiet attribute still shows a line.
+        const x = pts.map((p) => p[0]).concat(end), y = pts.map((p) => p[1]).concat(pts[pts.length - 1][1]);
         const cap = device.capabilities.find((c) => c.attribute === a);
-        return <div class="plot" data-attribute={a}><h4>{t(a)}</h4><Chart series={{ x, y, label: t(a), from: now - ranges[range] / 1000 }} unit={cap?.unit} /></div>;
+        return <div class="plot" data-attribute={a}><h4>{t(a)}</h4><Chart series={{ x, y, label: t(a), from: start }} unit={cap?.unit} /></div>;
       })}
       <h3>{t('traces')}</h3>
       {traces && traces.length === 0 && <p class="muted">{t('noTraces')}</p>}

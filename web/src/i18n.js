@@ -18,6 +18,9 @@ const en = {
   unavailable: 'unavailable', state: 'State', cause: 'cause', device: 'Device', ok: 'OK', error: 'Error', badToken: 'The hub refused this token',
   unreachable: 'The hub cannot be reached', running: 'running', mode: 'Mode', fan: 'Fan', media: 'Media', track: 'Track', hvac_mode: 'Mode', fan_speed: 'Fan', occupancy: 'Occupied',
   illuminance: 'Light', power: 'Power', contact: 'Closed', cleaning: 'Cleaning', yes: 'yes', no: 'no', enable: 'Enable', disable: 'Disable', save: 'Save', cancel: 'Cancel', edit: 'Edit',
+  editYaml: 'Edit as YAML', newRule: 'New rule', lineColumn: 'line {line}, column {column}', delete: 'Delete', reallyDelete: 'Delete?', deleted: 'deleted',
+  areas: 'Rooms', areasHint: 'Add, rename and delete rooms, and move devices between them →', rename: 'Rename', moveTo: 'Move to', noDevices: 'No devices.', noArea: 'In no known room', adminOnly: 'Only an admin token can change rooms.',
+  reloadPage: 'This page could not be loaded (reload the dashboard)', from: 'From', to: 'To', show: 'Show', badTime: 'Choose both times.', fromBeforeTo: '“From” must be before “To”.',
 };
 const zh = {
   title: 'Hearth 家庭中枢', signIn: '登录', token: '访问令牌', tokenHint: '粘贴一个令牌（hearthctl token create 名称，或 var/owner.token）。',
@@ -36,6 +39,9 @@ const zh = {
   unavailable: '不可用', state: '状态', cause: '原因', device: '设备', ok: '好', error: '错误', badToken: '中枢拒绝了这个令牌',
   unreachable: '无法访问中枢', running: '运行中', mode: '模式', fan: '风速', media: '媒体', track: '曲目', hvac_mode: '模式', fan_speed: '风速', occupancy: '有人',
   illuminance: '照度', power: '功率', contact: '关闭', cleaning: '清扫', yes: '是', no: '否', enable: '启用', disable: '停用', save: '保存', cancel: '取消', edit: '编辑',
+  editYaml: '以 YAML 编辑', newRule: '新规则', lineColumn: '第 {line} 行，第 {column} 列', delete: '删除', reallyDelete: '确定删除？', deleted: '已删除',
+  areas: '房间', areasHint: '添加、改名、删除房间，在房间之间移动设备 →', rename: '改名', moveTo: '移到', noDevices: '没有设备。', noArea: '不在已知房间', adminOnly: '只有管理员令牌可以修改房间。',
+  reloadPage: '无法加载此页面（请重新加载仪表盘）', from: '从', to: '到', show: '显示', badTime: '请选择两个时间。', fromBeforeTo: '“从”必须早于“到”。',
 };
 const tables = { en, zh };
 

@@ -9,8 +9,26 @@ import { theme, setTheme } from './theme.js';
 import { signal, useSignal } from './store.js';
 import { DeviceCard } from './controls.jsx';
 import { VoiceBox } from './voice.jsx';
-import { DeviceDetail } from './history.jsx';
-import { Scenes, Rules, Notifications, Settings } from './pages.jsx';
+
+/** A page loaded on first use, so that Home (the wall panel's page) loads and paints only its own code. */
+function lazyPage(load, name) {
+  let Loaded = null;
+  return function Page(props) {
+    const [, setReady] = useState(false);
+    const [error, setError] = useState('');
+    useEffect(() => {
+      if (!Loaded) load().then((m) => { Loaded = m[name]; setReady(true); }, (e) => setError(`${t('reloadPage')}: ${e.message}`));
+    }, []);
+    if (error) return <p class="error" role="alert">{error}</p>;
+    return Loaded ? <Loaded {...props} /> : <p class="muted">…</p>;
+  };
+}
+const DeviceDetail = lazyPage(() => import('./history.jsx'), 'DeviceDetail');
+const Scenes = lazyPage(() => import('./pages.jsx'), 'Scenes');
+const Rules = lazyPage(() => import('./pages.jsx'), 'Rules');
+const Notifications = lazyPage(() => import('./pages.jsx'), 'Notifications');
+const Settings = lazyPage(() => import('./pages.jsx'), 'Settings');
+const Areas = lazyPage(() => import('./areas.jsx'), 'Areas');
 
 const path = signal(location.pathname);
 addEventListener('popstate', () => path.set(location.pathname));
@@ -58,7 +76,7 @@ function Home({ onError }) {
   );
 }
 
-const nav = [['/', 'home'], ['/scenes', 'scenes'], ['/rules', 'rules'], ['/notifications', 'notifications'], ['/settings', 'settings']];
+const nav = [['/', 'home'], ['/scenes', 'scenes'], ['/rules', 'rules'], ['/areas', 'areas'], ['/notifications', 'notifications'], ['/settings', 'settings']];
 
 function App() {
   const tok = useSignal(token);
@@ -86,6 +104,7 @@ function App() {
     page = <DeviceDetail device={all.get(id)} onError={onError} back={() => go('/')} />;
   } else if (p === '/scenes') page = <Scenes onError={onError} onInfo={onInfo} />;
   else if (p === '/rules') page = <Rules onError={onError} onInfo={onInfo} />;
+  else if (p === '/areas') page = <Areas onError={onError} onInfo={onInfo} />;
   else if (p === '/notifications') page = <Notifications />;
   else if (p === '/settings') page = <Settings onError={onError} />;
   else page = <Home onError={onError} />;

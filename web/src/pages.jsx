@@ -6,6 +6,19 @@ import { useSignal } from './store.js';
 import { TraceTimeline } from './traces.jsx';
 import { theme, setTheme } from './theme.js';
 import { SceneForm } from './scene_form.jsx';
+import { RuleEditor } from './rule_editor.jsx';
+
+/** Delete in two steps, so that a tap on a wall panel does not delete by itself. */
+function DeleteButton({ onDelete }) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) return <button name="delete" onClick={() => setAsking(true)}>{t('delete')}</button>;
+  return (
+    <span class="confirm">{t('reallyDelete')}
+      <button name="confirm-delete" class="danger" onClick={() => { setAsking(false); onDelete(); }}>{t('yes')}</button>
+      <button onClick={() => setAsking(false)}>{t('no')}</button>
+    </span>
+  );
+}
 
 function useLoad(path, deps = []) {
   const [data, setData] = useState(null);
@@ -22,6 +35,7 @@ export function Scenes({ onError, onInfo }) {
     .then((r) => onInfo(`${id}: ${(r.commands || []).length} ${t('commands')}`), (e) => onError(e.message));
   const undo = () => api('POST', '/undo').then((r) => onInfo(`${t('undone')} ${r.label || ''}`), (e) => onError(e.message));
   const done = (id) => { setEditing(undefined); if (id) { onInfo(`${id} ✓`); reload(); } };
+  const remove = (id) => api('DELETE', `/scenes/${encodeURIComponent(id)}`).then(() => { onInfo(`${id}: ${t('deleted')}`); reload(); }, (e) => onError(e.message));
   return (
     <section>
       <h2>{t('scenes')} <button onClick={undo}>↶ {t('undo')}</button> <button name="new-scene" onClick={() => setEditing(null)}>+ {t('create')}</button></h2>
@@ -35,6 +49,7 @@ export function Scenes({ onError, onInfo }) {
             <span class="actions">
               <button onClick={() => setEditing(s)}>{t('edit')}</button>
               <button name="activate" onClick={() => activate(s.id)} disabled={s.status?.available === false}>{t('activate')}</button>
+              <DeleteButton onDelete={() => remove(s.id)} />
             </span>
           </li>
         ))}
@@ -60,11 +75,15 @@ export function Rules({ onError, onInfo }) {
     api('GET', `/rules/${encodeURIComponent(open)}/traces?limit=20`).then((r) => setTraces(r.traces || []), (e) => onError(e.message));
   }, [open, tick]);
   const run = (id) => api('POST', `/rules/${encodeURIComponent(id)}/run`).then(() => { onInfo(`${id}: ${t('runNow')} ✓`); setOpen(id); reload(); }, (e) => onError(e.message));
+  const [editing, setEditing] = useState(undefined);  // undefined: none; null: a new rule; an id: that rule
+  const edited = (id) => { setEditing(undefined); if (id) { onInfo(`${id} ✓`); reload(); } };
+  const remove = (id) => api('DELETE', `/rules/${encodeURIComponent(id)}`).then(() => { onInfo(`${id}: ${t('deleted')}`); reload(); }, (e) => onError(e.message));
   const toggle = (r) => api('POST', `/rules/${encodeURIComponent(r.id)}/${r.status?.enabled === false ? 'enable' : 'disable'}`).then(reload, (e) => onError(e.message));
   return (
     <section>
-      <h2>{t('rules')}</h2>
+      <h2>{t('rules')} <button name="new-rule" onClick={() => setEditing(null)}>+ {t('newRule')}</button></h2>
       {error && <p class="error">{error}</p>}
+      {editing !== undefined && <RuleEditor key={editing || ''} id={editing} onDone={edited} />}
       <ul class="list">
         {(data?.rules || []).map((r) => {
           const st = r.status || {};
@@ -78,6 +97,8 @@ export function Rules({ onError, onInfo }) {
                 <button onClick={() => toggle(r)}>{st.enabled === false ? t('enable') : t('disable')}</button>
                 <button onClick={() => run(r.id)}>{t('runNow')}</button>
                 <button onClick={() => setOpen(open === r.id ? null : r.id)}>{t('traces')}</button>
+                <button name="edit-yaml" onClick={() => setEditing(r.id)}>{t('editYaml')}</button>
+                <DeleteButton onDelete={() => remove(r.id)} />
               </span>
               {open === r.id && <div class="traces">{traces.length === 0 ? <p class="muted">{t('nothing')}</p> : traces.map((tr) => <TraceTimeline trace={tr} />)}</div>}
             </li>
@@ -120,6 +141,8 @@ export function Settings({ onError }) {
       <p>{t('language')}: <select value={l} onChange={(e) => setLang(e.currentTarget.value)}><option value="zh">中文</option><option value="en">English</option></select>
         {' '}{t('theme')}: <select value={th} onChange={(e) => setTheme(e.currentTarget.value)}>
           <option value="system">{t('system')}</option><option value="light">{t('light')}</option><option value="dark">{t('dark')}</option></select></p>
+      <h3>{t('areas')}</h3>
+      <p><a href="/areas" onClick={(e) => { e.preventDefault(); history.pushState(null, '', '/areas'); dispatchEvent(new PopStateEvent('popstate')); }}>{t('areasHint')}</a></p>
       <h3>{t('tokens')}</h3>
       {error && <p class="error">{error}</p>}
       <form class="row" onSubmit={create}>
