@@ -33,6 +33,8 @@ Upsert Registry::upsert_area(proto::Area area) {
     return Upsert::updated;
 }
 
+bool Registry::remove_area(const proto::AreaId& id) { return areas_.erase(id) > 0; }
+
 const proto::Area* Registry::find_area(const proto::AreaId& id) const {
     const auto it = areas_.find(id);
     return it == areas_.end() ? nullptr : &it->second;

@@ -57,6 +57,8 @@ enum class Upsert { added, updated, unchanged };
 class Registry {
 public:
     Upsert upsert_area(proto::Area area);
+    /// Forgets an area; false when it was not known. The caller makes sure no device is in it.
+    bool remove_area(const proto::AreaId& id);
     const proto::Area* find_area(const proto::AreaId& id) const;
     std::vector<const proto::Area*> areas() const;
 

@@ -168,3 +168,16 @@ TEST_CASE("Replacing a description drops state of capabilities it no longer has"
     CHECK(r.find(DeviceId{"a"})->state.count("brightness") == 0);
     CHECK(r.find(DeviceId{"a"})->state.count("on") == 1);
 }
+
+TEST_CASE("An area removed from the registry is no longer found or listed") {
+    Registry r;
+    proto::Area study;
+    study.id = proto::AreaId{"study"};
+    study.name.en = "study";
+    r.upsert_area(study);
+    REQUIRE(r.find_area(study.id) != nullptr);
+    CHECK(r.remove_area(study.id));
+    CHECK(r.find_area(study.id) == nullptr);
+    CHECK(r.areas().empty());
+    CHECK_FALSE(r.remove_area(study.id));
+}

@@ -144,6 +144,7 @@ void Areas::remove(const proto::AreaId& id, Answer done) {
     links_.store.remove_area(id, [this, id, done = std::move(done)](proto::Result<void> r) {
         if (!r) return done(r.error());
         deleted_.insert(id.value);
+        links_.registry.remove_area(id);
         links_.changed();
         done(ok(json{{"id", id.value}, {"deleted", true}}));
     });

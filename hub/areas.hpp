@@ -3,9 +3,8 @@
 // The home file seeds the areas the store does not have yet, except those deleted through the API;
 // from then on the store is the truth (a rename survives a restart). A device assigned to an area
 // stays there whatever area it announces: `place` rewrites the area of every description that comes
-// in from an adapter. A deleted area is gone from the store and from the API at once; the registry
-// forgets it at the next start (it has no removal of areas), so until then rules and the
-// vocabulary still know its name.
+// in from an adapter. A deleted area is gone from the store, the registry and the API at once
+// (rules, scenes and the vocabulary are checked again).
 // Every answer is sent after the commit. Hub thread only; what the links refer to outlives Areas.
 #include <functional>
 #include <map>

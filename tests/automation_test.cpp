@@ -252,6 +252,7 @@ TEST_CASE("Areas are created, renamed, given devices and deleted over REST, and 
     CHECK(refused.status == 409);
     CHECK(refused.json()["error"]["message"].get<std::string>().find("bathroom.light") != std::string::npos);
     REQUIRE(home.del("/api/v1/areas/study").status == 200);
+    CHECK(area_named("study").is_null());
 
     home.restart();
     CHECK(area_named("garage")["name"]["en"] == "car port");
