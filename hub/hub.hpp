@@ -73,6 +73,9 @@ struct HubConfig {
 proto::Result<proto::BrokerUrl> broker_of(const HubConfig& config);
 
 class Automation;
+namespace ha {
+class HaApi;
+}
 
 class Hub {
 public:
@@ -177,6 +180,7 @@ private:
     WebApp web_;
     std::unique_ptr<Store> store_;
     std::unique_ptr<LiveFeed> live_;
+    std::unique_ptr<ha::HaApi> ha_;  // the Home Assistant-compatible API
     std::unique_ptr<HttpServer> http_;
     std::unique_ptr<MqttLink> mqtt_;
     BrokerStatus broker_;
