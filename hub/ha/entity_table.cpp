@@ -13,7 +13,7 @@ std::string iso_time(WallTime t) {
     const std::time_t seconds = static_cast<std::time_t>(us / 1000000);
     std::tm tm{};
     gmtime_r(&seconds, &tm);
-    char text[48];
+    char text[96];
     std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06lld+00:00", tm.tm_year + 1900, tm.tm_mon + 1,
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(us % 1000000));
     return text;

@@ -116,7 +116,7 @@ std::optional<HaApi::Called> HaApi::call_service(const std::string& domain, cons
         return std::nullopt;
     }
     std::vector<std::string> entity_ids;
-    for (const auto* where : {&target, &data}) {
+    for (const json* where : {&target, static_cast<const json*>(&data)}) {
         for (const auto* field : {"entity_id", "area_id", "device_id"}) {
             auto ids = ids_in(*where, field, error);
             if (!ids) return std::nullopt;
