@@ -12,7 +12,7 @@ namespace {
 
 devices::Device device(const json& description, proto::Attributes state = {}) {
     auto d = proto::description_from_json(description);
-    REQUIRE(d);
+    REQUIRE(d.has_value());
     devices::Device out;
     out.description = std::move(*d);
     out.state = std::move(state);
@@ -70,17 +70,17 @@ TEST_CASE("light.turn_on takes brightness_pct, brightness 0-255, kelvin, mireds 
     const auto light = ceiling_light();
     const auto e = main_entity(light);
     auto c = command_for(e, light, "light", "turn_on", {{"brightness_pct", 40}});
-    REQUIRE(c);
+    REQUIRE(c.has_value());
     CHECK(c->set == proto::Attributes{{"on", true}, {"brightness", 40.0}});
     c = command_for(e, light, "light", "turn_on", {{"brightness", 255}, {"color_temp_kelvin", 3000}, {"transition", 2}});
-    REQUIRE(c);
+    REQUIRE(c.has_value());
     CHECK(c->set == proto::Attributes{{"on", true}, {"brightness", 100.0}, {"color_temp", 3000.0}});
     CHECK(c->transition == 2.0);
     c = command_for(e, light, "light", "turn_on", {{"color_temp", 250}});
-    REQUIRE(c);
+    REQUIRE(c.has_value());
     CHECK(c->set.at("color_temp") == proto::Value(4000.0));
     c = command_for(e, light, "light", "turn_on", {{"brightness_step_pct", -50}});
-    REQUIRE(c);
+    REQUIRE(c.has_value());
     CHECK(c->set == proto::Attributes{{"on", false}});  // 40 - 50: Home Assistant turns it off at 0
 }
 
@@ -88,22 +88,22 @@ TEST_CASE("A service call with an unknown field, a wrong type or a value out of 
     const auto light = ceiling_light();
     const auto e = main_entity(light);
     auto c = command_for(e, light, "light", "turn_on", {{"flash", "long"}});
-    REQUIRE_FALSE(c);
+    REQUIRE_FALSE(c.has_value());
     CHECK(c.error().field == "flash");
     c = command_for(e, light, "light", "turn_on", {{"brightness_pct", "high"}});
-    REQUIRE_FALSE(c);
+    REQUIRE_FALSE(c.has_value());
     CHECK(c.error().field == "brightness_pct");
     c = command_for(e, light, "light", "turn_on", {{"brightness", 300}});
-    REQUIRE_FALSE(c);
+    REQUIRE_FALSE(c.has_value());
     CHECK(c.error().code == proto::Errc::invalid_field);
 }
 
 TEST_CASE("A service the entity's domain does not have is not_found") {
     const auto light = ceiling_light();
     const auto c = command_for(main_entity(light), light, "light", "open_cover", json::object());
-    REQUIRE_FALSE(c);
+    REQUIRE_FALSE(c.has_value());
     CHECK(c.error().code == proto::Errc::not_found);
-    CHECK_FALSE(command_for(main_entity(light), light, "lock", "lock", json::object()));
+    CHECK_FALSE(command_for(main_entity(light), light, "lock", "lock", json::object()).has_value());
 }
 
 TEST_CASE("An air conditioner is a climate entity: off or its hvac mode, with target and current temperature") {
@@ -120,10 +120,10 @@ TEST_CASE("An air conditioner is a climate entity: off or its hvac mode, with ta
     CHECK(s.attributes["current_temperature"] == 28.5);
     CHECK(s.attributes["fan_mode"] == "low");
     auto c = command_for(e, ac, "climate", "set_hvac_mode", {{"hvac_mode", "off"}});
-    REQUIRE(c);
+    REQUIRE(c.has_value());
     CHECK(c->set == proto::Attributes{{"on", false}});
     c = command_for(e, ac, "climate", "set_temperature", {{"temperature", 24}, {"hvac_mode", "heat"}});
-    REQUIRE(c);
+    REQUIRE(c.has_value());
     CHECK(c->set == proto::Attributes{{"on", true}, {"hvac_mode", "heat"}, {"target_temperature", 24.0}});
 }
 
@@ -160,7 +160,7 @@ TEST_CASE("Speaker, curtain, lock, purifier and vacuum take their domains' servi
     CHECK(state_of(main_entity(speaker), speaker).state == "idle");
     CHECK(state_of(main_entity(speaker), speaker).attributes["volume_level"] == 0.2);
     auto c = command_for(main_entity(speaker), speaker, "media_player", "volume_set", {{"volume_level", 0.35}});
-    REQUIRE(c);
+    REQUIRE(c.has_value());
     CHECK(c->set == proto::Attributes{{"volume", 35.0}});
 
     const auto curtain = device({{"id", "bedroom.curtain"}, {"name", "curtain"}, {"area", "bedroom"}, {"kind", "curtain"},
@@ -168,7 +168,7 @@ TEST_CASE("Speaker, curtain, lock, purifier and vacuum take their domains' servi
                                 {{"position", 0.0}});
     CHECK(state_of(main_entity(curtain), curtain).state == "closed");
     c = command_for(main_entity(curtain), curtain, "cover", "open_cover", json::object());
-    REQUIRE(c);
+    REQUIRE(c.has_value());
     CHECK(c->set == proto::Attributes{{"position", 100.0}});
 
     const auto lock = device({{"id", "entrance.door_lock"}, {"name", "lock"}, {"area", "entrance"}, {"kind", "lock"},
@@ -177,7 +177,7 @@ TEST_CASE("Speaker, curtain, lock, purifier and vacuum take their domains' servi
     CHECK(state_of(main_entity(lock), lock).state == "locked");
     CHECK(entities_of(lock.description).size() == 2);  // and the battery sensor
     c = command_for(main_entity(lock), lock, "lock", "unlock", json::object());
-    REQUIRE(c);
+    REQUIRE(c.has_value());
     CHECK(c->set == proto::Attributes{{"locked", false}});
 
     const auto purifier = device({{"id", "living_room.air_purifier"}, {"name", "purifier"}, {"area", "living_room"},
@@ -185,7 +185,7 @@ TEST_CASE("Speaker, curtain, lock, purifier and vacuum take their domains' servi
                                  {{"on", true}, {"fan_speed", "medium"}, {"mode", "auto"}});
     CHECK(state_of(main_entity(purifier), purifier).attributes["percentage"] == 67);
     c = command_for(main_entity(purifier), purifier, "fan", "set_percentage", {{"percentage", 90}});
-    REQUIRE(c);
+    REQUIRE(c.has_value());
     CHECK(c->set == proto::Attributes{{"on", true}, {"fan_speed", "high"}});
 
     const auto vacuum = device({{"id", "living_room.vacuum"}, {"name", "vacuum"}, {"area", "living_room"}, {"kind", "vacuum"},
@@ -194,14 +194,14 @@ TEST_CASE("Speaker, curtain, lock, purifier and vacuum take their domains' servi
     CHECK(state_of(main_entity(vacuum), vacuum).state == "docked");
     CHECK(state_of(main_entity(vacuum), vacuum).attributes["battery_level"] == 80);
     c = command_for(main_entity(vacuum), vacuum, "vacuum", "start", json::object());
-    REQUIRE(c);
+    REQUIRE(c.has_value());
     CHECK(c->set == proto::Attributes{{"cleaning", true}});
 }
 
 TEST_CASE("homeassistant.turn_off works on any main entity") {
     const auto light = ceiling_light();
     const auto c = command_for(main_entity(light), light, "homeassistant", "turn_off", json::object());
-    REQUIRE(c);
+    REQUIRE(c.has_value());
     CHECK(c->set == proto::Attributes{{"on", false}});
 }
 

@@ -32,10 +32,10 @@ struct Home {
     Home() {
         auto light = proto::description_from_json({{"id", "bedroom.lamp"}, {"name", "lamp"}, {"area", "bedroom"},
                                                    {"kind", "light"}, {"capabilities", {"on", "brightness"}}});
-        REQUIRE(light);
+        REQUIRE(light.has_value());
         registry.upsert(*light);
-        REQUIRE(registry.set_availability(proto::DeviceId{"bedroom.lamp"}, devices::Availability::online));
-        REQUIRE(registry.apply_state(proto::DeviceId{"bedroom.lamp"}, {{"on", false}, {"brightness", 50.0}}));
+        REQUIRE(registry.set_availability(proto::DeviceId{"bedroom.lamp"}, devices::Availability::online).has_value());
+        REQUIRE(registry.apply_state(proto::DeviceId{"bedroom.lamp"}, {{"on", false}, {"brightness", 50.0}}).has_value());
         tokens.add({"tok_owner", "owner", Scope::admin, sha256_hex("hth_owner"), {}});
         tokens.add({"tok_viewer", "viewer", Scope::read, sha256_hex("hth_viewer"), {}});
         api.start();
@@ -191,7 +191,7 @@ TEST_CASE("subscribe_entities sends all entities, then compressed diffs; subscri
 
     const auto lamp = proto::DeviceId{"bedroom.lamp"};
     const auto update = home.registry.apply_state(lamp, {{"on", true}}, "ctx_cmd");
-    REQUIRE(update);
+    REQUIRE(update.has_value());
     const auto before = client->sent.size();
     home.api.state_changed(update->changes.at(0), proto::Context{"ctx_cmd", "", proto::Cause::app, "owner"},
                            WallTime(std::chrono::seconds(1'780'000'100)));
