@@ -50,7 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (valid) ++commands;
             return valid;
         },
-        [](const json& request) -> proto::Result<json> { return json{{"understood", false}, {"speech", request.value("text", "")}}; },
+        [](const json& request) -> proto::Result<json> {
+            return proto::Result<json>(boost::system::in_place_value,
+                                       json{{"understood", false}, {"speech", request.value("text", "")}});
+        },
         [](std::chrono::milliseconds, std::function<void()>) {}, [&] { return "ctx" + std::to_string(++contexts); }, 0, 0});
     api.start();
 
@@ -66,8 +69,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             fuzz::require(client->sent.size() > before, "an answer to every message");
             const auto answer = json::parse(client->sent[before]);
             const auto request = proto::parse_json(line);
-            const auto id = request && request->is_object() ? proto::optional_integer(*request, "id") : proto::Result<std::optional<std::int64_t>>(std::nullopt);
-            if (id && *id) fuzz::require(answer["id"] == **id, "the answer carries the message's id");
+            if (request && request->is_object()) {
+                const auto id = proto::optional_integer(*request, "id");
+                if (id && *id) fuzz::require(answer["id"] == **id, "the answer carries the message's id");
+            }
             if (answer.value("success", true) == false) fuzz::require(commands == commands_before, "a refused message sends no command");
         }
         if (client->closed) {

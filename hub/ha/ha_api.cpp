@@ -81,7 +81,8 @@ json HaApi::states() const {
 json HaApi::config() const {
     const auto& place = links_.place();
     json components = json::array({"api", "websocket_api", "conversation", "homeassistant"});
-    for (const auto& [domain, service] : services_json().items()) {
+    const auto services = services_json();
+    for (const auto& [domain, service] : services.items()) {
         if (domain != "homeassistant" && domain != "conversation") components.push_back(domain);
     }
     return {{"latitude", place.latitude},

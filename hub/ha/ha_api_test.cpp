@@ -80,8 +80,10 @@ struct Home {
                           return command;
                       },
                       [](const json& request) -> proto::Result<json> {
-                          return json{{"understood", true}, {"speech", "OK: " + request.value("text", "")},
-                                      {"commands", json::array({{{"device", "bedroom.lamp"}, {"set", {{"on", true}}}}})}};
+                          return proto::Result<json>(
+                              boost::system::in_place_value,
+                              json{{"understood", true}, {"speech", "OK: " + request.value("text", "")},
+                                   {"commands", json::array({{{"device", "bedroom.lamp"}, {"set", {{"on", true}}}}})}});
                       },
                       [](std::chrono::milliseconds, std::function<void()>) {},
                       [this] { return "ctx" + std::to_string(++next_context); }, 0, 0}};

@@ -51,7 +51,8 @@ void add_ha_routes(Router& router, HaApi& api) {
     });
     router.add("GET", "/api/services", Scope::read, [](const HttpRequest&, const PathParams&, Reply reply) {
         json out = json::array();
-        for (const auto& [domain, services] : services_json().items()) out.push_back({{"domain", domain}, {"services", services}});
+        const auto all = services_json();
+        for (const auto& [domain, services] : all.items()) out.push_back({{"domain", domain}, {"services", services}});
         reply(json_response(out));
     });
     router.add("POST", "/api/services/{domain}/{service}", Scope::control,
