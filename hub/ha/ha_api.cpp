@@ -300,7 +300,8 @@ void HaApi::fan_out(const std::vector<EntityChange>& changes, const std::vector<
                 for (const auto& [eid, text] : events) send_text(client, head + text + "}");
                 continue;
             }
-            const auto wanted = [&](const std::string& eid) { return s.entity_ids.empty() || s.entity_ids.contains(eid); };
+            const auto& only = s.entity_ids;  // clang 14 cannot capture a structured binding
+            const auto wanted = [&only](const std::string& eid) { return only.empty() || only.contains(eid); };
             json diff = json::object();
             for (const auto& c : changes) {
                 if (wanted(c.after->ref.entity_id)) diff["c"][c.after->ref.entity_id] = diff_json(c.before, *c.after);
