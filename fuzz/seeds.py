@@ -147,6 +147,24 @@ def from_tests(out):
                    '{"id":4,"type":"command","device":"bedroom.ac","set":{"on":true},"transition":2}',
                    '{"id":5,"type":"conversation","text":"我困了"}', '{"id":6,"type":"activate","scene":"sleep"}']),
         '{"type":5}', '{"type":"unsubscribe","subscription":"x"}'])
+    ha_auth = '{"type":"auth","access_token":"hth_fuzz"}'
+    write(out, "ha_websocket", [
+        "\n".join([ha_auth, '{"id":1,"type":"supported_features","features":{"coalesce_messages":1}}',
+                   '{"id":2,"type":"get_states"}', '{"id":3,"type":"get_config"}', '{"id":4,"type":"get_services"}',
+                   '{"id":5,"type":"subscribe_entities"}', '{"id":6,"type":"subscribe_events","event_type":"state_changed"}',
+                   '{"id":7,"type":"call_service","domain":"light","service":"turn_on","service_data":{"brightness_pct":40},'
+                   '"target":{"entity_id":"light.bedroom_ceiling_light"}}',
+                   '{"id":8,"type":"call_service","domain":"climate","service":"set_temperature",'
+                   '"service_data":{"temperature":24,"hvac_mode":"cool"},"target":{"entity_id":"climate.bedroom_ac"}}',
+                   '{"id":9,"type":"call_service","domain":"media_player","service":"volume_set",'
+                   '"service_data":{"volume_level":0.3,"entity_id":"media_player.bedroom_speaker"}}',
+                   '{"id":10,"type":"call_service","domain":"cover","service":"set_cover_position","service_data":{"position":50},'
+                   '"target":{"area_id":"bedroom"}}',
+                   '{"id":11,"type":"unsubscribe_events","subscription":5}', '{"id":12,"type":"ping"}',
+                   '{"id":13,"type":"conversation/process","text":"turn on the light","language":"en-US"}',
+                   '{"id":14,"type":"config/area_registry/list"}', '{"id":15,"type":"config/device_registry/list"}',
+                   '{"id":16,"type":"config/entity_registry/list"}', '{"id":17,"type":"auth/current_user"}']),
+        '{"type":"auth","access_token":5}', ha_auth + '\n{"id":"x","type":"get_states"}\n[1]'])
     write(out, "url", ["/api/v1/devices?area=living_room&kind=light&name=%E5%AE%A2+x\0GET",
                        "/api/v1/devices/bedroom.ac/history?from=2026-03-29T03:00:00%2B02:00&limit=10\0GET",
                        "/api/v1/scenes/sleep/activate\0POST", "/api/v1/rules/%7Bid%7D\0DELETE"])

@@ -242,7 +242,7 @@ private:
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
 public:
-    Session(Stream stream, const HttpServerConfig& config, const Router& router, LiveHandler* live, Slot slot,
+    Session(Stream stream, const HttpServerConfig& config, const Router& router, const WebSocketRoutes* live, Slot slot,
             beast::flat_buffer buffer = {})
         : stream_(std::move(stream)),
           buffer_(std::move(buffer)),
@@ -345,14 +345,15 @@ private:
     }
 
     void upgrade(const HttpRequest& request) {
-        if (!live_ || request.path != config_.websocket_path) {
+        const auto endpoint = live_->find(request.path);
+        if (endpoint == live_->end()) {
             return send(error_response(404, Errc::not_found, "no WebSocket endpoint at " + request.path));
         }
         if (!origin_allowed(request, config_)) {
             keep_alive_ = false;
             return send(error_response(403, Errc::forbidden, "WebSocket from origin " + origin_ + " is not allowed"));
         }
-        std::make_shared<WebSocketSession<Stream>>(std::move(stream_), config_, *live_, request.remote, slot_)
+        std::make_shared<WebSocketSession<Stream>>(std::move(stream_), config_, *endpoint->second, request.remote, slot_)
             ->run(parser_->release());
     }
 
@@ -406,7 +407,7 @@ private:
     beast::flat_buffer buffer_;
     const HttpServerConfig& config_;
     const Router& router_;
-    LiveHandler* live_;
+    const WebSocketRoutes* live_;
     Slot slot_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::string origin_;
@@ -420,7 +421,7 @@ private:
 class TlsDetector : public std::enable_shared_from_this<TlsDetector> {
 public:
     TlsDetector(tcp::socket socket, asio::ssl::context& tls, const HttpServerConfig& config, const Router& router,
-                LiveHandler* live, Slot slot)
+                const WebSocketRoutes* live, Slot slot)
         : stream_(std::move(socket)), tls_(tls), config_(config), router_(router), live_(live), slot_(std::move(slot)) {}
 
     void run() {
@@ -457,7 +458,7 @@ private:
     asio::ssl::context& tls_;
     const HttpServerConfig& config_;
     const Router& router_;
-    LiveHandler* live_;
+    const WebSocketRoutes* live_;
     Slot slot_;
 };
 
@@ -490,7 +491,7 @@ proto::Result<std::unique_ptr<asio::ssl::context>> make_tls_context(const HttpSe
 
 class HttpServer::Listener : public std::enable_shared_from_this<Listener> {
 public:
-    Listener(asio::io_context& io, const HttpServerConfig& config, const Router& router, LiveHandler* live,
+    Listener(asio::io_context& io, const HttpServerConfig& config, const Router& router, const WebSocketRoutes* live,
              std::shared_ptr<Connections> connections)
         : io_(io), acceptor_(io), config_(config), router_(router), live_(live), connections_(std::move(connections)) {}
 
@@ -583,7 +584,7 @@ private:
     tcp::acceptor acceptor_;
     const HttpServerConfig& config_;
     const Router& router_;
-    LiveHandler* live_;
+    const WebSocketRoutes* live_;
     std::shared_ptr<Connections> connections_;
     // Shared by every TLS connection; OpenSSL keeps it alive for the ones that outlive the listener.
     std::unique_ptr<asio::ssl::context> tls_;
@@ -609,13 +610,16 @@ HttpServer::HttpServer(asio::io_context& io, HttpServerConfig config, const Rout
     : io_(io),
       config_(std::move(config)),
       router_(router),
-      live_(live),
-      connections_(std::make_shared<Connections>(config_.max_connections, config_.max_connections_per_address)) {}
+      connections_(std::make_shared<Connections>(config_.max_connections, config_.max_connections_per_address)) {
+    if (live) websockets_.emplace(config_.websocket_path, live);
+}
+
+void HttpServer::add_websocket(std::string path, LiveHandler& handler) { websockets_[std::move(path)] = &handler; }
 
 HttpServer::~HttpServer() { stop(); }
 
 proto::Result<void> HttpServer::start() {
-    listener_ = std::make_shared<Listener>(io_, config_, router_, live_, connections_);
+    listener_ = std::make_shared<Listener>(io_, config_, router_, &websockets_, connections_);
     auto opened = listener_->open();
     if (!opened) listener_.reset();
     return opened;

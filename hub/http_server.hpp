@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ class io_context;
 }
 
 namespace hearth::hub {
+
+/// WebSocket endpoints: request path → the handler of its connections.
+using WebSocketRoutes = std::map<std::string, LiveHandler*, std::less<>>;
 
 struct HttpServerConfig {
     std::string address = "127.0.0.1";
@@ -60,6 +64,8 @@ public:
 
     /// Loads the TLS certificate and key (when configured), binds and listens; a missing or bad
     /// certificate or key, a taken port or a bad address is an error, not an exception.
+    /// Serves WebSocket connections to `path` with `handler` too (before start).
+    void add_websocket(std::string path, LiveHandler& handler);
     proto::Result<void> start();
     void stop();
     /// The bound port (useful when configured with port 0).
@@ -73,7 +79,7 @@ private:
     boost::asio::io_context& io_;
     HttpServerConfig config_;
     const Router& router_;
-    LiveHandler* live_;
+    WebSocketRoutes websockets_;
     std::shared_ptr<Listener> listener_;
     std::shared_ptr<Connections> connections_;
 };

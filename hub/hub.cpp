@@ -18,6 +18,8 @@
 #include "devices/adapters/zigbee2mqtt.hpp"
 #include "hub/device_routes.hpp"
 #include "hub/guarded_run.hpp"
+#include "hub/ha/ha_api.hpp"
+#include "hub/ha/ha_routes.hpp"
 #include "hub/log.hpp"
 #include "hub/system_routes.hpp"
 #include "proto/home.hpp"
@@ -111,13 +113,25 @@ proto::Result<void> Hub::start() {
                              [this](const proto::DeviceId& device, const proto::Command& command) { return transmit(device, command); },
                              [this](const std::string& topic, const std::string& payload) { return publish(topic, payload); },
                              config_.prefix});
-    // The fixed order of the fan-out: rules, then the live feed.
+    ha_ = std::make_unique<ha::HaApi>(ha::HaLinks{
+        tokens_, guard_, registry_, [this] { return clock_.now(); },
+        [this]() -> const scenes::Place& { return automation_->definitions().place(); },
+        [this](const proto::DeviceId& device, proto::Command command, const proto::Context& cause) {
+            return send_command(device, std::move(command), cause);
+        },
+        [this](const nlohmann::json& request) { return automation_->assistant().converse(request); },
+        [this](std::chrono::milliseconds d, std::function<void()> f) { defer(d, std::move(f)); },
+        [] { return new_context_id(); }, config_.limits.requests_per_second, config_.limits.burst});
+    // The fixed order of the fan-out: rules, then the live feed, then the Home Assistant API.
     events_->add_listener(*automation_);
     events_->add_listener(*live_);
+    events_->add_listener(*ha_);
     events_->on_rerecord([this](const rules::Trace& trace) { automation_->rule_host().rerecord(trace); });
     if (auto started = automation_->start(*documents, *home); !started) return started;
+    ha_->start();
     register_routes();
     http_ = std::make_unique<HttpServer>(io_, config_.http, router_, live_.get());
+    http_->add_websocket("/api/websocket", *ha_);
     if (auto started = http_->start(); !started) return started;
 
     start_mqtt();
@@ -320,6 +334,7 @@ void Hub::register_routes() {
     add_scene_routes(router_, automation_->definitions(), automation_->actions());
     add_rule_routes(router_, automation_->definitions(), automation_->rule_host());
     add_conversation_routes(router_, automation_->phrasebook(), automation_->assistant());
+    ha::add_ha_routes(router_, *ha_);
     if (!config_.web_dir.empty()) web_ = WebApp::load(config_.web_dir);
     add_web_routes(router_, web_);
 }

@@ -74,6 +74,9 @@ proto::Result<proto::BrokerUrl> broker_of(const HubConfig& config);
 
 class Areas;
 class Automation;
+namespace ha {
+class HaApi;
+}
 
 class Hub {
 public:
@@ -178,6 +181,7 @@ private:
     WebApp web_;
     std::unique_ptr<Store> store_;
     std::unique_ptr<LiveFeed> live_;
+    std::unique_ptr<ha::HaApi> ha_;  // the Home Assistant-compatible API
     std::unique_ptr<HttpServer> http_;
     std::unique_ptr<MqttLink> mqtt_;
     BrokerStatus broker_;

@@ -242,11 +242,11 @@ def loadgen_result(proc, log_path, timeout):
 class WebSocket:
     """The smallest RFC 6455 client: masked text frames out, frames in, pings answered."""
 
-    def __init__(self, port, timeout=10, source=None):
+    def __init__(self, port, timeout=10, source=None, path="/api/v1/ws"):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout,
                                              source_address=(source, 0) if source else None)
         key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall((f"GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
         head = b""
         while b"\r\n\r\n" not in head:
@@ -327,10 +327,11 @@ class WebSocket:
         return None if opcode == 8 else payload
 
     def reply(self):
-        """The next answer (result, pong, auth_ok, auth_failed), skipping pushed events."""
+        """The next answer (result, pong, auth_ok, auth_failed or Home Assistant's auth_invalid),
+        skipping pushed events."""
         while True:
             m = self.message()
-            if m is None or m.get("type") in ("result", "pong", "auth_ok", "auth_failed"):
+            if m is None or m.get("type") in ("result", "pong", "auth_ok", "auth_failed", "auth_invalid"):
                 return m
 
     def close(self):

@@ -370,6 +370,64 @@ class Campaign:
         ws.close()
         self.check("ws 8 MiB frame", 400, None)
 
+    def ha_websocket(self):
+        """Home Assistant's WebSocket (/api/websocket): every message type, mutated."""
+        samples = {
+            "auth": {"type": "auth", "access_token": "x"},
+            "ping": {"id": 1, "type": "ping"},
+            "get_states": {"id": 1, "type": "get_states"},
+            "subscribe_events": {"id": 1, "type": "subscribe_events", "event_type": "state_changed"},
+            "subscribe_entities": {"id": 1, "type": "subscribe_entities", "entity_ids": ["light.lamp"]},
+            "unsubscribe_events": {"id": 1, "type": "unsubscribe_events", "subscription": 1},
+            "call_service": {"id": 1, "type": "call_service", "domain": "light", "service": "turn_on",
+                             "service_data": {"brightness_pct": 5}, "target": {"entity_id": "light.lamp"}},
+            "conversation/process": {"id": 1, "type": "conversation/process", "text": "turn on the lamp", "language": "en"},
+            "config/device_registry/list": {"id": 1, "type": "config/device_registry/list"},
+        }
+        undo = lambda: self.home.http.request("POST", "/api/v1/devices/lamp/commands", {"set": self.baseline_lamp()})
+        next_id = 1000
+        for authenticated in (False, True):
+            ws = self.open_ha_ws(authenticated)
+            for kind, sample in samples.items():
+                bodies = list(mutations(sample))
+                if self.quick:
+                    bodies = bodies[::3]
+                for field, body in bodies:
+                    what = f"ha ws{' authenticated' if authenticated else ''} {kind} {field}={json.dumps(body)[:60]}"
+                    if ws is None:
+                        ws = self.open_ha_ws(authenticated)
+                    if isinstance(body, dict) and body.get("id") == 1:
+                        next_id += 1  # Home Assistant's ids increase; keep them unique so only the mutation is tested
+                        body = dict(body, id=next_id)
+                    ws.send(json.dumps(body))
+                    reply = ws.reply()
+                    if reply is None:
+                        ws.close()
+                        ws = None
+                    elif authenticated and reply.get("type") == "auth_invalid":
+                        fail(f"{what}: an authenticated socket was refused authentication")
+                    self.check(what, 400 if reply is None or not reply.get("success", True) else 200, reply, undo)
+            for raw in [b"", b"{", b"\xff\xfe", b"[]", b"null", DEEP_ARRAY.encode(), DEEP_OBJECT.encode()]:
+                if ws is None:
+                    ws = self.open_ha_ws(authenticated)
+                ws.send(raw, opcode=1 if raw[:1] != b"\xff" else 2)
+                reply = ws.reply()
+                if reply is None:
+                    ws.close()
+                    ws = None
+                self.check(f"ha ws raw {raw[:20]!r}", 400, reply)
+            if ws:
+                ws.close()
+
+    def open_ha_ws(self, authenticated):
+        ws = WebSocket(self.home.http_port, source=None if authenticated else "127.0.0.2", path="/api/websocket")
+        if authenticated:
+            ws.send(json.dumps({"type": "auth", "access_token": self.home.http.token}))
+            reply = ws.reply()
+            if not reply or reply.get("type") != "auth_ok":
+                raise RuntimeError(f"Home Assistant authentication failed: {reply}")
+        return ws
+
     def baseline_lamp(self):
         lamp = next(d for d in self.baseline["devices"] if d["id"] == "lamp")
         return {k: v for k, v in lamp["state"].items() if k in ("on", "brightness")}
@@ -444,6 +502,7 @@ def main():
         started = time.monotonic()
         campaign.rest()
         campaign.websocket()
+        campaign.ha_websocket()
         campaign.mqtt()
         campaign.bad_tokens()
         print(f"hostile: {campaign.attempts} attempts in {time.monotonic() - started:.0f} s, "
