@@ -85,7 +85,9 @@ std::optional<double> number_of(const json& j) {
     if (j.is_string()) {
         try {
             std::size_t used = 0;
-            const double d = std::stod(j.get<std::string>(), &used);
+            const auto text = j.get<std::string>();
+            const double d = std::stod(text, &used);
+            if (used != text.size()) return std::nullopt;  // "2024-04-01" is a date, not 2024
             return d;
         } catch (...) {
             return std::nullopt;

@@ -138,6 +138,12 @@ Understanding Interpreter::answer_state(double base) {
     else if (frame_.has(Cue::state_open)) state = "open";
     else if (frame_.has(Cue::state_off) || frame_.has(Cue::off)) state = "off";
     else if (frame_.has(Cue::state_on) || frame_.has(Cue::on)) state = "on";
+    // "is the pet door open?": the verb asks whether it is open, not whether any of its sensors is on.
+    if (const auto* on = frame_.first(Cue::on); on && state == "on" && !frame_.has(Cue::state_on)) {
+        const auto& phrase = frame_.mentions[on->mention].entries.front()->phrase;
+        const auto word = TextNormalizer::join(phrase, 0, phrase.size());
+        if (word == "open" || word == "打开") state = "open";
+    }
     // A state word of binary sensors ("wet", "charging", "safe", "locked") picks the sensors of
     // its classes among the named ones ("Phone" names several) or in the home, and says which
     // of on and off is asked about.
@@ -188,6 +194,13 @@ Understanding Interpreter::answer_state(double base) {
                (has_binary_state(*d) && !d->description.find("locked"));
     });
     if (binary && state.empty() && (!res.named || question_form(frame_) != 0)) state = "on";
+    // "is there any leak?": a leak sensor and a moisture reading share the class; the yes-or-no
+    // question is about the sensor.
+    if (!binary && state.empty() && question_form(frame_) != 0 &&
+        std::any_of(res.devices.begin(), res.devices.end(), [](const auto* d) { return has_binary_state(*d) && !d->description.find("locked"); })) {
+        std::erase_if(res.devices, [](const auto* d) { return !has_binary_state(*d) || d->description.find("locked"); });
+        state = "on";
+    }
     if (covers && state == "on") state = "open";
     if (covers && state == "off") state = "closed";
     if (!state.empty()) slots["state"] = state;
