@@ -33,7 +33,7 @@ using nlohmann::json;
 
 namespace {
 
-// The intents Hearth implements (issue 17's scope): every sentence of these counts.
+// The intents Hearth implements: every sentence of these counts.
 const std::set<std::string> kInScopeIntents = {
     "HassTurnOn",      "HassTurnOff",      "HassLightSet",          "HassClimateSetTemperature",
     "HassClimateGetTemperature", "HassGetState", "HassMediaPause", "HassMediaUnpause",

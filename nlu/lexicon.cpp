@@ -207,7 +207,7 @@ const std::vector<CueWord>& cue_words() {
         {"空气差", Cue::mood, int(Mood::stuffy)}, {"不通风", Cue::mood, int(Mood::stuffy)},
         {"stuffy", Cue::mood, int(Mood::stuffy)}, {"air is bad", Cue::mood, int(Mood::stuffy)},
         {"air is stale", Cue::mood, int(Mood::stuffy)},
-        // Everyday wording (issue 17): Cantonese as written in Hong Kong (the normaliser simplifies
+        // Everyday wording: Cantonese as written in Hong Kong (the normaliser simplifies
         // it, so 熄 閂 校 較 佢 咗 啲 唔 嘅 喇 match in either script), more Mandarin and English.
         {"熄", Cue::off}, {"熄咗", Cue::off}, {"閂", Cue::off}, {"閂咗", Cue::off}, {"閂埋", Cue::off},
         {"拉埋", Cue::off}, {"開埋", Cue::on},
