@@ -33,7 +33,7 @@ using nlohmann::json;
 
 namespace {
 
-// The intents Hearth implements (issue 17's scope): every sentence of these counts.
+// The intents Hearth implements: every sentence of these counts.
 const std::set<std::string> kInScopeIntents = {
     "HassTurnOn",      "HassTurnOff",      "HassLightSet",          "HassClimateSetTemperature",
     "HassClimateGetTemperature", "HassGetState", "HassMediaPause", "HassMediaUnpause",
@@ -85,7 +85,9 @@ std::optional<double> number_of(const json& j) {
     if (j.is_string()) {
         try {
             std::size_t used = 0;
-            const double d = std::stod(j.get<std::string>(), &used);
+            const auto text = j.get<std::string>();
+            const double d = std::stod(text, &used);
+            if (used != text.size()) return std::nullopt;  // "2024-04-01" is a date, not 2024
             return d;
         } catch (...) {
             return std::nullopt;
@@ -283,7 +285,11 @@ bool home_has(const Home& h, const std::string& domain, const std::optional<std:
 // kitchen without a fan). Saying the device is missing is then the right reply, not a failure.
 bool home_lacks_what_is_asked(const json& test, const Home& h) {
     const auto& slots = test["slots"];
-    const auto domain = slots.value("domain", json{});
+    // The climate intents act on climate entities only, with or without a domain slot.
+    const auto intent = test.value("intent", std::string{});
+    const auto domain = slots.contains("domain") ? slots["domain"]
+                        : intent == "HassClimateSetTemperature" || intent == "HassClimateGetTemperature" ? json("climate")
+                                                                                                         : json{};
     if (!domain.is_string() || (slots.contains("name") && slots["name"] != "all")) return false;
     std::optional<std::string> area;
     if (slots.contains("area") && slots["area"].is_string()) {

@@ -40,7 +40,7 @@ bool is_request(const Mention& m) {
     if (m.kind != EntryKind::cue) return is_word(m, "lock") || is_word(m, "play");
     const auto cue = m.entries.front()->cue;
     return is_action_cue(cue) || cue == Cue::query || cue == Cue::temperature_query || cue == Cue::undo ||
-           cue == Cue::reading || cue == Cue::hvac_mode || cue == Cue::state_on || cue == Cue::state_off ||
+           cue == Cue::reading || cue == Cue::hvac_mode || cue == Cue::state_on || cue == Cue::state_off || cue == Cue::sensor_state ||
            is_word(m, "play");
 }
 

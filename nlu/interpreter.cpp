@@ -131,10 +131,6 @@ Understanding Interpreter::answer_temperature(double base) {
 }
 
 Understanding Interpreter::answer_state(double base) {
-    const Resolver resolver(frame_, registry_, request_);
-    auto res = resolver.resolve(want_any, Scope::any_number);
-    proto::Attributes slots;
-    add_target_slots(slots, res);
     std::string state;
     if (frame_.has(Cue::state_unlocked)) state = "unlocked";
     else if (frame_.has(Cue::state_locked) || frame_.has(Cue::lock)) state = "locked";
@@ -142,15 +138,69 @@ Understanding Interpreter::answer_state(double base) {
     else if (frame_.has(Cue::state_open)) state = "open";
     else if (frame_.has(Cue::state_off) || frame_.has(Cue::off)) state = "off";
     else if (frame_.has(Cue::state_on) || frame_.has(Cue::on)) state = "on";
+    // "is the pet door open?": the verb asks whether it is open, not whether any of its sensors is on.
+    if (const auto* on = frame_.first(Cue::on); on && state == "on" && !frame_.has(Cue::state_on)) {
+        const auto& phrase = frame_.mentions[on->mention].entries.front()->phrase;
+        const auto word = TextNormalizer::join(phrase, 0, phrase.size());
+        if (word == "open" || word == "打开") state = "open";
+    }
+    // A state word of binary sensors ("wet", "charging", "safe", "locked") picks the sensors of
+    // its classes among the named ones ("Phone" names several) or in the home, and says which
+    // of on and off is asked about.
+    static const SensorState kLockedSensor{{"lock"}, false}, kUnlockedSensor{{"lock"}, true},
+        kOpenSensor{{"door", "window", "opening", "garage_door"}, true},
+        kClosedSensor{{"door", "window", "opening", "garage_door"}, false};
+    const auto* said = frame_.first(Cue::sensor_state);
+    const SensorState* sensor = said                 ? sensor_state(said->detail)
+                                : state == "locked"   ? &kLockedSensor
+                                : state == "unlocked" ? &kUnlockedSensor
+                                : state == "open"     ? &kOpenSensor
+                                : state == "closed"   ? &kClosedSensor
+                                                      : nullptr;
+    const auto of_sensor_class = [&](const devices::Device& d) {
+        return has_binary_state(d) && (sensor->classes.empty() || std::any_of(sensor->classes.begin(), sensor->classes.end(),
+                                                                              [&](std::string_view c) { return is_of_class(d, c); }));
+    };
+    const Resolver resolver(frame_, registry_, request_);
+    auto res = said ? resolver.resolve(of_sensor_class, Scope::any_number) : resolver.resolve(want_any, Scope::any_number);
+    if (sensor) {
+        std::vector<const devices::Device*> chosen;
+        for (const auto* d : res.devices)
+            if (of_sensor_class(*d)) chosen.push_back(d);
+        if (!chosen.empty() && (said || std::any_of(chosen.begin(), chosen.end(), [](const auto* d) {
+                                    return !d->description.find("locked");  // a lock is asked as a lock
+                                }))) {
+            res.devices = chosen;
+            state = sensor->on ? "on" : "off";
+        } else if (said && !res.devices.empty()) {
+            state = sensor->on ? "on" : "off";
+        }
+    }
+    // "are any carbon monoxide sensors on?": a yes-or-no question is about the devices that
+    // can say yes or no, not about readings that share the class.
+    if (!state.empty() && std::any_of(res.devices.begin(), res.devices.end(), [](const auto* d) { return has_binary_state(*d) || d->description.find("on") || d->description.find("position"); })) {
+        std::erase_if(res.devices, [](const auto* d) {
+            return !has_binary_state(*d) && !d->description.find("on") && !d->description.find("position");
+        });
+    }
+    proto::Attributes slots;
+    add_target_slots(slots, res);
     const bool covers = !res.devices.empty() && std::all_of(res.devices.begin(), res.devices.end(), [](const auto* d) {
         return is_cover(*d);
     });
     // "is there any motion?": a sensor question without a state asks whether it is triggered.
     const bool binary = !res.devices.empty() && std::all_of(res.devices.begin(), res.devices.end(), [](const auto* d) {
         return d->description.kind == DeviceKind::presence_sensor || d->description.kind == DeviceKind::contact_sensor ||
-               has_capability(*d, "detected");
+               (has_binary_state(*d) && !d->description.find("locked"));
     });
-    if (binary && state.empty() && !res.named) state = "on";
+    if (binary && state.empty() && (!res.named || question_form(frame_) != 0)) state = "on";
+    // "is there any leak?": a leak sensor and a moisture reading share the class; the yes-or-no
+    // question is about the sensor.
+    if (!binary && state.empty() && question_form(frame_) != 0 &&
+        std::any_of(res.devices.begin(), res.devices.end(), [](const auto* d) { return has_binary_state(*d) && !d->description.find("locked"); })) {
+        std::erase_if(res.devices, [](const auto* d) { return !has_binary_state(*d) || d->description.find("locked"); });
+        state = "on";
+    }
     if (covers && state == "on") state = "open";
     if (covers && state == "off") state = "closed";
     if (!state.empty()) slots["state"] = state;
@@ -376,6 +426,7 @@ std::optional<Understanding> Interpreter::inquire(bool question) {
         const auto* d = registry_.find(proto::DeviceId(m->entries.front()->target));
         return d && !is_climate(*d);
     });
+    if (question && frame_.has(Cue::sensor_state)) return answer_state(0.9);
     // "卧室的湿度是多少": a reading of a room or a device; a named device without that reading is
     // asked about as a whole ("what is the battery level of my phone?").
     if (const auto* reading = frame_.first(Cue::reading); reading && nothing_to_do) {
@@ -391,7 +442,7 @@ std::optional<Understanding> Interpreter::inquire(bool question) {
         // A question about nothing in the home ("tell me a joke") is chit-chat.
         const bool about_home = !frame_.devices.empty() || !frame_.kinds.empty() || !frame_.areas.empty() ||
                                 std::any_of(frame_.cues.begin(), frame_.cues.end(), [](const CueAt& c) {
-                                    return c.cue >= Cue::state_on && c.cue <= Cue::state_unlocked;
+                                    return (c.cue >= Cue::state_on && c.cue <= Cue::state_unlocked) || c.cue == Cue::sensor_state;
                                 });
         if (about_home) return answer_state(0.9);
         return finish(Outcome::not_understood, speech_.not_understood());

@@ -88,7 +88,7 @@ const std::vector<CueWord>& cue_words() {
         {"邊一", Cue::query}, {"幾多", Cue::query}, {"哪一", Cue::query},
         {"咩", Cue::query}, {"狀態", Cue::query}, {"多熱", Cue::temperature_query},
         {"多冷", Cue::temperature_query}, {"開咗", Cue::state_on}, {"偵測到", Cue::state_on},
-        {"在家", Cue::state_on}, {"鎖咗", Cue::state_locked}, {"鎖住", Cue::state_locked},
+        {"鎖咗", Cue::state_locked}, {"鎖住", Cue::state_locked},
         {"無鎖", Cue::state_unlocked}, {"冇鎖", Cue::state_unlocked}, {"無事", Cue::nevermind},
         {"冇事", Cue::nevermind}, {"算數", Cue::nevermind}, 
         {"咗", Cue::filler}, {"嘅", Cue::filler}, {"啲", Cue::filler}, {"喇", Cue::filler},
@@ -157,7 +157,7 @@ const std::vector<CueWord>& cue_words() {
         {"没锁", Cue::state_unlocked}, {"没有锁", Cue::state_unlocked},
         {"opened", Cue::state_open}, {"closed", Cue::state_closed}, {"locked", Cue::state_locked},
         {"unlocked", Cue::state_unlocked}, {"triggered", Cue::state_on}, {"detected", Cue::state_on},
-        {"occupied", Cue::state_on}, {"home", Cue::state_on}, {"gone", Cue::state_off},
+        {"打开着", Cue::state_open}, {"打开着的", Cue::state_open},
         {"场景", Cue::scene_word}, {"模式", Cue::scene_word}, {"脚本", Cue::scene_word},
         {"scene", Cue::scene_word}, {"script", Cue::scene_word},
         // Moods.
@@ -207,7 +207,7 @@ const std::vector<CueWord>& cue_words() {
         {"空气差", Cue::mood, int(Mood::stuffy)}, {"不通风", Cue::mood, int(Mood::stuffy)},
         {"stuffy", Cue::mood, int(Mood::stuffy)}, {"air is bad", Cue::mood, int(Mood::stuffy)},
         {"air is stale", Cue::mood, int(Mood::stuffy)},
-        // Everyday wording (issue 17): Cantonese as written in Hong Kong (the normaliser simplifies
+        // Everyday wording: Cantonese as written in Hong Kong (the normaliser simplifies
         // it, so 熄 閂 校 較 佢 咗 啲 唔 嘅 喇 match in either script), more Mandarin and English.
         {"熄", Cue::off}, {"熄咗", Cue::off}, {"閂", Cue::off}, {"閂咗", Cue::off}, {"閂埋", Cue::off},
         {"拉埋", Cue::off}, {"開埋", Cue::on},
@@ -267,6 +267,9 @@ const std::vector<CueWord>& cue_words() {
         {"谢谢", Cue::filler}, {"thanks", Cue::filler}, {"thank you", Cue::filler}, {"some", Cue::filler},
         {"入面", Cue::filler}, {"single", Cue::filler}, {"item", Cue::filler}, {"my room", Cue::here},
         {"our room", Cue::here}, {"这首", Cue::filler}, {"这个", Cue::filler}, {"那个", Cue::filler},
+        {"任何", Cue::query, 1}, {"嘛", Cue::query}, {"目前", Cue::filler}, {"正在", Cue::filler},
+        {"thing", Cue::filler}, {"things", Cue::filler}, {"anything", Cue::filler}, {"something", Cue::filler},
+        {"device", Cue::filler}, {"devices", Cue::filler}, {"batteries", Cue::reading, 4},
         {"多少扇", Cue::query, 2}, {"多少盏", Cue::query, 2}, {"幾扇", Cue::query, 2}, {"幾道", Cue::query, 2}, {"听听", Cue::filler}, {"this", Cue::filler}, {"by", Cue::filler},
         // Words that carry no meaning here; they count as understood.
         {"的", Cue::filler}, {"把", Cue::filler}, {"和", Cue::filler}, {"跟", Cue::filler}, {"将", Cue::filler}, {"请", Cue::filler},
@@ -282,6 +285,46 @@ const std::vector<CueWord>& cue_words() {
         {"hey", Cue::filler}, {"i", Cue::filler}, {"im", Cue::filler}, {"its", Cue::filler},
         {"play", Cue::filler}, {"again", Cue::filler}, {"be", Cue::filler}, {"value", Cue::filler},
         {"current", Cue::filler}, {"state", Cue::filler}, {"level", Cue::filler}, {"percent", Cue::filler},
+    };
+    return words;
+}
+
+// State words of binary sensors, by Home Assistant's device classes (whose "on" means low battery,
+// wet, unsafe, an update available, …). Both languages; Chinese in either script.
+struct SensorStateWords {
+    std::vector<std::string_view> words;
+    SensorState state;
+};
+
+const std::vector<SensorStateWords>& sensor_state_words() {
+    static const std::vector<SensorStateWords> words = {
+        {{"low", "running low", "电量低", "电量过低", "电量不足", "低电量", "没电", "快没电"}, {{"battery"}, true}},
+        {{"charged", "电量充足"}, {{"battery"}, false}},
+        {{"normal", "ok", "okay", "正常", "没问题", "没有问题"},
+         {{"battery", "cold", "heat", "problem", "tamper", "safety", "moisture", "gas", "smoke", "carbon_monoxide"}, false}},
+        {{"charging", "充电", "充电中", "在充电", "充緊電"}, {{"battery_charging"}, true}},
+        {{"cold", "冷的", "结冰"}, {{"cold"}, true}},
+        {{"hot", "发热", "过热", "发烫"}, {{"heat"}, true}},
+        {{"connected", "online", "连线", "连接", "联网", "在线", "连上"}, {{"connectivity"}, true}},
+        {{"disconnected", "offline", "断线", "离线", "断开", "断网"}, {{"connectivity"}, false}},
+        {{"wet", "flooded", "leaking", "潮湿", "湿的", "淹水", "进水"}, {{"moisture"}, true}},
+        {{"dry", "干燥", "干的"}, {{"moisture"}, false}},
+        {{"plugged in", "plugged", "插上", "插着", "插入", "插好"}, {{"plug"}, true}},
+        {{"unplugged", "拔除", "拔掉", "拔出", "拔下"}, {{"plug"}, false}},
+        {{"powered", "powered on", "供电", "通电", "有电"}, {{"power"}, true}},
+        {{"running", "运作", "运作中", "运转", "运行中", "在运行", "工作中"}, {{"running", "moving"}, true}},
+        {{"safe", "安全"}, {{"safety"}, false}},
+        {{"unsafe", "dangerous", "不安全", "危险"}, {{"safety"}, true}},
+        {{"tampered", "tampered with", "被动过", "被篡改"}, {{"tamper"}, true}},
+        {{"clear"}, {{}, false}},
+        {{"up to date", "最新", "最新状态", "最新版"}, {{"update"}, false}},
+        {{"update", "updates", "available", "update available", "有更新", "可更新", "需要更新"}, {{"update"}, true}},
+        {{"vibrating", "vibration", "震动", "震动中", "振动", "在震动"}, {{"vibration"}, true}},
+        {{"home", "at home", "在家"}, {{"presence"}, true}},
+        {{"away", "not home", "gone", "离家", "不在家"}, {{"presence"}, false}},
+        {{"occupied"}, {{"occupancy", "motion", "presence"}, true}},
+        {{"problem", "problems", "issue", "issues", "trouble", "问题", "故障"}, {{"problem"}, true}},
+        {{"light detected", "lights detected"}, {{"light"}, true}},
     };
     return words;
 }
@@ -329,8 +372,10 @@ const std::vector<KindWord>& kind_words() {
         {"robot vacuum", {K::vacuum}}, {"vacuum cleaner", {K::vacuum}},
         {"温湿度计", {K::climate_sensor}}, {"温度计", {K::climate_sensor}}, {"thermometer", {K::climate_sensor}},
         {"人体传感器", {K::presence_sensor}}, {"有人", {K::presence_sensor}}, {"anyone", {K::presence_sensor}},
-        {"anybody", {K::presence_sensor}}, {"motion sensor", {K::presence_sensor}},
-        {"occupancy sensor", {K::presence_sensor}}, {"presence sensor", {K::presence_sensor}},
+        {"anybody", {K::presence_sensor}}, {"motion sensor", {K::presence_sensor}, "motion"},
+        {"occupancy sensor", {K::presence_sensor}, "occupancy"}, {"presence sensor", {K::presence_sensor}, "presence"},
+        {"noise", {K::sensor}, "sound"}, {"sound sensor", {K::sensor}, "sound"}, {"声音传感器", {K::sensor}, "sound"},
+        {"moisture sensor", {K::sensor}, "moisture"}, {"leak sensor", {K::sensor}, "moisture"},
         // Sensors by class: a sensor without a class answers to every class word of its kind.
         {"motion", {K::presence_sensor}, "motion"}, {"movement", {K::presence_sensor}, "motion"},
         {"occupancy", {K::presence_sensor}, "occupancy"}, {"presence", {K::presence_sensor}, "presence"},
@@ -340,6 +385,9 @@ const std::vector<KindWord>& kind_words() {
         {"water sensor", {K::sensor}, "moisture"}, {"leak", {K::sensor}, "moisture"}, {"漏水", {K::sensor}, "moisture"},
         {"门磁", {K::contact_sensor}}, {"door sensor", {K::contact_sensor}}, {"contact sensor", {K::contact_sensor}},
         {"传感器", {K::sensor, K::climate_sensor, K::presence_sensor, K::contact_sensor}},
+        {"感测器", {K::sensor, K::climate_sensor, K::presence_sensor, K::contact_sensor}},
+        {"感应器", {K::sensor, K::climate_sensor, K::presence_sensor, K::contact_sensor}},
+        {"探测器", {K::sensor, K::climate_sensor, K::presence_sensor, K::contact_sensor}},
         {"sensor", {K::sensor, K::climate_sensor, K::presence_sensor, K::contact_sensor}},
     };
     return words;
@@ -526,6 +574,38 @@ void Lexicon::add(std::string_view phrase, Entry entry) {
 
 void Lexicon::add_cues() {
     for (const auto& w : cue_words()) add(w.text, Entry{{}, EntryKind::cue, {}, {}, {}, w.cue, w.detail, std::nullopt});
+    const auto& states = sensor_state_words();
+    for (std::size_t i = 0; i < states.size(); ++i)
+        for (const auto word : states[i].words)
+            add(word, Entry{{}, EntryKind::cue, {}, {}, {}, Cue::sensor_state, static_cast<int>(i + 1), std::nullopt});
+}
+
+const SensorState* sensor_state(int index) noexcept {
+    const auto& states = sensor_state_words();
+    return index >= 1 && index <= static_cast<int>(states.size()) ? &states[static_cast<std::size_t>(index - 1)].state
+                                                                   : nullptr;
+}
+
+bool has_binary_state(const devices::Device& d) {
+    for (const auto* a : {"occupancy", "contact", "detected", "locked"})
+        if (d.description.find(a)) return true;
+    // An adopted sensor's own yes-or-no reading ("water_leak", "battery_low").
+    return d.description.kind == proto::DeviceKind::sensor &&
+           std::any_of(d.description.capabilities.begin(), d.description.capabilities.end(),
+                       [](const proto::Capability& c) { return c.type == proto::ValueType::boolean; });
+}
+
+bool is_of_class(const devices::Device& d, std::string_view device_class) {
+    const auto& c = d.description.device_class;
+    if (!c.empty()) return c == device_class;
+    switch (d.description.kind) {
+        case proto::DeviceKind::presence_sensor:
+            return device_class == "motion" || device_class == "occupancy" || device_class == "presence";
+        case proto::DeviceKind::contact_sensor:
+            return device_class == "door" || device_class == "window" || device_class == "opening";
+        case proto::DeviceKind::lock: return device_class == "lock";
+        default: return false;
+    }
 }
 
 void Lexicon::add_kinds() {

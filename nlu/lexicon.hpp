@@ -24,7 +24,7 @@ enum class Cue {
     query, pause, unpause, next, previous, clean, dock, undo, nevermind, negation, bit, max, min,
     brightness, temperature, temperature_query, volume, position, color, all, everywhere, here, mood,
     state_on, state_off, state_open, state_closed, state_locked, state_unlocked, scene_word, hvac_mode,
-    reading, half, mute, floor, filler,
+    reading, half, mute, floor, sensor_state, filler,
 };
 
 inline constexpr int kUpstairs = 100;
@@ -66,6 +66,21 @@ bool kind_word_matches(const Entry& e, const devices::Device& d);
 
 /// The sensor attribute a reading word asks for ("湿度" → "humidity"), for 1–5.
 std::string_view reading_attribute(int index) noexcept;
+
+/// What a state word says of a binary sensor, in Home Assistant's device classes: "wet" is a
+/// moisture sensor that is on, "safe" a safety sensor that is off, "clear" any sensor that is off.
+struct SensorState {
+    std::vector<std::string_view> classes;  // empty: a sensor of any class
+    bool on = true;
+};
+/// For Cue::sensor_state's detail; nullptr for an index out of range.
+const SensorState* sensor_state(int index) noexcept;
+/// Whether a device reports a yes-or-no state that a question can be about (on, open, locked,
+/// occupied, detected, …).
+bool has_binary_state(const devices::Device& d);
+/// The device's class for questions: its own, or for a sensor without one the classes its kind
+/// implies (a presence sensor is a motion, occupancy and presence sensor).
+bool is_of_class(const devices::Device& d, std::string_view device_class);
 
 class Lexicon {
 public:

@@ -813,3 +813,46 @@ TEST_CASE("Cantonese everyday wording is understood") {
     REQUIRE(command_for(quieter, "living_room.tv"));
     CHECK(number(*command_for(quieter, "living_room.tv"), "volume") < 20);
 }
+
+TEST_CASE("A state word of a sensor class picks the sensor of that class and is answered yes or no") {
+    Fixture f;
+    const auto sensor = [&](const char* id, proto::LocalizedName name, const char* area, const char* device_class,
+                            const char* attribute, proto::Value value) {
+        proto::DeviceDescription d;
+        d.id = proto::DeviceId(id);
+        d.name = std::move(name);
+        d.area = proto::AreaId(area);
+        d.kind = proto::DeviceKind::sensor;
+        d.device_class = device_class;
+        const auto type = std::holds_alternative<bool>(value) ? proto::ValueType::boolean : proto::ValueType::number;
+        d.capabilities = {proto::Capability{attribute, type, {}, {}, {}, {}, {}, proto::Access::read}};
+        f.registry.upsert(d);
+        f.registry.set_availability(d.id, devices::Availability::online);
+        REQUIRE(f.registry.apply_state(d.id, {{attribute, value}}).has_value());
+    };
+    // Two sensors share the name "Phone"; an adopted leak sensor reports its own yes-or-no reading
+    // beside a moisture reading of the same class.
+    sensor("phone.battery", {"手机", "Phone"}, "bedroom", "battery", "detected", false);
+    sensor("phone.charging", {"手机", "Phone"}, "bedroom", "battery_charging", "detected", true);
+    sensor("kitchen.leak", {"漏水传感器", "leak sensor"}, "kitchen", "moisture", "water_leak", false);
+    sensor("kitchen.soil", {"土壤湿度", "plant moisture"}, "kitchen", "moisture", "value", 40.0);
+    f.recognizer.rebuild(f.registry);
+
+    const auto charging = f.say("is the phone charging?");
+    CHECK(charging.outcome == Outcome::answer);
+    CHECK(charging.speech.starts_with("Yes"));
+    REQUIRE(charging.targets.size() == 1);
+    CHECK(charging.targets.front().value == "phone.charging");
+    CHECK(f.say("is the phone battery low?").speech.starts_with("No"));
+    CHECK(f.say("手機電量過低嗎？").speech.starts_with("不"));
+    CHECK(f.say("手机在充电吗？").speech.starts_with("是的"));
+
+    const auto leak = f.say("is there any leak?", "living_room");
+    CHECK(leak.speech.starts_with("No"));
+    REQUIRE(leak.targets.size() == 1);
+    CHECK(leak.targets.front().value == "kitchen.leak");
+    CHECK(f.say("are any devices wet?", "living_room").speech.starts_with("No"));
+    CHECK(f.say("is the kitchen dry?", "living_room").speech.starts_with("Yes"));
+    CHECK(f.say("漏水传感器是潮湿的吗？").speech.starts_with("不"));
+    CHECK(f.say("is the phone charging?").commands.empty());
+}

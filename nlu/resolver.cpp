@@ -19,6 +19,12 @@ Resolution Resolver::resolve(const std::function<bool(const devices::Device&)>& 
                 out.kinds.insert(out.kinds.end(), e->kinds.begin(), e->kinds.end());
                 kind_entries.push_back(e);
             }
+    // "smoke sensors": the class word says which sensors; "sensors" adds nothing.
+    if (std::any_of(kind_entries.begin(), kind_entries.end(), [](const Entry* e) { return !e->device_class.empty(); }))
+        std::erase_if(kind_entries, [](const Entry* e) {
+            return e->device_class.empty() &&
+                   std::find(e->kinds.begin(), e->kinds.end(), proto::DeviceKind::sensor) != e->kinds.end();
+        });
 
     // Named devices first. A name shared by several devices (or a sound-alike of several) is
     // a question, not a guess.

@@ -16,6 +16,46 @@ std::string number_text(double v) {
     return std::string(buffer, end);
 }
 
+// How a binary sensor of a Home Assistant class says on and off, in English and Chinese.
+struct ClassWords {
+    std::string_view device_class, on_en, off_en, on_zh, off_zh;
+};
+constexpr ClassWords kClassWords[] = {
+    {"battery", "low", "normal", "电量低", "电量正常"},
+    {"battery_charging", "charging", "not charging", "在充电", "没在充电"},
+    {"cold", "cold", "normal", "偏冷", "正常"},
+    {"connectivity", "connected", "disconnected", "已连接", "未连接"},
+    {"heat", "hot", "normal", "发热", "正常"},
+    {"light", "light detected", "no light", "有光", "没有光"},
+    {"lock", "unlocked", "locked", "没锁", "锁着"},
+    {"moisture", "wet", "dry", "潮湿", "干燥"},
+    {"plug", "plugged in", "unplugged", "插着", "拔掉了"},
+    {"power", "powered", "not powered", "有电", "没电"},
+    {"presence", "home", "away", "在家", "不在家"},
+    {"problem", "a problem", "OK", "有问题", "正常"},
+    {"running", "running", "not running", "在运行", "没在运行"},
+    {"safety", "unsafe", "safe", "不安全", "安全"},
+    {"tamper", "tampered with", "clear", "被动过", "正常"},
+    {"update", "an update available", "up to date", "有更新", "已是最新"},
+    {"vibration", "vibrating", "not vibrating", "在震动", "没有震动"},
+};
+
+// Whether a binary sensor is on in Home Assistant's sense (open, occupied, detected, wet, …).
+std::optional<bool> binary_on(const devices::Device& d) {
+    const auto get = [&](const char* a) -> const bool* {
+        const auto it = d.state.find(a);
+        return it == d.state.end() ? nullptr : proto::as_bool(it->second);
+    };
+    if (const auto* v = get("occupancy")) return *v;
+    if (const auto* v = get("contact")) return !*v;
+    if (const auto* v = get("detected")) return *v;
+    if (d.description.kind == proto::DeviceKind::sensor)  // an adopted sensor's own yes-or-no reading
+        for (const auto& c : d.description.capabilities)
+            if (c.type == proto::ValueType::boolean)
+                if (const auto* v = get(c.attribute.c_str())) return *v;
+    return std::nullopt;
+}
+
 std::string_view mood_zh(Mood m) {
     switch (m) {
         case Mood::sleepy: return "晚安";
@@ -200,8 +240,12 @@ std::string Speech::states(const std::vector<const devices::Device*>& devices, c
             return *proto::as_bool(*v) ? (zh() ? "关着" : "closed") : (zh() ? "开着" : "open");
         if (const auto* v = get("occupancy"); v && proto::as_bool(*v))
             return *proto::as_bool(*v) ? (zh() ? "有人" : "occupied") : (zh() ? "没人" : "clear");
-        if (const auto* v = get("detected"); v && proto::as_bool(*v))
-            return *proto::as_bool(*v) ? (zh() ? "有检测到" : "detected") : (zh() ? "没有检测到" : "not detected");
+        if (const auto on = binary_on(d))
+            for (const auto& w : kClassWords)
+                if (w.device_class == d.description.device_class)
+                    return std::string(*on ? (zh() ? w.on_zh : w.on_en) : (zh() ? w.off_zh : w.off_en));
+        if (const auto on = binary_on(d))
+            return *on ? (zh() ? "有检测到" : "detected") : (zh() ? "没有检测到" : "not detected");
         for (const auto* a : {"temperature", "humidity", "pm25", "illuminance", "power", "battery"})
             if (const auto* v = get(a); v && proto::as_number(*v)) {
                 const auto* c = d.description.find(a);
@@ -216,9 +260,10 @@ std::string Speech::states(const std::vector<const devices::Device*>& devices, c
         }
         return zh() ? "状态未知" : "in an unknown state";
     };
-    const auto matches = [&](const std::string& said) {
+    const auto matches = [&](const devices::Device& d, const std::string& said) {
         if (state.empty()) return true;
         const std::string s = state == "on" || state == "open" ? "on" : state == "locked" ? "locked" : state == "unlocked" ? "unlocked" : "off";
+        if (const auto on = binary_on(d); on && (s == "on" || s == "off")) return *on == (s == "on");
         if (s == "on") return said == "开着" || said == "on" || said == "open" || said == "有人" || said == "occupied" || said == "有检测到" || said == "detected";
         if (s == "off") return said == "关着" || said == "off" || said == "closed" || said == "没人" || said == "clear" || said == "没有检测到" || said == "not detected";
         if (s == "locked") return said == "锁着" || said == "locked";
@@ -230,10 +275,10 @@ std::string Speech::states(const std::vector<const devices::Device*>& devices, c
         const auto sentence = zh() ? device(*devices.front(), r) + "现在" + said + "。"
                                    : std::string(state.empty() ? "The " : "the ") + device(*devices.front(), r) + " is " + said + ".";
         if (state.empty()) return sentence;
-        return (matches(said) ? yes : no) + sentence;
+        return (matches(*devices.front(), said) ? yes : no) + sentence;
     }
     std::vector<std::string> hits, misses;
-    for (const auto* d : devices) (matches(describe(*d)) ? hits : misses).push_back(device(*d, r));
+    for (const auto* d : devices) (matches(*d, describe(*d)) ? hits : misses).push_back(device(*d, r));
     if (state.empty()) {
         std::vector<std::string> all;
         for (const auto* d : devices) all.push_back(device(*d, r) + (zh() ? describe(*d) : " " + describe(*d)));

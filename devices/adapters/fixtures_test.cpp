@@ -664,3 +664,34 @@ TEST_CASE("A two-gang Zigbee2MQTT switch keeps both channels, the second under i
     REQUIRE(out.has_value());
     CHECK((*out)[0] == Publish{"zigbee2mqtt/hall/switch/set", R"({"state_l2":"ON"})", false});
 }
+
+TEST_CASE("Adopted Zigbee2MQTT devices carry the device class that speech about classes needs") {
+    const std::vector<std::pair<std::string, std::string>> by_discovery = {
+        {"sensor_occupancy_aqara_RTCGQ11LM.json", "occupancy"},
+        {"sensor_mmwave_presence_aqara_FP1E.json", "occupancy"},
+        {"thermostat_trv_tuya_TS0601_thermostat.json", ""},  // its window and battery entities do not lead
+        {"light_colortemp_ikea_LED1545G12.json", ""},
+    };
+    for (const auto& [file, device_class] : by_discovery) {
+        INFO(file);
+        Replay r;
+        r.replay(load(kZ2m / file));
+        REQUIRE(r.registry.size() == 1);
+        CHECK(r.registry.list().front()->description.device_class == device_class);
+    }
+
+    NativeReplay native;
+    native.replay_all();
+    const std::vector<std::pair<std::string, std::string>> by_exposes = {
+        {"zigbee2mqtt_0x0017880104e45523", "occupancy"},  // Aqara motion sensor: occupancy
+        {"zigbee2mqtt_0x54ef4410009ab001", "occupancy"},  // FP1E: presence, as Zigbee2MQTT classes it
+        {"zigbee2mqtt_0x0017880104e45547", "curtain"},    // "Curtain controller"
+        {"zigbee2mqtt_0x0017880104e45550", ""},           // a thermostat has none
+    };
+    for (const auto& [id, device_class] : by_exposes) {
+        INFO(id);
+        const auto* d = native.registry.find(proto::DeviceId{id});
+        REQUIRE(d != nullptr);
+        CHECK(d->description.device_class == device_class);
+    }
+}

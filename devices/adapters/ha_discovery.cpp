@@ -194,6 +194,7 @@ HaDiscovery::Layout HaDiscovery::layout(const Device& device) {
     out.description.id = device.id;
     std::set<std::string> taken;
     std::optional<proto::DeviceKind> kind;
+    std::string device_class, first_class;  // the leading entity's; the first main entity's with one
     for (const auto* e : entities) {
         if (!e->unmapped_reason.empty()) {
             const bool leads = is_actuator(e->component) && e->main_feature;
@@ -247,7 +248,12 @@ HaDiscovery::Layout HaDiscovery::layout(const Device& device) {
             cap.attribute = name;
             out.description.capabilities.push_back(std::move(cap));
         }
-        if (claimed && !kind && e->kind) kind = e->kind;
+        if (claimed && !kind && e->kind) {
+            kind = e->kind;
+            device_class = e->device_class;
+        }
+        if (!e->device_class.empty() && e->may_claim_canonical && e->entity_category.empty() && first_class.empty())
+            first_class = e->device_class;
     }
     auto& d = out.description;
     if (out.problem.empty() && d.capabilities.empty())
@@ -256,9 +262,14 @@ HaDiscovery::Layout HaDiscovery::layout(const Device& device) {
                 out.problem = e->source + ": " + e->unmapped_reason;
                 break;
             }
+    // The class of the entity that gave the kind ("window" for a cover, "occupancy" for a
+    // presence sensor); a device of plain readings takes its first main entity's ("moisture").
     if (!kind && std::any_of(d.capabilities.begin(), d.capabilities.end(),
-                             [](const auto& c) { return c.access == proto::Access::read; }))
+                             [](const auto& c) { return c.access == proto::Access::read; })) {
         kind = proto::DeviceKind::sensor;
+        device_class = first_class;
+    }
+    d.device_class = kind ? device_class : std::string();
     d.kind = kind.value_or(proto::DeviceKind::other);
     if (!entities.empty()) {
         const auto* first = entities.front();

@@ -142,6 +142,7 @@ TEST_CASE("An empty config payload removes the entity, and the device with its l
                                                              {"device", dev}});
     REQUIRE(hub.device("d1") != nullptr);
     CHECK(hub.device("d1")->description.kind == proto::DeviceKind::contact_sensor);
+    CHECK(hub.device("d1")->description.device_class == "door");  // the leading entity's class
     hub.feed("d1/contact", "OFF");
     CHECK(hub.device("d1")->state.at("contact") ==
           Value{true});  // HA off = closed = Hearth contact true

@@ -251,6 +251,15 @@ void Tasmota::describe(Device& d, Effects& fx) {
                                                  : proto::DeviceKind::sensor)
                 : d.outputs.front().light ? proto::DeviceKind::light
                                           : proto::DeviceKind::switch_;
+    // A sensor-only device is of its first reading's class, as Home Assistant's Tasmota
+    // integration names it ("temperature", "humidity", "power").
+    desc.device_class.clear();
+    if (d.outputs.empty())
+        for (const auto* c : {"temperature", "humidity", "illuminance", "pm25", "power"})
+            if (desc.find(c)) {
+                desc.device_class = c;
+                break;
+            }
     if (!(before == desc) || before.capabilities.empty()) fx.upserts.push_back(desc);
     refresh_subscriptions(fx);
 }

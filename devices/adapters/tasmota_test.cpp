@@ -158,6 +158,22 @@ TEST_CASE(
     CHECK(hub.rejected.empty());
 }
 
+TEST_CASE("A Tasmota device of readings alone is of its temperature class; a relay has none") {
+    Hub hub;
+    hub.feed("tasmota/discovery/00000049A3BC/config", text_of(discovery("relay")["payload"]));
+    hub.feed("tasmota/discovery/00000049A3BC/sensors", text_of(discovery("DS18B20")["payload"]));
+    REQUIRE(hub.device() != nullptr);
+    CHECK(hub.device()->description.kind == proto::DeviceKind::switch_);
+    CHECK(hub.device()->description.device_class.empty());
+
+    auto config = discovery("relay")["payload"];
+    config["rl"] = nlohmann::json::array({0, 0, 0, 0, 0, 0, 0, 0});  // the same board without relays
+    hub.feed("tasmota/discovery/00000049A3BC/config", config.dump());
+    REQUIRE(hub.device() != nullptr);
+    CHECK(hub.device()->description.kind == proto::DeviceKind::climate_sensor);
+    CHECK(hub.device()->description.device_class == "temperature");
+}
+
 TEST_CASE("An empty Tasmota config removes the device") {
     Hub hub;
     hub.feed("tasmota/discovery/00000049A3BC/config", text_of(discovery("relay")["payload"]));

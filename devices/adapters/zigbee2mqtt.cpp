@@ -1,5 +1,6 @@
 #include "devices/adapters/zigbee2mqtt.hpp"
 
+#include <cctype>
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -49,6 +50,29 @@ const char* canonical_property(std::string_view property, std::string_view type)
     return nullptr;
 }
 
+/// The Home Assistant device class Zigbee2MQTT gives a binary expose (its homeassistant
+/// extension's table), so that speech about classes ("any leaks?") finds adopted devices.
+std::string_view binary_class(std::string_view property) {
+    static constexpr std::pair<std::string_view, std::string_view> classes[] = {
+        {"occupancy", "occupancy"}, {"presence", "occupancy"}, {"contact", "door"},
+        {"water_leak", "moisture"}, {"smoke", "smoke"}, {"gas", "gas"},
+        {"carbon_monoxide", "carbon_monoxide"}, {"vibration", "vibration"}, {"tamper", "tamper"},
+        {"battery_low", "battery"}};
+    for (const auto& [p, c] : classes)
+        if (p == property) return c;
+    return {};
+}
+
+/// A cover's class from the words of its definition ("Curtain motor", "Roller blind").
+std::string cover_class(std::string description) {
+    std::transform(description.begin(), description.end(), description.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const auto* w : {"garage", "window", "shutter", "blind", "shade", "curtain"})
+        if (description.find(w) != std::string::npos)
+            return std::string(w) == "garage" ? "garage_door" : w;
+    return {};
+}
+
 /// Builds one device's capabilities and bindings from its exposes.
 class ExposeMapper {
   public:
@@ -59,6 +83,7 @@ class ExposeMapper {
     std::vector<Capability> capabilities;
     std::map<std::string, Zigbee2Mqtt::Binding> bindings;
     std::optional<proto::DeviceKind> kind;
+    std::string device_class;  // of the expose that gave the kind, or of the first classed binary one
 
     void map(const json& exposes) {
         static constexpr std::string_view order[] = {"climate", "cover", "fan",
@@ -159,6 +184,8 @@ class ExposeMapper {
                                                              : Convert::none;
             add(c, cap, binding(f, convert));
             if (!kind) {
+                device_class = std::string(
+                    type == "binary" ? binary_class(property) : std::string_view(c) == "action" ? "" : c);
                 if (cap.attribute == "occupancy")
                     kind = proto::DeviceKind::presence_sensor;
                 else if (cap.attribute == "contact")
@@ -177,6 +204,8 @@ class ExposeMapper {
                    name;
         add(name, own_capability(f),
             binding(f, type == "binary" ? Convert::boolean : Convert::none));
+        if (!kind && device_class.empty() && type == "binary" && may_claim)
+            device_class = std::string(binary_class(property));
     }
 
     /// light, switch, cover, fan, lock, climate: its features claim canonical names together,
@@ -398,6 +427,9 @@ Effects Zigbee2Mqtt::handle_devices(std::string_view payload) {
         mapper.map(def.value("exposes", json::array()));
         device.description.capabilities = std::move(mapper.capabilities);
         device.description.kind = mapper.kind.value_or(proto::DeviceKind::other);
+        device.description.device_class = device.description.kind == proto::DeviceKind::curtain
+                                               ? cover_class(def.value("description", ""))
+                                               : mapper.device_class;
         device.bindings = std::move(mapper.bindings);
         if (auto old = devices_.find(name); old != devices_.end()) {
             device.own = old->second.own;
