@@ -17,6 +17,7 @@
 #include "devices/adapters/zigbee2mqtt.hpp"
 #include "hub/device_routes.hpp"
 #include "hub/guarded_run.hpp"
+#include "hub/learning.hpp"
 #include "hub/log.hpp"
 #include "hub/system_routes.hpp"
 #include "proto/home.hpp"
@@ -106,11 +107,21 @@ proto::Result<void> Hub::start() {
                              [this](const proto::DeviceId& device, const proto::Command& command) { return transmit(device, command); },
                              [this](const std::string& topic, const std::string& payload) { return publish(topic, payload); },
                              config_.prefix});
-    // The fixed order of the fan-out: rules, then the live feed.
+    learning_ = std::make_unique<Learning>(
+        io_, LearningLinks{*store_, registry_, clock_,
+                           [this]() -> const scenes::TimeZone& { return automation_->definitions().place().time_zone; },
+                           [this](const nlohmann::json& rule, Answer done) {
+                               automation_->definitions().put_rule(rule, std::nullopt, std::move(done));
+                           }});
+    // The fixed order of the fan-out: rules, then the live feed, then learning.
     events_->add_listener(*automation_);
     events_->add_listener(*live_);
+    events_->add_listener(*learning_);
     events_->on_rerecord([this](const rules::Trace& trace) { automation_->rule_host().rerecord(trace); });
     if (auto started = automation_->start(*documents, *home); !started) return started;
+    std::vector<std::string> learning_problems;
+    learning_->start(*documents, learning_problems);
+    for (const auto& problem : learning_problems) log::warning("storage: {}", problem);
     register_routes();
     http_ = std::make_unique<HttpServer>(io_, config_.http, router_, live_.get());
     if (auto started = http_->start(); !started) return started;
@@ -258,6 +269,7 @@ void Hub::run() {
 }
 
 void Hub::stop() {
+    if (learning_) learning_->stop();
     if (automation_) automation_->stop();
     if (mqtt_) mqtt_->stop();
     if (http_) http_->stop();
@@ -316,6 +328,7 @@ void Hub::register_routes() {
     add_scene_routes(router_, automation_->definitions(), automation_->actions());
     add_rule_routes(router_, automation_->definitions(), automation_->rule_host());
     add_conversation_routes(router_, automation_->phrasebook(), automation_->assistant());
+    add_suggestion_routes(router_, *learning_);
     if (!config_.web_dir.empty()) web_ = WebApp::load(config_.web_dir);
     add_web_routes(router_, web_);
 }
