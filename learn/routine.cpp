@@ -68,30 +68,44 @@ Window best_window(std::vector<Occurrence> occurrences, int width) {
     std::ranges::sort(occurrences, [](const Occurrence& a, const Occurrence& b) {
         return a.minute != b.minute ? a.minute < b.minute : a.day < b.day;
     });
-    Window best;
-    std::size_t best_days = 0;
+    // Two pointers over the sorted occurrences, counting occurrences per day inside the window, so
+    // a pass is linear in the occurrences (a year of a busy home has tens of thousands per target).
+    std::int64_t first_day = occurrences.empty() ? 0 : occurrences.front().day;
+    for (const auto& o : occurrences) first_day = std::min(first_day, o.day);
+    std::vector<int> per_day_count;
+    const auto slot = [&](const Occurrence& o) -> int& {
+        const auto index = static_cast<std::size_t>(o.day - first_day);
+        if (index >= per_day_count.size()) per_day_count.resize(index + 1, 0);
+        return per_day_count[index];
+    };
+    std::size_t distinct = 0, best_days = 0, best_i = 0, best_j = 0;
     int best_span = kMinutesPerDay;
     std::size_t j = 0;
-    std::vector<std::int64_t> days;
     for (std::size_t i = 0; i < occurrences.size() && occurrences[i].minute < kMinutesPerDay; ++i) {
-        j = std::max(j, i);
-        while (j < occurrences.size() && occurrences[j].minute <= occurrences[i].minute + width) ++j;
-        days.clear();
-        for (auto k = i; k < j; ++k) days.push_back(occurrences[k].day);
-        std::ranges::sort(days);
-        const auto distinct = static_cast<std::size_t>(std::ranges::unique(days).begin() - days.begin());
+        while (j < occurrences.size() && occurrences[j].minute <= occurrences[i].minute + width) {
+            if (slot(occurrences[j])++ == 0) ++distinct;
+            ++j;
+        }
         const int span = occurrences[j - 1].minute - occurrences[i].minute;
         if (distinct > best_days || (distinct == best_days && span < best_span)) {
             best_days = distinct;
             best_span = span;
-            best.start = occurrences[i].minute;
-            best.end = occurrences[j - 1].minute;
-            best.per_day.clear();
-            for (auto k = i; k < j; ++k) {
-                const bool seen = std::ranges::any_of(best.per_day, [&](const Occurrence& o) { return o.day == occurrences[k].day; });
-                if (!seen) best.per_day.push_back(occurrences[k]);
-            }
+            best_i = i;
+            best_j = j;
         }
+        if (--slot(occurrences[i]) == 0) --distinct;
+    }
+    Window best;
+    if (best_j == 0) return best;
+    best.start = occurrences[best_i].minute;
+    best.end = occurrences[best_j - 1].minute;
+    std::vector<bool> seen;
+    for (auto k = best_i; k < best_j; ++k) {
+        const auto index = static_cast<std::size_t>(occurrences[k].day - first_day);
+        if (index >= seen.size()) seen.resize(index + 1, false);
+        if (seen[index]) continue;
+        seen[index] = true;
+        best.per_day.push_back(occurrences[k]);
     }
     return best;
 }
