@@ -119,6 +119,8 @@ void add_device_routes(Router& router, DeviceRouteLinks links) {
                                                       p.at.time_since_epoch()).count()},
                                       {"cause", proto::to_string(p.cause)}});
                        if (!p.context_id.empty()) out.back()["context_id"] = p.context_id;
+                       if (!p.source.empty()) out.back()["source"] = p.source;
+                       if (!p.parent.empty()) out.back()["parent"] = p.parent;
                    }
                    reply(json_response({{"device", id.value}, {"points", std::move(out)}}));
                });

@@ -20,6 +20,7 @@
 #include "hub/guarded_run.hpp"
 #include "hub/ha/ha_api.hpp"
 #include "hub/ha/ha_routes.hpp"
+#include "hub/learning.hpp"
 #include "hub/log.hpp"
 #include "hub/system_routes.hpp"
 #include "proto/home.hpp"
@@ -122,13 +123,23 @@ proto::Result<void> Hub::start() {
         [this](const nlohmann::json& request) { return automation_->assistant().converse(request); },
         [this](std::chrono::milliseconds d, std::function<void()> f) { defer(d, std::move(f)); },
         [] { return new_context_id(); }, config_.limits.requests_per_second, config_.limits.burst});
-    // The fixed order of the fan-out: rules, then the live feed, then the Home Assistant API.
+    learning_ = std::make_unique<Learning>(
+        io_, LearningLinks{*store_, registry_, clock_,
+                           [this]() -> const scenes::TimeZone& { return automation_->definitions().place().time_zone; },
+                           [this](const nlohmann::json& rule, Answer done) {
+                               automation_->definitions().put_rule(rule, std::nullopt, std::move(done));
+                           }});
+    // The fixed order of the fan-out: rules, then the live feed, the Home Assistant API, learning.
     events_->add_listener(*automation_);
     events_->add_listener(*live_);
     events_->add_listener(*ha_);
+    events_->add_listener(*learning_);
     events_->on_rerecord([this](const rules::Trace& trace) { automation_->rule_host().rerecord(trace); });
     if (auto started = automation_->start(*documents, *home); !started) return started;
     ha_->start();
+    std::vector<std::string> learning_problems;
+    learning_->start(*documents, learning_problems);
+    for (const auto& problem : learning_problems) log::warning("storage: {}", problem);
     register_routes();
     http_ = std::make_unique<HttpServer>(io_, config_.http, router_, live_.get());
     http_->add_websocket("/api/websocket", *ha_);
@@ -277,6 +288,7 @@ void Hub::run() {
 }
 
 void Hub::stop() {
+    if (learning_) learning_->stop();
     if (automation_) automation_->stop();
     if (mqtt_) mqtt_->stop();
     if (http_) http_->stop();
@@ -335,6 +347,7 @@ void Hub::register_routes() {
     add_rule_routes(router_, automation_->definitions(), automation_->rule_host());
     add_conversation_routes(router_, automation_->phrasebook(), automation_->assistant());
     ha::add_ha_routes(router_, *ha_);
+    add_suggestion_routes(router_, *learning_);
     if (!config_.web_dir.empty()) web_ = WebApp::load(config_.web_dir);
     add_web_routes(router_, web_);
 }

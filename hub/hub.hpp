@@ -74,6 +74,7 @@ proto::Result<proto::BrokerUrl> broker_of(const HubConfig& config);
 
 class Areas;
 class Automation;
+class Learning;
 namespace ha {
 class HaApi;
 }
@@ -97,6 +98,7 @@ public:
     /// For imports of areas and devices (the automation's POST /api/v1/import).
     devices::Registry& mutable_registry() noexcept { return registry_; }
     Automation& automation() noexcept { return *automation_; }
+    Learning& learning() noexcept { return *learning_; }
     HubStats& stats() noexcept { return stats_; }
     const HubConfig& config() const noexcept { return config_; }
     /// The one clock of everything the hub decides, stores and shows.
@@ -195,7 +197,8 @@ private:
     std::unique_ptr<EventPath> events_;
     std::chrono::steady_clock::time_point started_;
     std::unique_ptr<Areas> areas_;  // after the registry and the store it writes to
-    std::unique_ptr<Automation> automation_;  // last: destroyed first, it uses the members above
+    std::unique_ptr<Automation> automation_;  // destroyed before the members above: it uses them
+    std::unique_ptr<Learning> learning_;      // last: destroyed first (it waits for a pass), it uses all above
 };
 
 }  // namespace hearth::hub

@@ -80,9 +80,40 @@ CREATE INDEX trace_devices_by_device ON trace_devices (device, at);
 CREATE INDEX trace_devices_by_trace ON trace_devices (trace);
 )sql";
 
+// The full cause of each history row (which token, utterance, rule or scene; the context it
+// followed from), and the change log: every change and its cause, compact enough to keep for years
+// after the history's 30 days (devices and attributes, causes and sources are stored once each in
+// the dictionaries and referred to by number).
+constexpr const char* kVersion3 = R"sql(
+ALTER TABLE history ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE history ADD COLUMN parent TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE change_keys (
+    id        INTEGER PRIMARY KEY,
+    device    TEXT NOT NULL,
+    attribute TEXT NOT NULL,
+    UNIQUE (device, attribute)
+) STRICT;
+
+CREATE TABLE change_causes (
+    id     INTEGER PRIMARY KEY,
+    cause  TEXT NOT NULL,
+    source TEXT NOT NULL,
+    UNIQUE (cause, source)
+) STRICT;
+
+CREATE TABLE change_log (
+    at    INTEGER NOT NULL,
+    key   INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    cause INTEGER NOT NULL
+) STRICT;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
+    {3, kVersion3},
 };
 
 proto::Error sqlite_failure(sqlite3* db, const std::string& what) {

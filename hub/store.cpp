@@ -124,6 +124,12 @@ proto::Result<std::optional<Document>> Store::document(std::string_view collecti
     return reader_->document(collection, id);
 }
 
+proto::Result<void> Store::change_log(TimePoint from, TimePoint to,
+                                      const std::function<void(ChangeLogDictionary&&)>& on_dictionary,
+                                      const std::function<void(const LoggedChange&)>& on_change) const {
+    return reader_->change_log(from, to, on_dictionary, on_change);
+}
+
 proto::Result<std::vector<HistoryPoint>> Store::history(const proto::DeviceId& device, std::string_view attribute,
                                                         TimePoint from, TimePoint to, std::size_t limit) const {
     return reader_->history(device, attribute, from, to, limit);

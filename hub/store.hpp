@@ -92,6 +92,12 @@ public:
     /// `limit`. An empty attribute means every attribute of the device.
     proto::Result<std::vector<HistoryPoint>> history(const proto::DeviceId& device, std::string_view attribute,
                                                      TimePoint from, TimePoint to, std::size_t limit) const;
+    /// The change log from <= at < to, in the order written (time order): first its dictionaries
+    /// (`on_dictionary`), then each row (`on_change`), from one committed snapshot. Reads the whole
+    /// log (it has no time index) and holds the read connection meanwhile: for the miner's worker.
+    proto::Result<void> change_log(TimePoint from, TimePoint to,
+                                   const std::function<void(ChangeLogDictionary&&)>& on_dictionary,
+                                   const std::function<void(const LoggedChange&)>& on_change) const;
     /// Newest first; an empty rule id means every rule.
     proto::Result<std::vector<Trace>> traces(const proto::RuleId& rule, std::size_t limit) const;
     /// Newest first: the traces recorded as being about `device`.

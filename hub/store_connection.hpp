@@ -81,6 +81,12 @@ public:
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), column));
         return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column))) : std::string();
     }
+    /// Valid until the next step or reset.
+    std::string_view text_view(int column) const {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), column));
+        return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)))
+                 : std::string_view();
+    }
 
 private:
     proto::Error failure() const {

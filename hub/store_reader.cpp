@@ -52,9 +52,9 @@ proto::Result<std::vector<HistoryPoint>> StoreReader::history(const proto::Devic
     const bool one_attribute = !attribute.empty();
     auto q = Statement::prepare(
         db_.get(), one_attribute
-                       ? "SELECT attribute, value, at, cause, context FROM history WHERE device = ?1 AND attribute = ?2 "
+                       ? "SELECT attribute, value, at, cause, context, source, parent FROM history WHERE device = ?1 AND attribute = ?2 "
                          "AND at >= ?3 AND at < ?4 ORDER BY at DESC, rowid DESC LIMIT ?5"
-                       : "SELECT attribute, value, at, cause, context FROM history WHERE device = ?1 "
+                       : "SELECT attribute, value, at, cause, context, source, parent FROM history WHERE device = ?1 "
                          "AND at >= ?3 AND at < ?4 ORDER BY at DESC, rowid DESC LIMIT ?5");
     if (!q) return q.error();
     q->bind(1, device.value).bind(3, to_millis(from)).bind(4, to_millis(to)).bind(5, to_limit(limit));
@@ -68,10 +68,60 @@ proto::Result<std::vector<HistoryPoint>> StoreReader::history(const proto::Devic
         const auto value = json ? proto::value_from_json(*json) : std::nullopt;
         if (!value) continue;
         out.push_back(HistoryPoint{q->text(0), *value, from_millis(q->integer(2)),
-                                   proto::cause_from(q->text(3)).value_or(proto::Cause::device), q->text(4)});
+                                   proto::cause_from(q->text(3)).value_or(proto::Cause::device), q->text(4), q->text(5),
+                                   q->text(6)});
     }
     std::ranges::reverse(out);
     return out;
+}
+
+proto::Result<void> StoreReader::change_log(TimePoint from, TimePoint to,
+                                            const std::function<void(ChangeLogDictionary&&)>& on_dictionary,
+                                            const std::function<void(const LoggedChange&)>& on_change) {
+    std::lock_guard lock(mutex_);
+    // One read transaction: the rows never name a dictionary entry the snapshot lacks.
+    if (auto r = exec(db_.get(), "BEGIN"); !r) return r.error();
+    auto r = read_change_log(from, to, on_dictionary, on_change);
+    exec(db_.get(), "COMMIT");
+    return r;
+}
+
+proto::Result<void> StoreReader::read_change_log(TimePoint from, TimePoint to,
+                                                 const std::function<void(ChangeLogDictionary&&)>& on_dictionary,
+                                                 const std::function<void(const LoggedChange&)>& on_change) {
+    ChangeLogDictionary dictionary;
+    auto keys = Statement::prepare(db_.get(), "SELECT id, device, attribute FROM change_keys ORDER BY id");
+    if (!keys) return keys.error();
+    for (;;) {
+        const auto row = keys->next();
+        if (!row) return row.error();
+        if (!*row) break;
+        dictionary.keys.push_back(ChangeKey{keys->integer(0), proto::DeviceId{keys->text(1)}, keys->text(2)});
+    }
+    auto causes = Statement::prepare(db_.get(), "SELECT id, cause, source FROM change_causes ORDER BY id");
+    if (!causes) return causes.error();
+    for (;;) {
+        const auto row = causes->next();
+        if (!row) return row.error();
+        if (!*row) break;
+        dictionary.causes.push_back(ChangeCause{causes->integer(0),
+                                                proto::cause_from(causes->text(1)).value_or(proto::Cause::device),
+                                                causes->text(2)});
+    }
+    on_dictionary(std::move(dictionary));
+    // The log has no index on time: rows are appended in time order and read whole, so a scan is
+    // what every read of it costs anyway, and an index would double the bytes per change.
+    auto q = Statement::prepare(db_.get(),
+                                "SELECT at, key, cause, value FROM change_log WHERE at >= ?1 AND at < ?2 ORDER BY rowid");
+    if (!q) return q.error();
+    q->bind(1, to_millis(from)).bind(2, to_millis(to));
+    for (;;) {
+        const auto row = q->next();
+        if (!row) return row.error();
+        if (!*row) break;
+        on_change(LoggedChange{q->integer(0), q->integer(1), q->integer(2), q->text_view(3)});
+    }
+    return {};
 }
 
 namespace {

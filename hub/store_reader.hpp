@@ -22,10 +22,16 @@ public:
     proto::Result<std::vector<HistoryPoint>> history(const proto::DeviceId& device, std::string_view attribute,
                                                      TimePoint from, TimePoint to, std::size_t limit);
     proto::Result<std::vector<Trace>> traces(const proto::RuleId& rule, std::size_t limit);
+    proto::Result<void> change_log(TimePoint from, TimePoint to,
+                                   const std::function<void(ChangeLogDictionary&&)>& on_dictionary,
+                                   const std::function<void(const LoggedChange&)>& on_change);
     proto::Result<std::vector<Trace>> device_traces(const proto::DeviceId& device, std::size_t limit);
     proto::Result<std::vector<Notification>> notifications(std::size_t limit);
 
 private:
+    proto::Result<void> read_change_log(TimePoint from, TimePoint to,
+                                        const std::function<void(ChangeLogDictionary&&)>& on_dictionary,
+                                        const std::function<void(const LoggedChange&)>& on_change);
     proto::Result<void> load_areas(StoredHome& home);
     proto::Result<void> load_devices(StoredHome& home, const std::function<void(StoredDevice&&)>* on_device);
     static DeviceState read_state(const storage::Statement& q, const proto::DeviceId& id,

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "hub/migrations.hpp"
 #include "hub/store_connection.hpp"
@@ -702,4 +703,47 @@ TEST_CASE("A database that cannot grow is reported as storage_full, other failur
     CHECK_THAT(full.message, Catch::Contains("full"));
     REQUIRE(sqlite3_exec(db.get(), "INSERT INTO nowhere VALUES (1)", nullptr, nullptr, nullptr) == SQLITE_ERROR);
     CHECK(storage::sqlite_failure(db.get(), "insert").code == Errc::storage_failed);
+}
+
+TEST_CASE("Every change is kept in the change log with its full cause, past the history's retention") {
+    TempDir dir;
+    auto options = options_for(dir.file());
+    options.history_retention = std::chrono::hours(24);
+    auto store = open_store(options);
+    const auto now = kT0 + std::chrono::hours(24 * 400);
+    store->append_history(DeviceId{"hall.light"}, "on", true, now - std::chrono::hours(24 * 365),
+                          proto::Context{"r1.1", "r1", proto::Cause::rule, "dusk"});
+    store->append_history(DeviceId{"hall.light"}, "on", false, now - std::chrono::hours(1),
+                          proto::Context{"c9", "", proto::Cause::app, "owner"});
+    store->append_history(DeviceId{"hall.light"}, "brightness", 40.0, now - std::chrono::minutes(1));
+    store->prune(now);
+    store->flush();
+
+    const auto points = store->history(DeviceId{"hall.light"}, "on", TimePoint{}, now, 10);
+    REQUIRE(points.has_value());
+    REQUIRE(points->size() == 1);
+    CHECK(points->front().cause == proto::Cause::app);
+    CHECK(points->front().source == "owner");
+    CHECK(points->front().context_id == "c9");
+
+    ChangeLogDictionary dictionary;
+    std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::string>> rows;
+    const auto read = store->change_log(
+        TimePoint{}, now, [&](ChangeLogDictionary&& d) { dictionary = std::move(d); },
+        [&](const LoggedChange& c) { rows.emplace_back(c.at_ms, c.key, c.cause, std::string(c.value)); });
+    REQUIRE(read.has_value());
+    REQUIRE(rows.size() == 3);
+    CHECK(dictionary.keys.size() == 2);
+    CHECK(dictionary.causes.size() == 3);
+    const auto& [at, key, cause, value] = rows.front();
+    CHECK(at == std::chrono::duration_cast<std::chrono::milliseconds>((now - std::chrono::hours(24 * 365)).time_since_epoch()).count());
+    CHECK(value == "true");
+    const auto k = std::ranges::find(dictionary.keys, key, &ChangeKey::id);
+    REQUIRE(k != dictionary.keys.end());
+    CHECK(k->device == DeviceId{"hall.light"});
+    CHECK(k->attribute == "on");
+    const auto c = std::ranges::find(dictionary.causes, cause, &ChangeCause::id);
+    REQUIRE(c != dictionary.causes.end());
+    CHECK(c->cause == proto::Cause::rule);
+    CHECK(c->source == "dusk");
 }

@@ -85,6 +85,32 @@ struct HistoryPoint {
     TimePoint at;
     proto::Cause cause = proto::Cause::device;
     std::string context_id;  // the context of the command it answered, when it answered one
+    std::string source;      // who, within the cause: the token, the utterance, the rule or scene id
+    std::string parent;      // the context the cause followed from (a rule run's trigger)
+};
+
+/// The change log's dictionaries: each (device, attribute) and each (cause, source) once, by number.
+struct ChangeKey {
+    std::int64_t id = 0;
+    proto::DeviceId device;
+    std::string attribute;
+};
+struct ChangeCause {
+    std::int64_t id = 0;
+    proto::Cause cause = proto::Cause::device;
+    std::string source;
+};
+struct ChangeLogDictionary {
+    std::vector<ChangeKey> keys;
+    std::vector<ChangeCause> causes;
+};
+/// One row of the change log; `key` and `cause` are numbers of the dictionary, `value` the JSON
+/// text of the new value (valid only during the call that hands it over).
+struct LoggedChange {
+    std::int64_t at_ms = 0;
+    std::int64_t key = 0;
+    std::int64_t cause = 0;
+    std::string_view value;
 };
 
 struct Trace {

@@ -55,7 +55,16 @@ constexpr const char* kPutState =
     "ON CONFLICT (device) DO UPDATE SET attributes = excluded.attributes, version = excluded.version, "
     "availability = excluded.availability, updated_at = excluded.updated_at";
 constexpr const char* kAppendHistory =
-    "INSERT INTO history (device, attribute, value, at, cause, context) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO history (device, attribute, value, at, cause, context, source, parent) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+// The change log refers to its dictionaries by number, resolved inside SQLite: nothing is cached
+// on the writer, so a rolled-back batch cannot leave it pointing at a row that was never written.
+constexpr const char* kInternChangeKey = "INSERT OR IGNORE INTO change_keys (device, attribute) VALUES (?1, ?2)";
+constexpr const char* kInternChangeCause = "INSERT OR IGNORE INTO change_causes (cause, source) VALUES (?1, ?2)";
+constexpr const char* kAppendChange =
+    "INSERT INTO change_log (at, key, value, cause) VALUES (?1, "
+    "(SELECT id FROM change_keys WHERE device = ?2 AND attribute = ?3), ?4, "
+    "(SELECT id FROM change_causes WHERE cause = ?5 AND source = ?6))";
 constexpr const char* kAppendTraceDevice = "INSERT INTO trace_devices (trace, device, at) VALUES (?1, ?2, ?3)";
 constexpr const char* kAppendTrace = "INSERT INTO traces (rule, at, body) VALUES (?1, ?2, ?3)";
 constexpr const char* kTrimTraces =
@@ -80,6 +89,9 @@ proto::Result<WriterStatements> WriterStatements::prepare(sqlite3* db) {
         {&s.remove_device, kRemoveDevice},
         {&s.put_state, kPutState},
         {&s.append_history, kAppendHistory},
+        {&s.intern_change_key, kInternChangeKey},
+        {&s.intern_change_cause, kInternChangeCause},
+        {&s.append_change, kAppendChange},
         {&s.append_trace, kAppendTrace},
         {&s.append_trace_device, kAppendTraceDevice},
         {&s.trim_traces, kTrimTraces},
@@ -333,12 +345,29 @@ proto::Result<void> StoreWriter::apply_one(const PutState& t) {
 }
 
 proto::Result<void> StoreWriter::apply_one(const HistoryRow& t) {
+    const auto value = dump(proto::to_json(t.value));
+    if (auto r = append_change(t, value); !r) return r;
     return statements_.append_history.bind(1, t.device.value)
         .bind(2, t.attribute)
-        .bind(3, dump(proto::to_json(t.value)))
+        .bind(3, value)
         .bind(4, to_millis(t.at))
         .bind(5, proto::to_string(t.cause.cause))
         .bind(6, t.cause.id)
+        .bind(7, t.cause.source)
+        .bind(8, t.cause.parent)
+        .run();
+}
+
+proto::Result<void> StoreWriter::append_change(const HistoryRow& t, const std::string& value) {
+    const auto cause = proto::to_string(t.cause.cause);
+    if (auto r = statements_.intern_change_key.bind(1, t.device.value).bind(2, t.attribute).run(); !r) return r;
+    if (auto r = statements_.intern_change_cause.bind(1, cause).bind(2, t.cause.source).run(); !r) return r;
+    return statements_.append_change.bind(1, to_millis(t.at))
+        .bind(2, t.device.value)
+        .bind(3, t.attribute)
+        .bind(4, value)
+        .bind(5, cause)
+        .bind(6, t.cause.source)
         .run();
 }
 

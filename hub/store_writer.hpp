@@ -92,7 +92,7 @@ using Task = std::variant<PutDocument, EraseDocument, PutArea, RemoveArea, PutDe
 /// The prepared statements of the write connection.
 struct WriterStatements {
     Statement put_document, erase_document, put_area, remove_area, put_device, remove_device, put_state,
-        append_history, append_trace, append_trace_device, trim_traces, append_notification, trim_notifications, prune_history,
+        append_history, intern_change_key, intern_change_cause, append_change, append_trace, append_trace_device, trim_traces, append_notification, trim_notifications, prune_history,
         prune_traces;
 
     static proto::Result<WriterStatements> prepare(sqlite3* db);
@@ -141,6 +141,7 @@ private:
     proto::Result<void> apply_one(const storage::Prune& t);
     proto::Result<void> apply_one(const storage::PutState& t);
     proto::Result<void> apply_one(const storage::HistoryRow& t);
+    proto::Result<void> append_change(const storage::HistoryRow& t, const std::string& value);
     proto::Result<void> apply_one(const storage::TraceRow& t);
     proto::Result<void> apply_one(const storage::NotificationRow& t);
     void set_synchronous(storage::Synchronous wanted);
