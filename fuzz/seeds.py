@@ -150,6 +150,9 @@ def from_tests(out):
     write(out, "url", ["/api/v1/devices?area=living_room&kind=light&name=%E5%AE%A2+x\0GET",
                        "/api/v1/devices/bedroom.ac/history?from=2026-03-29T03:00:00%2B02:00&limit=10\0GET",
                        "/api/v1/scenes/sleep/activate\0POST", "/api/v1/rules/%7Bid%7D\0DELETE"])
+    write(out, "care", ["\0" + s for s in json_objects("care/household_test.cpp") if s.startswith("[")] +
+          ["\1" + s for s in json_objects("care/care_settings_test.cpp", "care/air_test.cpp")] +
+          ["\2" + s for s in json_objects("care/notification_desk_test.cpp") if '"text"' in s])
     write(out, "recognizer", [s + "\0bedroom" for s in literals("nlu/recognizer_test.cpp")
                               if s and not s.isascii() or re.fullmatch(r"[A-Za-z' ,%0-9]+", s or "x") and " " in s][:300])
 

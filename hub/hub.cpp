@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "hub/automation.hpp"
+#include "hub/care_host.hpp"
 #include "devices/adapters/ha_discovery.hpp"
 #include "devices/adapters/tasmota.hpp"
 #include "devices/adapters/zigbee2mqtt.hpp"
@@ -106,11 +107,19 @@ proto::Result<void> Hub::start() {
                              [this](const proto::DeviceId& device, const proto::Command& command) { return transmit(device, command); },
                              [this](const std::string& topic, const std::string& payload) { return publish(topic, payload); },
                              config_.prefix});
-    // The fixed order of the fan-out: rules, then the live feed.
+    care_ = std::make_unique<CareHost>(
+        io_, CareLinks{registry_, *store_, *live_, automation_->rule_host(), clock_,
+                       [this](const proto::DeviceId& device, proto::Command command, const proto::Context& cause,
+                              std::string_view trace) { return send_command(device, std::move(command), cause, trace); },
+                       [this](const std::string& topic, const std::string& payload) { return publish(topic, payload); },
+                       [this]() -> const scenes::Place& { return automation_->definitions().place(); }, config_.prefix});
+    // The fixed order of the fan-out: rules, the care programs, then the live feed.
     events_->add_listener(*automation_);
+    events_->add_listener(*care_);
     events_->add_listener(*live_);
     events_->on_rerecord([this](const rules::Trace& trace) { automation_->rule_host().rerecord(trace); });
     if (auto started = automation_->start(*documents, *home); !started) return started;
+    care_->start(*documents, *home);
     register_routes();
     http_ = std::make_unique<HttpServer>(io_, config_.http, router_, live_.get());
     if (auto started = http_->start(); !started) return started;
@@ -258,6 +267,7 @@ void Hub::run() {
 }
 
 void Hub::stop() {
+    if (care_) care_->stop();
     if (automation_) automation_->stop();
     if (mqtt_) mqtt_->stop();
     if (http_) http_->stop();
@@ -316,6 +326,7 @@ void Hub::register_routes() {
     add_scene_routes(router_, automation_->definitions(), automation_->actions());
     add_rule_routes(router_, automation_->definitions(), automation_->rule_host());
     add_conversation_routes(router_, automation_->phrasebook(), automation_->assistant());
+    add_care_routes(router_, *care_);
     if (!config_.web_dir.empty()) web_ = WebApp::load(config_.web_dir);
     add_web_routes(router_, web_);
 }

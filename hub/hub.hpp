@@ -73,6 +73,7 @@ struct HubConfig {
 proto::Result<proto::BrokerUrl> broker_of(const HubConfig& config);
 
 class Automation;
+class CareHost;
 
 class Hub {
 public:
@@ -93,6 +94,7 @@ public:
     /// For imports of areas and devices (the automation's POST /api/v1/import).
     devices::Registry& mutable_registry() noexcept { return registry_; }
     Automation& automation() noexcept { return *automation_; }
+    CareHost& care() noexcept { return *care_; }
     HubStats& stats() noexcept { return stats_; }
     const HubConfig& config() const noexcept { return config_; }
     /// The one clock of everything the hub decides, stores and shows.
@@ -189,7 +191,8 @@ private:
     rules::TraceBook traces_;
     std::unique_ptr<EventPath> events_;
     std::chrono::steady_clock::time_point started_;
-    std::unique_ptr<Automation> automation_;  // last: destroyed first, it uses the members above
+    std::unique_ptr<Automation> automation_;  // destroyed before the members above, which it uses
+    std::unique_ptr<CareHost> care_;          // last: destroyed first, it uses the automation's traces
 };
 
 }  // namespace hearth::hub

@@ -391,7 +391,9 @@ void DeviceModel::integrate(Instant now) {
         }
         temperature_ = goal + (temperature_ - goal) * std::exp(-minutes / minutes_to_settle);
     } else if (description_.kind == DeviceKind::air_purifier) {
-        double goal = 60;  // outdoor air leaking in
+        // Outdoor air leaking in: about 50 by day, rising to 110 around 20:00 (cooking, traffic).
+        const double from_eight = hour_of_day(now) - 20;
+        double goal = 50 + 60 * std::exp(-from_eight * from_eight / 8);
         double minutes_to_settle = 60;
         if (flag("on")) {
             goal = 5;
