@@ -68,7 +68,7 @@ TEST_CASE("A dust allergy steps a running purifier up all year but does not star
 TEST_CASE("Air settings read a user curve and refuse bad parameters naming the field") {
     const auto s = air_settings_from_json(json::parse(R"({"curve": [{"pm25": 20, "level": "low"}, {"pm25": 50, "level": "high"}],
                                                            "hysteresis": 3, "pollen_months": [4, 5]})"));
-    REQUIRE(s);
+    REQUIRE(s.has_value());
     CHECK(decide_air(*s, 55, std::nullopt, kNobody, kJuly).level == PurifierLevel::high);
     CHECK(decide_air(*s, 48, PurifierLevel::high, kNobody, kJuly).level == PurifierLevel::high);
     CHECK(decide_air(*s, 46, PurifierLevel::high, kNobody, kJuly).level == PurifierLevel::low);

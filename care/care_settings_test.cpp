@@ -11,7 +11,7 @@ TEST_CASE("Care settings apply over the current ones and read back the same") {
         "notifications": {"quiet_hours": {"from": "23:00", "to": "06:30"}, "dedup": {"air": 120}},
         "webhooks": [{"url": "http://127.0.0.1:8123/hook?x=1", "attempts": 3, "backoff_ms": 50}],
         "air": {"enabled": false}})"));
-    REQUIRE(s);
+    REQUIRE(s.has_value());
     CHECK(!s->air.enabled);
     CHECK(s->air.curve == AirSettings{}.curve);
     CHECK(s->notifications.window_of("air") == std::chrono::minutes(120));

@@ -12,7 +12,7 @@ TEST_CASE("A household reads people with roles, allergies, times and presence de
          "presence": ["bedroom.presence"], "quiet_hours": {"from": "20:30", "to": "07:30"}},
         {"id": "grandpa", "name": "爷爷", "role": "elder"}])");
     const auto household = household_from_json(j);
-    REQUIRE(household);
+    REQUIRE(household.has_value());
     REQUIRE(household->people.size() == 2);
     const auto& mia = household->people[0];
     CHECK(mia.role == Role::child);

@@ -13,7 +13,7 @@ namespace {
 const TimePoint kMidnight = TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 1 / 1));
 
 Notification comfort(std::string key, std::string person = {}) {
-    return {.program = "air", .key = std::move(key), .urgency = Urgency::comfort, .person = std::move(person), .text_en = "hello"};
+    return {.program = "air", .key = std::move(key), .urgency = Urgency::comfort, .person = std::move(person), .text_en = "hello", .text_zh = "你好", .created = {}};
 }
 
 }  // namespace
@@ -73,7 +73,7 @@ TEST_CASE("Quiet hours wrap past midnight") {
 TEST_CASE("A notification from the API is read with its fields checked") {
     const auto home = household_from_json(json::parse(R"([{"id": "mia", "name": "Mia"}])")).value();
     const auto n = notification_from_json(json::parse(R"({"text": {"en": "hi", "zh": "你好"}, "urgency": "safety", "person": "mia"})"), home);
-    REQUIRE(n);
+    REQUIRE(n.has_value());
     CHECK(n->urgency == Urgency::safety);
     CHECK(n->text_zh == "你好");
     CHECK(n->key == "hi");

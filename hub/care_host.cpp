@@ -189,7 +189,6 @@ void CareHost::steer_purifier(const devices::Device& purifier, double pm25) {
     trace.steps.push_back({now, "air", "care",
                            json{{"program", "air"}, {"level", wanted_level}, {"why", {{"en", decision.why_en}, {"zh", decision.why_zh}}}},
                            sent ? std::string() : sent.error().message});
-    if (!sent) trace.outcome = rules::Outcome::error, trace.reason = sent.error().message;
     links_.host.record_own(std::move(trace));
     memory.level = wanted_level;
     memory.context_id = context_id;
@@ -302,7 +301,7 @@ void CareHost::put_household(const json& body, Answer done) {
     links_.store.put_document(kCollection, kHouseholdDoc, care::to_json(household_), links_.clock.now(),
                               [this, done = std::move(done)](proto::Result<void> saved) {
                                   if (!saved) return done(saved.error());
-                                  done(household_json());
+                                  done(ok(household_json()));
                               });
 }
 
@@ -313,7 +312,7 @@ void CareHost::put_settings(const json& body, Answer done) {
     links_.store.put_document(kCollection, kSettingsDoc, care::to_json(settings_), links_.clock.now(),
                               [this, done = std::move(done)](proto::Result<void> saved) {
                                   if (!saved) return done(saved.error());
-                                  done(status_json());
+                                  done(ok(status_json()));
                               });
 }
 
@@ -345,7 +344,7 @@ proto::Result<json> CareHost::notify_from_app(const json& body) {
     const auto& entry = recent_.back();
     json answer{{"verdict", verdict}, {"notification", care::to_json(entry.notification)}};
     if (entry.release_at) answer["release_ms"] = millis(*entry.release_at);
-    return answer;
+    return ok(std::move(answer));
 }
 
 json CareHost::notifications_json(std::size_t limit) const {

@@ -55,7 +55,7 @@ private:
         if (ec) return fail("read", ec);
         beast::error_code ignored;
         stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        done_(static_cast<int>(response_.result_int()));
+        done_(static_cast<int>(response_.get().result_int()));
     }
     void fail(const char* what, beast::error_code ec) {
         const auto message = ec == beast::error::timeout ? std::string("timed out") : ec.message();
