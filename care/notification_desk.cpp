@@ -140,6 +140,7 @@ NotificationDesk::Outcome NotificationDesk::submit(Notification n, TimePoint now
     const auto last = last_sent_.find(key);
     if (last != last_sent_.end() && now - last->second < settings.window_of(n.program)) {
         ++duplicates_;
+        n.created = now;
         outcome.verdict = Verdict::duplicate;
         outcome.notification = std::move(n);
         return outcome;
