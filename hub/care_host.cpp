@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "assist/conversation_request.hpp"
+#include "care/question.hpp"
 #include "hub/context_id.hpp"
 #include "hub/log.hpp"
 #include "hub/webhook_client.hpp"
@@ -22,6 +24,8 @@ constexpr const char* kCollection = "care";
 constexpr const char* kHouseholdDoc = "household";
 constexpr const char* kSettingsDoc = "settings";
 constexpr const char* kAirTraces = "_care_air";
+constexpr const char* kAskTraces = "_care_ask";
+constexpr std::size_t kRecentQuestions = 50;
 constexpr std::size_t kRecentNotifications = 200;
 constexpr std::size_t kRecentActions = 50;
 constexpr auto kWebhookDeadline = std::chrono::seconds(5);
@@ -94,6 +98,13 @@ void CareHost::stop() { stopped_ = true; }
 
 void CareHost::tick() {
     if (stopped_) return;
+    const auto now = links_.clock.now();
+    for (auto& q : questions_) {
+        if (q.outcome != "waiting" || now < q.deadline) continue;
+        q.outcome = "timed_out";
+        record_action({{"program", "ask"}, {"at_ms", millis(now)}, {"device", q.speaker.value}, {"question", q.id},
+                       {"outcome", q.outcome}});
+    }
     for (auto& n : desk_.release(links_.clock.now())) {
         if (auto* entry = entry_of(n.id)) {
             entry->verdict = "delivered";
@@ -276,6 +287,110 @@ void CareHost::send_webhook(std::uint64_t id, std::size_t index, const care::Web
     });
 }
 
+// ---- speaking first ----
+
+proto::Result<json> CareHost::ask(const json& body) {
+    if (!body.is_object()) return proto::make_error(Errc::bad_json, "a question is an object");
+    auto speaker_id = proto::required_string(body, "speaker");
+    if (!speaker_id) return speaker_id.error();
+    const auto* speaker = proto::is_valid_id(*speaker_id) ? links_.registry.find(proto::DeviceId{*speaker_id}) : nullptr;
+    if (!speaker) return proto::make_error(Errc::unknown_device, "no device " + *speaker_id, "speaker");
+    if (!can(*speaker, "say")) return proto::make_error(Errc::invalid_field, *speaker_id + " cannot say anything", "speaker");
+    auto language = proto::optional_string(body, "language");
+    if (!language) return language.error();
+    const std::string lang = language->value_or("zh");
+    if (lang != "zh" && lang != "en") return proto::make_error(Errc::invalid_field, "language is zh or en", "language");
+    if (!body.contains("text")) return proto::make_error(Errc::invalid_field, "a question needs a text", "text");
+    std::string text;
+    if (body["text"].is_string()) {
+        text = body["text"].get<std::string>();
+    } else if (body["text"].is_object()) {
+        auto chosen = proto::optional_string(body["text"], lang);
+        if (!chosen || !*chosen) return proto::make_error(Errc::invalid_field, "text." + lang + " is the question in " + lang, "text");
+        text = **chosen;
+    }
+    if (text.empty() || text.size() > 500) return proto::make_error(Errc::invalid_field, "text is 1–500 bytes", "text");
+    auto timeout = proto::optional_integer(body, "timeout_s");
+    if (!timeout) return timeout.error();
+    if (*timeout && (**timeout < 1 || **timeout > 600)) return proto::make_error(Errc::out_of_range, "timeout_s is 1–600", "timeout_s");
+    auto scene = proto::optional_string(body, "scene_on_yes");
+    if (!scene) return scene.error();
+    if (*scene && !proto::is_valid_id(**scene)) return proto::make_error(Errc::invalid_field, "scene_on_yes is a scene id", "scene_on_yes");
+    for (const auto& q : questions_) {
+        if (q.speaker == speaker->description.id && q.outcome == "waiting") {
+            return proto::make_error(Errc::conflict, *speaker_id + " is waiting for the answer to question " + std::to_string(q.id), "speaker");
+        }
+    }
+    const auto now = links_.clock.now();
+    Question q;
+    q.id = next_question_++;
+    q.speaker = speaker->description.id;
+    q.text = text;
+    q.language = lang;
+    q.scene_on_yes = scene->value_or("");
+    q.asked = now;
+    q.deadline = now + std::chrono::seconds(timeout->value_or(30));
+    q.context_id = new_context_id();
+    proto::Command say;
+    say.set["say"] = text;
+    auto sent = links_.send_command(q.speaker, say, proto::Context{q.context_id, {}, proto::Cause::rule, kAskTraces}, q.context_id);
+    if (!sent) return sent.error();
+    Sent delivered{{q.speaker, *sent}};
+    auto trace = immediate_trace(q.context_id, kAskTraces, json{{"kind", "care"}, {"program", "ask"}, {"device", q.speaker.value}},
+                                 delivered, now);
+    trace.steps.push_back({now, "ask", "care", json{{"question", q.id}, {"text", text}, {"timeout_s", timeout->value_or(30)}}, {}});
+    links_.host.record_own(std::move(trace));
+    questions_.push_back(std::move(q));
+    while (questions_.size() > kRecentQuestions) questions_.pop_front();
+    return ok(json{{"question", question_json(questions_.back())}});
+}
+
+bool CareHost::take_answer(const std::string& topic, const std::string& payload) {
+    const auto prefix = links_.prefix + "/assist/";
+    if (!topic.starts_with(prefix) || !topic.ends_with("/text")) return false;
+    const proto::DeviceId device{topic.substr(prefix.size(), topic.size() - prefix.size() - 5)};
+    const auto waiting = std::find_if(questions_.begin(), questions_.end(),
+                                      [&](const Question& q) { return q.speaker == device && q.outcome == "waiting"; });
+    if (waiting == questions_.end()) return false;
+    // The same request shape as any utterance on this topic: the text itself, or a JSON request.
+    json body{{"text", payload}};
+    if (!payload.empty() && payload.front() == '{') {
+        if (auto j = proto::parse_json(payload); j && j->is_object()) body = std::move(*j);
+    }
+    const auto request = assist::conversation_request_from_json(body);
+    if (!request) return false;
+    const auto reply = care::reply_to_question(request->text);
+    if (reply == care::Reply::unclear) return false;
+    auto& q = *waiting;
+    const auto now = links_.clock.now();
+    q.outcome = std::string(care::to_string(reply));
+    q.answer = request->text;
+    if (reply == care::Reply::yes && !q.scene_on_yes.empty() && links_.activate_scene) {
+        if (auto activated = links_.activate_scene(proto::SceneId{q.scene_on_yes}); !activated) q.error = activated.error().message;
+    }
+    const bool zh = q.language == "zh";
+    json response{{"device", device.value},
+                  {"question", q.id},
+                  {"answer", q.outcome},
+                  {"text", reply == care::Reply::yes ? (zh ? "好的。" : "OK.") : (zh ? "好的，不打扰了。" : "All right, I won't.")}};
+    if (auto published = links_.publish(prefix + device.value + "/response", response.dump()); !published) {
+        log::warning("care: the reply to {} was not sent: {}", device.value, published.error().message);
+    }
+    record_action({{"program", "ask"}, {"at_ms", millis(now)}, {"device", device.value}, {"question", q.id},
+                   {"outcome", q.outcome}, {"answer", q.answer}, {"error", q.error.empty() ? json() : json(q.error)}});
+    return true;
+}
+
+json CareHost::question_json(const Question& q) const {
+    json j{{"id", q.id},           {"speaker", q.speaker.value}, {"text", q.text},
+           {"language", q.language}, {"asked_ms", millis(q.asked)}, {"deadline_ms", millis(q.deadline)},
+           {"outcome", q.outcome},   {"context_id", q.context_id}};
+    if (!q.answer.empty()) j["answer"] = q.answer;
+    if (!q.scene_on_yes.empty()) j["scene_on_yes"] = q.scene_on_yes;
+    if (!q.error.empty()) j["error"] = q.error;
+    return j;
+}
+
 // ---- the API ----
 
 json CareHost::household_json() const { return {{"people", care::to_json(household_)}}; }
@@ -328,10 +443,13 @@ json CareHost::status_json() const {
                              {"context_id", m.context_id}});
     }
     std::size_t held = desk_.held().size();
+    auto questions = json::array();
+    for (auto it = questions_.rbegin(); it != questions_.rend(); ++it) questions.push_back(question_json(*it));
     return {{"settings", care::to_json(settings_)},
             {"programs",
              {{"air", {{"enabled", settings_.air.enabled}, {"purifiers", purifiers}}},
               {"watch", {{"enabled", settings_.watch.enabled}}}}},
+            {"questions", questions},
             {"notifications", {{"held", held}, {"duplicates", desk_.duplicates()}, {"webhook_failures", webhook_failures_}}},
             {"actions", json(std::vector<json>(actions_.rbegin(), actions_.rend()))},
             {"problems", problems_}};

@@ -6,6 +6,9 @@
 //   - Air: a pm25 reading → each purifier in that area to the curve's level (care::decide_air); the
 //     command goes out with a trace (`_care_air`) whose step says why in English and Chinese.
 //   - Watch: a device with nothing to command (a sensor) going offline → a safety alert.
+//   - Speaking first: a question said through a speaker's `say`; the reply heard on the same
+//     speaker's assist topic within the timeout is yes or no (care::reply_to_question), and a yes
+//     may activate a scene; anything else goes on to the assistant as an ordinary request.
 //   - Notifications: care::NotificationDesk decides deliver / hold till the quiet hours end /
 //     duplicate; a delivered one goes to the live feed ("notification"), to MQTT
 //     `<prefix>/notify/<person|household>` and to every webhook, retried with doubling back-off.
@@ -53,6 +56,7 @@ struct CareLinks {
     SendCommand send_command;
     std::function<proto::Result<void>(const std::string& topic, const std::string& payload)> publish;
     std::function<const scenes::Place&()> place;  // the home's location and time zone
+    std::function<proto::Result<nlohmann::json>(const proto::SceneId&)> activate_scene;
     std::string prefix;                            // the MQTT topic prefix
 };
 
@@ -87,6 +91,14 @@ public:
     /// delivery (live, mqtt, webhooks: attempts, last error).
     nlohmann::json notifications_json(std::size_t limit) const;
 
+    /// Says a question through a speaker and waits for the spoken reply:
+    /// {"speaker", "text": "…" | {"en", "zh"}, "language": "zh" | "en", "timeout_s": 1–600,
+    ///  "scene_on_yes"}. One question at a time per speaker.
+    proto::Result<nlohmann::json> ask(const nlohmann::json& body);
+    /// An utterance on "<prefix>/assist/<speaker>/text": true when it answered that speaker's
+    /// waiting question (the reply is published on …/response); false leaves it to the assistant.
+    bool take_answer(const std::string& topic, const std::string& payload);
+
     /// Hands a program's notification to the desk; returns the verdict ("delivered", "held", "duplicate").
     std::string notify(care::Notification notification);
 
@@ -115,6 +127,21 @@ private:
         std::string context_id;
     };
 
+    struct Question {
+        std::uint64_t id = 0;
+        proto::DeviceId speaker;
+        std::string text;      // what the speaker said
+        std::string language;  // zh or en
+        std::string scene_on_yes;
+        care::TimePoint asked{};
+        care::TimePoint deadline{};
+        std::string outcome = "waiting";  // waiting, yes, no, timed_out
+        std::string answer;               // the reply heard
+        std::string context_id;
+        std::string error;                // a scene that could not be activated
+    };
+
+    nlohmann::json question_json(const Question& q) const;
     void air_reading(const proto::DeviceId& reader, double pm25);
     void steer_purifier(const devices::Device& purifier, double pm25);
     void deliver(Entry& entry);
@@ -131,13 +158,16 @@ private:
     care::NotificationDesk desk_;
     std::deque<Entry> recent_;  // newest last
     std::map<proto::DeviceId, PurifierMemory> purifiers_;
+    std::deque<Question> questions_;  // newest last
+    std::uint64_t next_question_ = 1;
     std::deque<nlohmann::json> actions_;  // the programs' latest actions, newest last
     std::vector<std::string> problems_;   // home-file sections left out, with why
     std::uint64_t webhook_failures_ = 0;
     bool stopped_ = false;
 };
 
-/// GET/PUT /api/v1/household, GET/PUT /api/v1/care, GET/POST /api/v1/care/notifications.
+/// GET/PUT /api/v1/household, GET/PUT /api/v1/care, GET/POST /api/v1/care/notifications,
+/// POST /api/v1/care/ask.
 void add_care_routes(Router& router, CareHost& care);
 
 }  // namespace hearth::hub

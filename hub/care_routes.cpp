@@ -22,6 +22,11 @@ void add_care_routes(Router& router, CareHost& care) {
         if (!body) return reply(error_response(body.error()));
         care.put_settings(*body, reply_with(std::move(reply)));
     });
+    router.add("POST", "/api/v1/care/ask", Scope::control, [&care](const HttpRequest& request, const PathParams&, Reply reply) {
+        auto body = body_json(request);
+        if (!body) return reply(error_response(body.error()));
+        reply_result(reply, care.ask(*body), 202);
+    });
     router.add("GET", "/api/v1/care/notifications", Scope::read, [&care](const HttpRequest& request, const PathParams&, Reply reply) {
         auto limit = limit_param(request, 50, 200);
         if (!limit) return reply(error_response(limit.error()));

@@ -112,7 +112,9 @@ proto::Result<void> Hub::start() {
                        [this](const proto::DeviceId& device, proto::Command command, const proto::Context& cause,
                               std::string_view trace) { return send_command(device, std::move(command), cause, trace); },
                        [this](const std::string& topic, const std::string& payload) { return publish(topic, payload); },
-                       [this]() -> const scenes::Place& { return automation_->definitions().place(); }, config_.prefix});
+                       [this]() -> const scenes::Place& { return automation_->definitions().place(); },
+                       [this](const proto::SceneId& scene) { return automation_->actions().activate_scene(scene, std::nullopt); },
+                       config_.prefix});
     // The fixed order of the fan-out: rules, the care programs, then the live feed.
     events_->add_listener(*automation_);
     events_->add_listener(*care_);
@@ -515,6 +517,8 @@ void Hub::on_mqtt_message(const MqttMessage& message) {
     } measure{stats_.mqtt_handling, started};
     try {
         if (native_->follows(message.topic)) return take(*native_, message);
+        // A reply to the hub's own question first; any other utterance goes on to the assistant.
+        if (care_ && care_->take_answer(message.topic, message.payload)) return;
         if (automation_ && automation_->handle_mqtt(message.topic, message.payload)) return;
         for (auto it = adapters_.begin() + 1; it != adapters_.end(); ++it) take(**it, message);
     } catch (const std::exception& e) {

@@ -284,6 +284,8 @@ bool DeviceModel::step_motions(Instant now, std::string& context_id) {
 
 void DeviceModel::apply_immediate(const proto::Attributes& attributes, Instant now) {
     for (const auto& [attribute, value] : attributes) set(attribute, value);
+    // A speaker shows what it was told to say in its `said` attribute, when it has one.
+    if (const auto say = attributes.find("say"); say != attributes.end() && reads("said")) set("said", say->second);
     if (reads("hvac_mode")) {
         const auto mode = attributes.find("hvac_mode");
         if (mode != attributes.end()) {

@@ -335,6 +335,8 @@ class Campaign:
                                        "air": {"curve": [{"pm25": 35, "level": "low"}], "hysteresis": 5, "pollen_months": [4]},
                                        "watch": {"enabled": True}}, self.restore_care),
             ("POST", "/api/v1/care/notifications"): ({"text": {"en": "hi", "zh": "你好"}, "urgency": "comfort", "key": "k"}, None),
+            ("POST", "/api/v1/care/ask"): ({"speaker": "lamp", "text": {"zh": "好吗", "en": "OK?"}, "language": "en",
+                                            "timeout_s": 5, "scene_on_yes": "none"}, None),
         }
         for (method, path), (sample, undo) in samples.items():
             for field, body in mutations(sample):
