@@ -199,7 +199,8 @@ TEST_CASE("A notification reaches the live feed, MQTT and a webhook; a failing w
     // The failing receiver: three attempts, then failed, with the reason.
     json failed;
     REQUIRE(settle([&] {
-        for (const auto& d : home.get("/api/v1/care/notifications").json()["notifications"][0]["deliveries"])
+        const auto latest = home.get("/api/v1/care/notifications").json()["notifications"][0];
+        for (const auto& d : latest["deliveries"])
             if (d["channel"] == "webhook" && d["status"] == "failed") failed = d;
         return !failed.is_null();
     }));
@@ -234,7 +235,8 @@ TEST_CASE("Quiet hours hold a comfort message until they end and let a safety al
     CHECK(alarm.json()["verdict"] == "delivered");
 
     const auto verdict_of = [&](const std::string& text) {
-        for (const auto& n : http_get(hub.port(), "/api/v1/care/notifications", hub.token()).json()["notifications"])
+        const auto list = http_get(hub.port(), "/api/v1/care/notifications", hub.token()).json()["notifications"];
+        for (const auto& n : list)
             if (n["text"]["en"] == text) return n["verdict"].get<std::string>();
         return std::string();
     };
@@ -268,4 +270,57 @@ TEST_CASE("Bad household and care settings are refused naming the field and chan
     const auto after = home.get("/api/v1/household").json();
     REQUIRE(after["people"].size() == 1);
     CHECK(after["people"][0]["role"] == "elder");
+}
+
+TEST_CASE("The hub asks through a speaker; yes starts sleep music and dims the lights, no and silence change nothing") {
+    SimHome home;
+    SimFleet fleet(home.broker, {"bedroom.speaker", "bedroom.ceiling_light", "bedroom.bedside_lamp", "bedroom.ac", "bedroom.curtain"});
+    for (const char* id : {"bedroom.speaker", "bedroom.ceiling_light", "bedroom.bedside_lamp", "bedroom.ac", "bedroom.curtain"})
+        REQUIRE(home.online(id));
+    REQUIRE(home.post("/api/v1/devices/bedroom.ceiling_light/commands", {{"on", true}, {"brightness", 80}}).status == 202);
+    REQUIRE(home.state_becomes("bedroom.ceiling_light", [](const json& s) { return s["on"] == true; }));
+
+    const std::string question = "已经很晚了，该休息了，要我放点助眠音乐吗？";
+    const json ask{{"speaker", "bedroom.speaker"}, {"text", {{"zh", question}, {"en", "It is late. Shall I play some sleep music?"}}},
+                   {"timeout_s", 60}, {"scene_on_yes", "sleep"}};
+    const auto asked = home.post("/api/v1/care/ask", ask);
+    REQUIRE(asked.status == 202);
+    CHECK(asked.json()["question"]["outcome"] == "waiting");
+    // The speaker says it (the simulator shows it in `said`); a second question on it must wait.
+    CHECK(home.state_becomes("bedroom.speaker", [&](const json& s) { return s.value("said", "") == question; }));
+    CHECK(home.post("/api/v1/care/ask", ask).json()["error"]["field"] == "speaker");
+
+    // Something else said meanwhile is an ordinary request for the assistant, not the answer.
+    home.mqtt.publish("hearth/assist/bedroom.speaker/text", "现在几点");
+    CHECK(home.mqtt.wait_for("hearth/assist/bedroom.speaker/response"));
+    CHECK(home.get("/api/v1/care").json()["questions"][0]["outcome"] == "waiting");
+
+    home.mqtt.clear();
+    home.mqtt.publish("hearth/assist/bedroom.speaker/text", "好");
+    const auto reply = home.mqtt.wait_for("hearth/assist/bedroom.speaker/response", "\"answer\":\"yes\"");
+    REQUIRE(reply);
+    CHECK(home.get("/api/v1/care").json()["questions"][0]["outcome"] == "yes");
+    CHECK(home.state_becomes("bedroom.speaker", [](const json& s) { return s["playback"] == "playing" && s["media"] == "sleep_music"; }));
+    CHECK(home.state_becomes("bedroom.ceiling_light", [](const json& s) { return s["on"] == false; }));
+    CHECK(home.state_becomes("bedroom.bedside_lamp", [](const json& s) { return s["on"] == true && s["brightness"] == 10; },
+                             std::chrono::seconds(15)));
+
+    // "不用了": no scene; the speaker keeps what it was doing.
+    REQUIRE(home.post("/api/v1/devices/bedroom.speaker/commands", {{"playback", "paused"}}).status == 202);
+    REQUIRE(home.state_becomes("bedroom.speaker", [](const json& s) { return s["playback"] == "paused"; }));
+    REQUIRE(home.post("/api/v1/care/ask", ask).status == 202);
+    home.mqtt.publish("hearth/assist/bedroom.speaker/text", "不用了");
+    REQUIRE(home.mqtt.wait_for("hearth/assist/bedroom.speaker/response", "\"answer\":\"no\""));
+    CHECK(home.get("/api/v1/care").json()["questions"][0]["outcome"] == "no");
+    CHECK(home.state("bedroom.speaker")["playback"] == "paused");
+
+    // No answer in time: the question times out.
+    auto quick = ask;
+    quick["timeout_s"] = 1;
+    REQUIRE(home.post("/api/v1/care/ask", quick).status == 202);
+    CHECK(settle([&] { return home.get("/api/v1/care").json()["questions"][0]["outcome"] == "timed_out"; }));
+
+    // A device that cannot speak, and bad fields, are refused naming the field.
+    CHECK(home.post("/api/v1/care/ask", {{"speaker", "bedroom.ac"}, {"text", "hi"}}).json()["error"]["field"] == "speaker");
+    CHECK(home.post("/api/v1/care/ask", {{"speaker", "bedroom.speaker"}, {"text", "hi"}, {"timeout_s", 0}}).json()["error"]["field"] == "timeout_s");
 }
