@@ -18,7 +18,7 @@ Notification comfort(std::string key, std::string person = {}) {
 
 }  // namespace
 
-TEST_CASE("A comfort message in the home's quiet hours is held until they end; a safety alert goes out at once") {
+TEST_CASE("A comfort message in the home's quiet hours is held until they end, and a safety alert goes out at once") {
     NotificationDesk desk;
     const NotificationSettings settings;  // quiet 22:00–07:00
     const auto at_23 = kMidnight + 23h;
@@ -48,7 +48,7 @@ TEST_CASE("A person's own quiet hours decide for messages to them") {
     CHECK(desk.submit(comfort("c"), kMidnight + 23h, 23h, never, home).verdict == NotificationDesk::Verdict::deliver);
 }
 
-TEST_CASE("The same program and key within its window is a duplicate; after it, a new message") {
+TEST_CASE("The same program and key within its window is a duplicate, and after it a new message") {
     NotificationDesk desk;
     NotificationSettings settings;
     settings.quiet_hours.reset();

@@ -171,7 +171,7 @@ TEST_CASE("The purifier level follows the curve with hysteresis and steps up in 
     CHECK(home.get("/api/v1/care").json()["settings"]["air"]["enabled"] == false);
 }
 
-TEST_CASE("A notification reaches the live feed, MQTT and a webhook; a failing webhook is retried and its failure shown") {
+TEST_CASE("A notification reaches the live feed, MQTT and a webhook, and a failing webhook is retried and its failure shown") {
     SimHome home;
     WebhookReceiver receiver;
     const int closed_port = free_port();
@@ -272,7 +272,7 @@ TEST_CASE("Bad household and care settings are refused naming the field and chan
     CHECK(after["people"][0]["role"] == "elder");
 }
 
-TEST_CASE("The hub asks through a speaker; yes starts sleep music and dims the lights, no and silence change nothing") {
+TEST_CASE("The hub asks through a speaker, and yes starts sleep music and dims the lights, no and silence change nothing") {
     SimHome home;
     SimFleet fleet(home.broker, {"bedroom.speaker", "bedroom.ceiling_light", "bedroom.bedside_lamp", "bedroom.ac", "bedroom.curtain"});
     for (const char* id : {"bedroom.speaker", "bedroom.ceiling_light", "bedroom.bedside_lamp", "bedroom.ac", "bedroom.curtain"})
