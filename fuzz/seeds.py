@@ -171,6 +171,9 @@ def from_tests(out):
     write(out, "broker_url", ["mqtt://192.0.2.10:1883\0\0", "mqtts://user:p%40ss@broker.lan\0\0",
                               "tcp://[::1]:1884\0alice\0secret", "ssl://host\0\0", "mqtt://:pw@host\0\0",
                               "mqtt://host:0\0\0", "http://host\0\0", "mqtt://host/path?q#f\0\0"])
+    write(out, "care", ["\0" + s for s in json_objects("care/household_test.cpp") if s.startswith("[")] +
+          ["\1" + s for s in json_objects("care/care_settings_test.cpp", "care/air_test.cpp")] +
+          ["\2" + s for s in json_objects("care/notification_desk_test.cpp") if '"text"' in s])
     write(out, "recognizer", [s + "\0bedroom" for s in literals("nlu/recognizer_test.cpp")
                               if s and not s.isascii() or re.fullmatch(r"[A-Za-z' ,%0-9]+", s or "x") and " " in s][:300])
 

@@ -13,6 +13,7 @@
 
 #include "hub/areas.hpp"
 #include "hub/automation.hpp"
+#include "hub/care_host.hpp"
 #include "devices/adapters/ha_discovery.hpp"
 #include "devices/adapters/tasmota.hpp"
 #include "devices/adapters/zigbee2mqtt.hpp"
@@ -129,13 +130,23 @@ proto::Result<void> Hub::start() {
                            [this](const nlohmann::json& rule, Answer done) {
                                automation_->definitions().put_rule(rule, std::nullopt, std::move(done));
                            }});
-    // The fixed order of the fan-out: rules, then the live feed, the Home Assistant API, learning.
+    care_ = std::make_unique<CareHost>(
+        io_, CareLinks{registry_, *store_, *live_, automation_->rule_host(), clock_,
+                       [this](const proto::DeviceId& device, proto::Command command, const proto::Context& cause,
+                              std::string_view trace) { return send_command(device, std::move(command), cause, trace); },
+                       [this](const std::string& topic, const std::string& payload) { return publish(topic, payload); },
+                       [this]() -> const scenes::Place& { return automation_->definitions().place(); },
+                       [this](const proto::SceneId& scene) { return automation_->actions().activate_scene(scene, std::nullopt); },
+                       config_.prefix});
+    // The fixed order of the fan-out: rules, the care programs, the live feed, the Home Assistant API, learning.
     events_->add_listener(*automation_);
+    events_->add_listener(*care_);
     events_->add_listener(*live_);
     events_->add_listener(*ha_);
     events_->add_listener(*learning_);
     events_->on_rerecord([this](const rules::Trace& trace) { automation_->rule_host().rerecord(trace); });
     if (auto started = automation_->start(*documents, *home); !started) return started;
+    care_->start(*documents, *home);
     ha_->start();
     std::vector<std::string> learning_problems;
     learning_->start(*documents, learning_problems);
@@ -289,6 +300,7 @@ void Hub::run() {
 
 void Hub::stop() {
     if (learning_) learning_->stop();
+    if (care_) care_->stop();
     if (automation_) automation_->stop();
     if (mqtt_) mqtt_->stop();
     if (http_) http_->stop();
@@ -348,6 +360,7 @@ void Hub::register_routes() {
     add_conversation_routes(router_, automation_->phrasebook(), automation_->assistant());
     ha::add_ha_routes(router_, *ha_);
     add_suggestion_routes(router_, *learning_);
+    add_care_routes(router_, *care_);
     if (!config_.web_dir.empty()) web_ = WebApp::load(config_.web_dir);
     add_web_routes(router_, web_);
 }
@@ -536,6 +549,8 @@ void Hub::on_mqtt_message(const MqttMessage& message) {
     } measure{stats_.mqtt_handling, started};
     try {
         if (native_->follows(message.topic)) return take(*native_, message);
+        // A reply to the hub's own question first; any other utterance goes on to the assistant.
+        if (care_ && care_->take_answer(message.topic, message.payload)) return;
         if (automation_ && automation_->handle_mqtt(message.topic, message.payload)) return;
         for (auto it = adapters_.begin() + 1; it != adapters_.end(); ++it) take(**it, message);
     } catch (const std::exception& e) {

@@ -74,6 +74,7 @@ proto::Result<proto::BrokerUrl> broker_of(const HubConfig& config);
 
 class Areas;
 class Automation;
+class CareHost;
 class Learning;
 namespace ha {
 class HaApi;
@@ -99,6 +100,7 @@ public:
     devices::Registry& mutable_registry() noexcept { return registry_; }
     Automation& automation() noexcept { return *automation_; }
     Learning& learning() noexcept { return *learning_; }
+    CareHost& care() noexcept { return *care_; }
     HubStats& stats() noexcept { return stats_; }
     const HubConfig& config() const noexcept { return config_; }
     /// The one clock of everything the hub decides, stores and shows.
@@ -197,7 +199,8 @@ private:
     std::unique_ptr<EventPath> events_;
     std::chrono::steady_clock::time_point started_;
     std::unique_ptr<Areas> areas_;  // after the registry and the store it writes to
-    std::unique_ptr<Automation> automation_;  // destroyed before the members above: it uses them
+    std::unique_ptr<Automation> automation_;  // destroyed before the members above, which it uses
+    std::unique_ptr<CareHost> care_;          // destroyed before the automation: it uses its traces
     std::unique_ptr<Learning> learning_;      // last: destroyed first (it waits for a pass), it uses all above
 };
 

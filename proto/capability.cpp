@@ -35,6 +35,7 @@ const std::vector<Capability>& canonical_table() {
         enumeration("playback", {"playing", "paused", "stopped"}, rw),
         Capability{"media", ValueType::text, {}, {}, {}, {}, {}, rw},
         enumeration("skip", {"next", "previous"}, Access::write),  // a command only: change track
+        Capability{"say", ValueType::text, {}, {}, {}, {}, {}, Access::write},  // a command only: speak the text
         number("volume", 0, 100, 1, "%", rw),
         number("position", 0, 100, 1, "%", rw),
         boolean("occupancy", Access::read),

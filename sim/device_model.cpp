@@ -284,6 +284,8 @@ bool DeviceModel::step_motions(Instant now, std::string& context_id) {
 
 void DeviceModel::apply_immediate(const proto::Attributes& attributes, Instant now) {
     for (const auto& [attribute, value] : attributes) set(attribute, value);
+    // A speaker shows what it was told to say in its `said` attribute, when it has one.
+    if (const auto say = attributes.find("say"); say != attributes.end() && reads("said")) set("said", say->second);
     if (reads("hvac_mode")) {
         const auto mode = attributes.find("hvac_mode");
         if (mode != attributes.end()) {
@@ -391,7 +393,9 @@ void DeviceModel::integrate(Instant now) {
         }
         temperature_ = goal + (temperature_ - goal) * std::exp(-minutes / minutes_to_settle);
     } else if (description_.kind == DeviceKind::air_purifier) {
-        double goal = 60;  // outdoor air leaking in
+        // Outdoor air leaking in: about 50 by day, rising to 110 around 20:00 (cooking, traffic).
+        const double from_eight = hour_of_day(now) - 20;
+        double goal = 50 + 60 * std::exp(-from_eight * from_eight / 8);
         double minutes_to_settle = 60;
         if (flag("on")) {
             goal = 5;

@@ -302,3 +302,19 @@ TEST_CASE("A light that is off and stays off takes a new level at once, without 
     CHECK(number(light, "brightness") == 20);
     CHECK(light.next_wake() == Instant::max());
 }
+
+TEST_CASE("A speaker shows what it was told to say") {
+    auto speaker = make("speaker", {"playback", "say", {{"attribute", "said"}, {"type", "text"}, {"access", {"read"}}}});
+    command(speaker, R"({"say": "已经很晚了，该休息了"})", kNoon);
+    CHECK(text(speaker, "said") == "已经很晚了，该休息了");
+}
+
+TEST_CASE("A purifier left off sees pm25 rise in the evening") {
+    auto purifier = make("air_purifier", {"on", "fan_speed", "pm25"}, {{"initial", {{"pm25", 40}}}});
+    command(purifier, R"({"on": false})", kNoon);
+    run(purifier, kNoon, kNoon + 4h);
+    const double afternoon = number(purifier, "pm25");
+    CHECK(afternoon < 60);
+    run(purifier, kNoon + 4h, kNoon + 8h + 30min);
+    CHECK(number(purifier, "pm25") > 75);
+}

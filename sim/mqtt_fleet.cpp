@@ -10,6 +10,8 @@
 #include <ctime>
 #include <sstream>
 #include <stdexcept>
+
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 #include <algorithm>
 #include <optional>
@@ -327,6 +329,12 @@ void MqttFleet::handle_command(Connection& c, std::string_view payload) {
         payload = translated;
     }
     auto state = fleet_.handle_command(c.device, payload, clock_());
+    if (state) {
+        const auto command = nlohmann::json::parse(payload, nullptr, false);
+        if (command.is_object() && command.contains("say") && command["say"].is_string()) {
+            log(fleet_.device(c.device).description().id.value + " says: " + command["say"].get<std::string>());
+        }
+    }
     if (!state) {
         ++counters_.commands_refused;
         std::ostringstream line;

@@ -128,6 +128,8 @@ class Home:
         for path in ("/api/v1/areas", "/api/v1/scenes", "/api/v1/rules", "/api/v1/tokens",
                      "/api/v1/conversation/moods", "/api/v1/conversation/sentences"):
             out[path] = self.http.get(path)
+        out["/api/v1/household"] = self.http.get("/api/v1/household")
+        out["/api/v1/care"] = self.http.get("/api/v1/care")["settings"]
         return out
 
     def stop(self):
@@ -236,6 +238,17 @@ class Campaign:
             ("POST", "/api/v1/scenes/none/activate"): ({}, None),
             ("POST", "/api/v1/rules/none/run"): ({}, None),
             ("POST", "/api/v1/webhooks/hostile"): ({"any": 1}, None),
+            ("PUT", "/api/v1/household"): ({"people": [{"id": "hostile", "name": "H", "role": "elder", "allergies": ["dust"],
+                                                        "bedtime": "21:00", "presence": ["lamp"],
+                                                        "quiet_hours": {"from": "20:00", "to": "07:00"}}]},
+                                           self.restore_household),
+            ("PUT", "/api/v1/care"): ({"notifications": {"quiet_hours": {"from": "22:00", "to": "07:00"}, "dedup": {"air": 60}},
+                                       "webhooks": [{"url": "http://127.0.0.1:9/hostile", "attempts": 1, "backoff_ms": 10}],
+                                       "air": {"curve": [{"pm25": 35, "level": "low"}], "hysteresis": 5, "pollen_months": [4]},
+                                       "watch": {"enabled": True}}, self.restore_care),
+            ("POST", "/api/v1/care/notifications"): ({"text": {"en": "hi", "zh": "你好"}, "urgency": "comfort", "key": "k"}, None),
+            ("POST", "/api/v1/care/ask"): ({"speaker": "lamp", "text": {"zh": "好吗", "en": "OK?"}, "language": "en",
+                                            "timeout_s": 5, "scene_on_yes": "none"}, None),
         }
         for (method, path), (sample, undo) in samples.items():
             for field, body in mutations(sample):
@@ -254,6 +267,7 @@ class Campaign:
         ids = ["%00", "..%2F..", "%FF", "x" * 5000, "lamp%2Fset", "%C3%28", "%20", "LAMP"]
         for q in queries:
             for path in ("/api/v1/devices/lamp/history", "/api/v1/traces", "/api/v1/notifications", "/api/v1/devices",
+                         "/api/v1/care/notifications",
                          "/api/v1/rules/none/traces"):
                 status, reply = h.request("GET", f"{path}?{q}")
                 self.check(f"GET {path}?{q[:40]}", status, reply)
@@ -313,6 +327,12 @@ class Campaign:
         for t in self.home.http.get("/api/v1/tokens")["tokens"]:
             if t.get("name") == "hostile":
                 self.home.http.request("DELETE", f"/api/v1/tokens/{t['id']}")
+
+    def restore_household(self):
+        self.home.http.request("PUT", "/api/v1/household", self.baseline["/api/v1/household"])
+
+    def restore_care(self):
+        self.home.http.request("PUT", "/api/v1/care", self.baseline["/api/v1/care"])
 
     def restore_moods(self):
         self.home.http.request("PUT", "/api/v1/conversation/moods", self.baseline["/api/v1/conversation/moods"])

@@ -1,6 +1,6 @@
 // Keeps the layering honest, reading `#include` lines only:
 //
-//   proto ← devices ← scenes ← {nlu, rules} ← learn ← assist ← hub
+//   proto ← devices ← scenes ← {nlu, rules} ← {learn, care} ← assist ← hub
 //
 // A module includes only itself and modules below it; nlu and rules share a rank and never include
 // each other; assist joins them. Everything but hub is the pure core: no I/O, threads, networking or clock reads.
@@ -30,8 +30,8 @@ struct Module {
 };
 
 const std::vector<Module> kModules = {{"proto", 0}, {"devices", 1}, {"scenes", 2}, {"nlu", 3},
-                                      {"rules", 3}, {"learn", 4}, {"assist", 5}, {"hub", 6}};
-const std::set<std::string> kPureCore = {"proto", "devices", "scenes", "nlu", "rules", "learn", "assist"};
+                                      {"rules", 3}, {"learn", 4}, {"care", 4}, {"assist", 5}, {"hub", 6}};
+const std::set<std::string> kPureCore = {"proto", "devices", "scenes", "nlu", "rules", "learn", "care", "assist"};
 
 /// A program's folder and the folders it may include besides its own.
 const std::map<std::string, std::set<std::string>> kPrograms = {
