@@ -48,7 +48,8 @@ bool has_set_on(SimHome& home, const std::string& device) {
 }
 
 json suggestion_for(SimHome& home, const std::string& device) {
-    for (const auto& s : home.get("/api/v1/suggestions").json()["suggestions"])
+    const auto listed = home.get("/api/v1/suggestions").json();
+    for (const auto& s : listed["suggestions"])
         if (s["evidence"]["device"] == device) return s;
     return nullptr;
 }
@@ -134,7 +135,8 @@ TEST_CASE("Each history row shows its full cause: which token, which rule") {
     }));
     home.report("kitchen.light", {{"on", true}, {"brightness", 60}, {"context_id", context}});
     REQUIRE(settle([&] {
-        for (const auto& p : home.get("/api/v1/devices/kitchen.light/history").json()["points"])
+        const auto history = home.get("/api/v1/devices/kitchen.light/history").json();
+        for (const auto& p : history["points"])
             if (p["attribute"] == "on" && p["value"] == true) return p["cause"] == "app" && p["source"] == "owner";
         return false;
     }));
