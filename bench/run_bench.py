@@ -123,7 +123,11 @@ class Hub:
         return None
 
     def devices(self):
-        return http_json(self.port, "GET", "/api/v1/health")[1]["devices"]
+        # A poll: a hub busy registering thousands of devices may answer late; ask again.
+        try:
+            return http_json(self.port, "GET", "/api/v1/health", timeout=30)[1]["devices"]
+        except OSError:
+            return 0
 
     def wait_devices(self, n, timeout=300):
         wait_for(f"{n} devices in the hub", lambda: self.devices() >= n, timeout)
